@@ -1,0 +1,82 @@
+package setbot
+
+import "time"
+
+// ChannelKind says what a channel is to setbot. Persisted; values only grow.
+type ChannelKind int
+
+const (
+	ChannelOther ChannelKind = iota // a channel setbot does not serve
+	ChannelDM                       // a direct message with the bot
+	ChannelSET                      // ~sustained-engineering
+	ChannelAsk                      // ~ask-r-and-d
+)
+
+// Message is a post somebody made where setbot listens.
+type Message struct {
+	ID        PostID
+	ChannelID ChannelID
+	Kind      ChannelKind
+	RootID    PostID // the thread's root; empty when the post is a root itself
+	UserID    UserID
+	Username  Username
+	Text      string
+	FileIDs   []FileID
+	Mentioned bool // the post mentions the bot
+	FromBot   bool // the author is a bot (setbot itself included)
+	At        time.Time
+}
+
+// ThreadID is the post a reply to m belongs under: its root, or m itself.
+func (m Message) ThreadID() PostID {
+	if m.RootID != "" {
+		return m.RootID
+	}
+	return m.ID
+}
+
+// Button is an interactive action attached to a post. Action is what a click
+// means to setbot ("confirm", "ack:<page>"); it is signed before it leaves
+// setbot and verified when the click comes back.
+type Button struct {
+	Label  string
+	Action string
+	Style  string // "primary", "danger" or "" for default
+}
+
+// Reply is a post setbot makes. ChannelID names the channel; when it is empty,
+// To names the user whose DM with the bot receives it.
+type Reply struct {
+	ChannelID ChannelID
+	To        UserID
+	RootID    PostID
+	Text      string
+	Buttons   []Button
+}
+
+// Click is a button press delivered back to setbot, already verified.
+type Click struct {
+	UserID    UserID
+	Username  Username
+	PostID    PostID
+	ChannelID ChannelID
+	Action    string
+}
+
+// User is a Mattermost account as setbot needs it.
+type User struct {
+	ID       UserID
+	Username Username
+	Email    string
+	IsBot    bool
+	Deleted  bool
+}
+
+// File is an uploaded file with its content.
+type File struct {
+	ID       FileID
+	Name     string
+	Size     int64
+	MimeType string
+	Data     []byte
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Job is a piece of work with an outside effect (a post, a Jira call) that
+// was decided inside a transaction and runs after it commits. Jobs survive
+// restarts and run at least once; their handlers make them idempotent.
+type Job struct {
+	ID        uint64          `json:"id"`
+	Kind      string          `json:"kind"`
+	Key       string          `json:"key,omitempty"` // idempotency key for the outside call
+	Payload   json.RawMessage `json:"payload"`
+	Attempts  int             `json:"attempts"`
+	NotBefore time.Time       `json:"not_before"`
+	Created   time.Time       `json:"created"`
+	LastError string          `json:"last_error,omitempty"`
+}
+
+// Enqueue adds a job whose payload is v encoded as JSON. It runs no earlier
+// than notBefore (zero: at once). It returns the job's id.
+func (tx *Tx) Enqueue(kind, key string, v any, notBefore time.Time) (uint64, error) {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return 0, fmt.Errorf("encode %s job: %w", kind, err)
+	}
+	b := tx.tx.Bucket(bucketOutbox)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	j := Job{ID: seq, Kind: kind, Key: key, Payload: payload, NotBefore: notBefore, Created: tx.now}
+	return seq, putJob(b, j)
+}
+
+func putJob(b *bolt.Bucket, j Job) error {
+	v, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(j.ID), v)
+}
+
+// DueJobs returns up to limit jobs whose time has come, oldest first.
+func (db *DB) DueJobs(now time.Time, limit int) ([]Job, error) {
+	var jobs []Job
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.First(); k != nil && len(jobs) < limit; k, v = c.Next() {
+			var j Job
+			if err := json.Unmarshal(v, &j); err != nil {
+				return fmt.Errorf("decode job %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if !j.NotBefore.After(now) {
+				jobs = append(jobs, j)
+			}
+		}
+		return nil
+	})
+	return jobs, err
+}
+
+// NextJobAt returns when the earliest waiting job is due, or ok=false when the
+// outbox is empty.
+func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
+			var j Job
+			if err := json.Unmarshal(v, &j); err != nil {
+				return err
+			}
+			if !ok || j.NotBefore.Before(at) {
+				at, ok = j.NotBefore, true
+			}
+			return nil
+		})
+	})
+	return at, ok, err
+}
+
+// FinishJob removes a job that ran, and runs fn (may be nil) in the same
+// transaction so the job's outcome is recorded atomically with its removal.
+func (db *DB) FinishJob(id uint64, now time.Time, fn func(*Tx) error) error {
+	return db.bolt.Update(func(btx *bolt.Tx) error {
+		if fn != nil {
+			if err := fn(&Tx{tx: btx, now: now}); err != nil {
+				return err
+			}
+		}
+		return btx.Bucket(bucketOutbox).Delete(u64(id))
+	})
+}
+
+// RetryJob records a failed attempt and schedules the next one at at.
+func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		v := b.Get(u64(id))
+		if v == nil {
+			return nil
+		}
+		var j Job
+		if err := json.Unmarshal(v, &j); err != nil {
+			return err
+		}
+		j.Attempts++
+		j.NotBefore = at
+		j.LastError = reason
+		return putJob(b, j)
+	})
+}

@@ -1,0 +1,150 @@
+// Package store keeps setbot's state in one bbolt file. It is the only
+// importer of bbolt. Every public method is one transaction; no network I/O
+// happens inside one.
+//
+// Bucket layout (TestLayoutMatchesComment keeps this drawing honest):
+//
+//	meta/
+//	  version             -> schema version, decimal ("1")
+//	  button_key          -> 32 random bytes, the HMAC key that signs button actions
+//	  cursor/<channel id> -> create time (unix ms, 8 bytes big endian) of the newest post seen there
+//	seen/
+//	  <post id>           -> when it was handled (unix ms, 8 bytes big endian)
+//	conversations/
+//	  <user id>           -> the user's conversation state (JSON, versioned by package conversations)
+//	outbox/
+//	  <seq>               -> a Job (JSON); seq is 8 bytes big endian, so jobs run in order
+//	blobs/
+//	  <key>               -> content setbot made and must keep (a redacted config)
+//	overrides/
+//	  <week start>/<role> -> username overriding the configured rotation for that week
+//	pages/
+//	  <page id>           -> a Page and its escalation ladder (JSON)
+//	incidents/
+//	  <issue key>         -> a tracked L1/L2 incident (JSON)
+//	notifications/
+//	  <kind>/<subject>/<step> -> when that notification was sent (unix ms), so a restart neither repeats nor skips it
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Version is the schema version this build reads and writes.
+const Version = 1
+
+// openTimeout is how long Open waits for another process's lock on the file.
+const openTimeout = 2 * time.Second
+
+var (
+	bucketMeta          = []byte("meta")
+	bucketSeen          = []byte("seen")
+	bucketConversations = []byte("conversations")
+	bucketOutbox        = []byte("outbox")
+	bucketBlobs         = []byte("blobs")
+	bucketOverrides     = []byte("overrides")
+	bucketPages         = []byte("pages")
+	bucketIncidents     = []byte("incidents")
+	bucketNotifications = []byte("notifications")
+
+	allBuckets = [][]byte{bucketMeta, bucketSeen, bucketConversations, bucketOutbox,
+		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications}
+
+	keyVersion   = []byte("version")
+	keyButtonKey = []byte("button_key")
+)
+
+// ErrInUse is returned by Open when another process holds the file.
+var ErrInUse = errors.New("the store file is already in use by another process")
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens or creates the store at path, creates missing buckets and checks
+// the schema version. A file written by a newer setbot is refused.
+func Open(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create store directory: %w", err)
+		}
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: openTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open store %s: %w", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db := &DB{bolt: b, path: path}
+	if err := db.init(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) init() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return fmt.Errorf("create bucket meta: %w", err)
+		}
+		if v := meta.Get(keyVersion); v != nil {
+			n, err := strconv.Atoi(string(v))
+			if err != nil {
+				return fmt.Errorf("store %s has an unreadable version %q", db.path, v)
+			}
+			if n > Version {
+				return fmt.Errorf("store %s was written by a newer setbot (schema version %d; this build reads up to %d): run the newer setbot or restore a backup", db.path, n, Version)
+			}
+		}
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return meta.Put(keyVersion, []byte(strconv.Itoa(Version)))
+	})
+}
+
+// Close closes the file. It waits for open transactions to end.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the file the store lives in.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the store can still be read (for readiness probes).
+func (db *DB) Ping() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return errors.New("store is not initialised")
+		}
+		return nil
+	})
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func millis(t time.Time) []byte { return u64(uint64(t.UnixMilli())) }
+
+func fromMillis(b []byte) time.Time {
+	if len(b) != 8 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(binary.BigEndian.Uint64(b)))
+}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/setbot/setbot"
+)
+
+// Tx is one read-write transaction, handed to the functions that Handle and
+// Update run. It must not be used after that function returns, and no network
+// I/O may happen while it is open.
+type Tx struct {
+	tx  *bolt.Tx
+	now time.Time
+}
+
+// Handle runs fn once for the post id, in one transaction that also records
+// the post as handled. A post already handled is not handled again: Handle
+// returns dup=true without calling fn. If fn fails, nothing is recorded.
+func (db *DB) Handle(id setbot.PostID, now time.Time, fn func(*Tx) error) (dup bool, err error) {
+	err = db.bolt.Update(func(btx *bolt.Tx) error {
+		seen := btx.Bucket(bucketSeen)
+		if seen.Get([]byte(id)) != nil {
+			dup = true
+			return nil
+		}
+		if err := fn(&Tx{tx: btx, now: now}); err != nil {
+			return err
+		}
+		return seen.Put([]byte(id), millis(now))
+	})
+	return dup, err
+}
+
+// Update runs fn in one read-write transaction.
+func (db *DB) Update(now time.Time, fn func(*Tx) error) error {
+	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, now: now}) })
+}
+
+// Seen reports whether the post was handled.
+func (db *DB) Seen(id setbot.PostID) (bool, error) {
+	var ok bool
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bucketSeen).Get([]byte(id)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// PruneSeen forgets handled-post marks older than before, and returns how
+// many it removed. Posts older than the retention are never replayed.
+func (db *DB) PruneSeen(before time.Time) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketSeen).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if fromMillis(v).Before(before) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Cursor returns the create time of the newest post seen in a channel.
+func (db *DB) Cursor(ch setbot.ChannelID) (time.Time, error) {
+	var t time.Time
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		t = fromMillis(tx.Bucket(bucketMeta).Get(cursorKey(ch)))
+		return nil
+	})
+	return t, err
+}
+
+// SetCursor moves the channel's cursor forward to at; it never moves back.
+func (tx *Tx) SetCursor(ch setbot.ChannelID, at time.Time) error {
+	meta := tx.tx.Bucket(bucketMeta)
+	if old := fromMillis(meta.Get(cursorKey(ch))); !at.After(old) {
+		return nil
+	}
+	return meta.Put(cursorKey(ch), millis(at))
+}
+
+func cursorKey(ch setbot.ChannelID) []byte { return []byte("cursor/" + string(ch)) }
+
+// ButtonKey returns the key that signs button actions, creating it once.
+func (db *DB) ButtonKey() ([]byte, error) {
+	var key []byte
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if k := meta.Get(keyButtonKey); k != nil {
+			key = append([]byte(nil), k...)
+			return nil
+		}
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return fmt.Errorf("make button key: %w", err)
+		}
+		return meta.Put(keyButtonKey, key)
+	})
+	return key, err
+}
+
+// Conversation returns the stored conversation state of a user, or nil.
+func (tx *Tx) Conversation(user setbot.UserID) []byte {
+	v := tx.tx.Bucket(bucketConversations).Get([]byte(user))
+	return append([]byte(nil), v...)
+}
+
+// PutConversation stores a user's conversation state; nil deletes it.
+func (tx *Tx) PutConversation(user setbot.UserID, state []byte) error {
+	b := tx.tx.Bucket(bucketConversations)
+	if state == nil {
+		return b.Delete([]byte(user))
+	}
+	return b.Put([]byte(user), state)
+}
+
+// Conversations calls fn for every stored conversation (for reminders).
+func (db *DB) Conversations(fn func(user setbot.UserID, state []byte) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
+			return fn(setbot.UserID(k), append([]byte(nil), v...))
+		})
+	})
+}
+
+// PutBlob stores content under key.
+func (tx *Tx) PutBlob(key string, data []byte) error {
+	return tx.tx.Bucket(bucketBlobs).Put([]byte(key), data)
+}
+
+// Blob returns stored content, or ok=false.
+func (db *DB) Blob(key string) (data []byte, ok bool, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketBlobs).Get([]byte(key))
+		if v != nil {
+			data, ok = append([]byte(nil), v...), true
+		}
+		return nil
+	})
+	return data, ok, err
+}
