@@ -1,0 +1,169 @@
+package jira
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+// apiError is a failed Jira call. Error() is for logs; Unwrap yields the
+// *setbot.Error a person may see.
+type apiError struct {
+	op        string
+	status    int    // 0 for a transport failure
+	err       error  // the transport or decoding error, if any
+	detail    string // Jira's own error text
+	retryable bool   // retries were spent; later may work
+	unknown   bool   // Jira may have done it anyway
+	wait      time.Duration
+	public    *setbot.Error
+}
+
+func (e *apiError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: ", e.op)
+	if e.status != 0 {
+		fmt.Fprintf(&b, "status %d", e.status)
+	} else {
+		b.WriteString("no response")
+	}
+	if e.detail != "" {
+		fmt.Fprintf(&b, ": %s", e.detail)
+	}
+	if e.err != nil {
+		fmt.Fprintf(&b, ": %v", e.err)
+	}
+	if e.unknown {
+		b.WriteString(" (outcome unknown)")
+	}
+	return b.String()
+}
+
+// Unwrap returns the person-safe error.
+func (e *apiError) Unwrap() error { return e.person() }
+
+func (e *apiError) person() *setbot.Error {
+	if e.public != nil {
+		return e.public
+	}
+	if e.status == 0 || e.status >= 500 || e.status == http.StatusTooManyRequests || e.retryable || e.unknown {
+		msg := fmt.Sprintf("Jira is not answering right now, so I could not %s. I'll keep trying.", e.op)
+		if e.status == http.StatusTooManyRequests {
+			msg = fmt.Sprintf("Jira is rate-limiting setbot, so I could not %s yet. I'll try again shortly.", e.op)
+		}
+		return &setbot.Error{Code: setbot.EUnavailable, Message: msg}
+	}
+	return &setbot.Error{Code: setbot.EInternal, Message: setbot.InternalMessage}
+}
+
+// newAPIError turns a 4xx answer into an error whose message a person can
+// act on.
+func newAPIError(op string, status int, body []byte) *apiError {
+	detail := jiraMessages(body)
+	e := &apiError{op: op, status: status, detail: detail}
+	because := ""
+	if detail != "" {
+		because = " Jira said: " + detail
+	}
+	var code, msg string
+	switch status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		code, msg = setbot.EInvalid, fmt.Sprintf("Jira refused to %s.%s", op, because)
+	case http.StatusUnauthorized:
+		code, msg = setbot.EUnconfigured, fmt.Sprintf("Jira did not accept setbot's credentials, so I could not %s. An admin should check jira.email and jira.token (or SETBOT_JIRA_TOKEN).", op)
+	case http.StatusForbidden:
+		code, msg = setbot.EForbidden, fmt.Sprintf("setbot's Jira account is not allowed to %s. A Jira admin needs to grant it that permission.%s", op, because)
+	case http.StatusNotFound:
+		code, msg = setbot.ENotFound, fmt.Sprintf("Jira could not find what I needed to %s: check the ticket key, or whether setbot's Jira account can see it.", op)
+	case http.StatusConflict:
+		code, msg = setbot.EConflict, fmt.Sprintf("The ticket changed while I tried to %s; please try again.", op)
+	case http.StatusGone:
+		code, msg = setbot.EUnconfigured, fmt.Sprintf("Jira no longer offers the API setbot used to %s; setbot needs an update.", op)
+	case http.StatusRequestEntityTooLarge:
+		code, msg = setbot.ETooLarge, fmt.Sprintf("Jira said the upload was too large, so I could not %s.", op)
+	default:
+		code, msg = setbot.EInvalid, fmt.Sprintf("Jira refused to %s (HTTP %d).%s", op, status, because)
+	}
+	e.public = &setbot.Error{Code: code, Message: msg}
+	return e
+}
+
+// maxDetail bounds the Jira text quoted in an error.
+const maxDetail = 300
+
+// jiraMessages extracts Jira's errorMessages and errors from a body.
+func jiraMessages(body []byte) string {
+	var ec struct {
+		ErrorMessages []string          `json:"errorMessages"`
+		Errors        map[string]string `json:"errors"`
+	}
+	if json.Unmarshal(body, &ec) != nil {
+		return ""
+	}
+	parts := append([]string(nil), ec.ErrorMessages...)
+	keys := make([]string, 0, len(ec.Errors))
+	for k := range ec.Errors {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %s", k, ec.Errors[k]))
+	}
+	return truncate(strings.Join(parts, "; "), maxDetail)
+}
+
+// snippet is the start of a non-JSON error body, for logs.
+func snippet(body []byte) string {
+	if m := jiraMessages(body); m != "" {
+		return m
+	}
+	return truncate(strings.TrimSpace(string(body)), maxDetail)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// isUnknown reports whether err leaves it open whether Jira did the thing.
+func isUnknown(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.unknown
+}
+
+// statusOf returns the HTTP status of a failed call, 0 if none.
+func statusOf(err error) int {
+	var e *apiError
+	if errors.As(err, &e) {
+		return e.status
+	}
+	return 0
+}
+
+// public logs err once with its details and returns the *setbot.Error a
+// person may see. Tracker methods return only what this returns.
+func (c *Client) public(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *setbot.Error
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+		se = ae.person()
+	case errors.As(err, &se):
+	default:
+		se = &setbot.Error{Code: setbot.EInternal, Message: setbot.InternalMessage}
+	}
+	c.log.Error().Str("op", op).Str("code", se.Code).Err(err).Msg("jira call failed")
+	return se
+}
