@@ -1,0 +1,149 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/setbot/setbot"
+)
+
+// Post makes a post. The key becomes the post's pending_post_id, which
+// Mattermost uses to drop a second create with the same id for a while.
+func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
+	ch := string(r.ChannelID)
+	if ch == "" {
+		dm, err := c.dmChannel(ctx, r.To)
+		if err != nil {
+			return "", err
+		}
+		ch = dm
+	}
+	p := c.toPost(ch, r)
+	if key != "" {
+		p.PendingPostId = c.me.Id + ":" + key
+	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	created, resp, err := c.api.CreatePost(ctx, p)
+	if err != nil {
+		return "", apiError(resp, err, "post a reply")
+	}
+	return setbot.PostID(created.Id), nil
+}
+
+func (c *Client) dmChannel(ctx context.Context, user setbot.UserID) (string, error) {
+	if user == "" {
+		return "", fmt.Errorf("reply has neither a channel nor a recipient")
+	}
+	ch, resp, err := c.api.CreateDirectChannel(ctx, c.me.Id, string(user))
+	if err != nil {
+		return "", apiError(resp, err, "open a direct message")
+	}
+	return ch.Id, nil
+}
+
+// Typing shows the typing indicator where the reply will appear.
+func (c *Client) Typing(ctx context.Context, channel setbot.ChannelID, to setbot.UserID, root setbot.PostID) error {
+	ch := string(channel)
+	if ch == "" {
+		dm, err := c.dmChannel(ctx, to)
+		if err != nil {
+			return err
+		}
+		ch = dm
+	}
+	resp, err := c.api.PublishUserTyping(ctx, c.me.Id, model.TypingRequest{ChannelId: ch, ParentId: string(root)})
+	if err != nil {
+		return apiError(resp, err, "show typing")
+	}
+	return nil
+}
+
+// File downloads an upload, refusing one larger than max bytes before it is
+// downloaded.
+func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.File, error) {
+	info, resp, err := c.api.GetFileInfo(ctx, string(id))
+	if err != nil {
+		return setbot.File{}, apiError(resp, err, "read an uploaded file's details")
+	}
+	f := setbot.File{ID: id, Name: info.Name, Size: info.Size, MimeType: info.MimeType}
+	if max > 0 && info.Size > max {
+		return f, &wrapped{setbot.Errorf(setbot.ETooLarge, "%s is %s, more than the %s I accept for one file", info.Name, humanBytes(info.Size), humanBytes(max)), errTooLarge}
+	}
+	data, resp, err := c.api.GetFile(ctx, string(id))
+	if err != nil {
+		return f, apiError(resp, err, "download "+info.Name)
+	}
+	f.Data = data
+	return f, nil
+}
+
+// Message returns a post by id.
+func (c *Client) Message(ctx context.Context, id setbot.PostID) (setbot.Message, error) {
+	p, resp, err := c.api.GetPost(ctx, string(id), "")
+	if err != nil {
+		return setbot.Message{}, apiError(resp, err, "read a post")
+	}
+	return c.toMessage(p, nil), nil
+}
+
+// User returns a user by id.
+func (c *Client) User(ctx context.Context, id setbot.UserID) (setbot.User, error) {
+	u, resp, err := c.api.GetUser(ctx, string(id), "")
+	if err != nil {
+		return setbot.User{}, apiError(resp, err, "look up a user")
+	}
+	return userOf(u), nil
+}
+
+// UserByName returns a user by username (a leading '@' is ignored).
+func (c *Client) UserByName(ctx context.Context, name setbot.Username) (setbot.User, error) {
+	n := strings.TrimPrefix(string(name), "@")
+	u, resp, err := c.api.GetUserByUsername(ctx, n, "")
+	if err != nil {
+		if status(resp) == 404 {
+			return setbot.User{}, setbot.Errorf(setbot.ENotFound, "There is no user @%s.", n)
+		}
+		return setbot.User{}, apiError(resp, err, "look up @"+n)
+	}
+	return userOf(u), nil
+}
+
+// Permalink is the URL of a post in the bot's team.
+func (c *Client) Permalink(id setbot.PostID) string {
+	return strings.TrimRight(c.cfg.URL, "/") + "/" + c.team.Name + "/pl/" + string(id)
+}
+
+// Header reads a channel header.
+func (c *Client) Header(ctx context.Context, channel setbot.ChannelID) (string, error) {
+	ch, resp, err := c.api.GetChannel(ctx, string(channel))
+	if err != nil {
+		return "", apiError(resp, err, "read the channel header")
+	}
+	return ch.Header, nil
+}
+
+// SetHeader writes a channel header.
+func (c *Client) SetHeader(ctx context.Context, channel setbot.ChannelID, header string) error {
+	_, resp, err := c.api.PatchChannel(ctx, string(channel), &model.ChannelPatch{Header: &header})
+	if err != nil {
+		return apiError(resp, err, "update the channel header")
+	}
+	return nil
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,268 @@
+package bot
+
+import (
+	"context"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/rs/zerolog"
+
+	"github.com/setbot/setbot"
+)
+
+// Reconnect backoff: capped, jittered exponential.
+const (
+	backoffBase = 500 * time.Millisecond
+	backoffCap  = 30 * time.Second
+	// catchUpOverlap reaches back before the newest post handled, because
+	// posts of different users are handled concurrently and a later one may
+	// have moved the cursor past an earlier one. Handled posts are skipped by
+	// their marks, so the overlap costs only a few reads.
+	catchUpOverlap = 10 * time.Minute
+	// helloTimeout bounds the wait for the server's first event.
+	helloTimeout = 15 * time.Second
+	// reconnectLogEvery rate-limits reconnect failure logs.
+	reconnectLogEvery = time.Minute
+)
+
+// Cursors tells where to catch up from: the create time of the newest post
+// handled in a channel (zero when none).
+type Cursors interface {
+	Cursor(setbot.ChannelID) (time.Time, error)
+}
+
+// Listener keeps one websocket connection to Mattermost alive and delivers
+// every post, exactly as the server sent it or as REST catch-up found it.
+// Delivery may repeat a post (a replay, an overlap); the receiver drops the
+// repeats by their handled marks.
+type Listener struct {
+	c         *Client
+	log       zerolog.Logger
+	cursors   Cursors
+	deliver   func(setbot.Message)
+	connected atomic.Bool
+	connID    string
+	nextSeq   int64
+	// Reconnects counts successful reconnects after the first connection.
+	Reconnects atomic.Int64
+}
+
+// NewListener returns a listener that hands posts to deliver. deliver must not
+// block for long: it should queue the message.
+func (c *Client) NewListener(log zerolog.Logger, cursors Cursors, deliver func(setbot.Message)) *Listener {
+	return &Listener{c: c, log: log, cursors: cursors, deliver: deliver}
+}
+
+// Connected reports whether the websocket is up (for readiness).
+func (l *Listener) Connected() bool { return l.connected.Load() }
+
+// Run connects and reconnects until ctx ends. It returns nil then.
+func (l *Listener) Run(ctx context.Context) error {
+	attempt := 0
+	var lastLog time.Time
+	failures := 0
+	for ctx.Err() == nil {
+		ok, err := l.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if ok {
+			attempt = 0
+		}
+		attempt++
+		failures++
+		if time.Since(lastLog) >= reconnectLogEvery {
+			ev := l.log.Warn().Int("failures", failures)
+			if err != nil {
+				ev = ev.Err(err)
+			}
+			ev.Msg("Mattermost websocket down; reconnecting with backoff")
+			lastLog, failures = time.Now(), 0
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff(attempt)):
+		}
+	}
+	return nil
+}
+
+// backoff returns a full-jitter delay for the attempt (1-based), capped.
+func backoff(attempt int) time.Duration {
+	d := backoffBase << min(attempt-1, 16)
+	if d > backoffCap || d <= 0 {
+		d = backoffCap
+	}
+	return time.Duration(rand.Int64N(int64(d))) + backoffBase/2
+}
+
+// session runs one websocket connection until it drops or ctx ends. ok says
+// whether the connection got as far as hello.
+func (l *Listener) session(ctx context.Context) (ok bool, err error) {
+	wsURL := "ws" + strings.TrimPrefix(strings.TrimRight(l.c.cfg.URL, "/"), "http")
+	ws, err := model.NewReliableWebSocketClientWithDialer(websocket.DefaultDialer, wsURL, l.c.cfg.Token, l.connID, int(l.nextSeq), true)
+	if err != nil {
+		return false, err
+	}
+	ws.Listen()
+	defer func() {
+		l.connected.Store(false)
+		ws.Close()
+		drain(ws)
+	}()
+	hello := time.NewTimer(helloTimeout)
+	defer hello.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ok, nil
+		case <-hello.C:
+			if !ok {
+				return false, errNoHello
+			}
+		case <-ws.PingTimeoutChannel:
+			return ok, errPingTimeout
+		case <-ws.ResponseChannel:
+		case ev, open := <-ws.EventChannel:
+			if !open {
+				if ws.ListenError != nil {
+					return ok, ws.ListenError
+				}
+				return ok, errClosed
+			}
+			if seq := ev.GetSequence(); seq >= l.nextSeq {
+				l.nextSeq = seq + 1
+			}
+			if ev.EventType() == model.WebsocketEventHello {
+				ok = true
+				l.onHello(ctx, ev)
+				continue
+			}
+			if ev.EventType() == model.WebsocketEventPosted {
+				if m, good := l.c.fromPostedEvent(ev.GetData()); good {
+					l.deliver(m)
+				}
+			}
+		}
+	}
+}
+
+// onHello notes the connection. When the server gave a new connection id, it
+// could not replay what this client missed, so posts are caught up over REST.
+func (l *Listener) onHello(ctx context.Context, ev *model.WebSocketEvent) {
+	id, _ := ev.GetData()["connection_id"].(string)
+	resumed := id != "" && id == l.connID
+	first := l.connID == ""
+	if !first {
+		l.Reconnects.Add(1)
+	}
+	if !resumed {
+		l.connID = id
+		l.nextSeq = ev.GetSequence() + 1
+		l.catchUp(ctx)
+	}
+	l.connected.Store(true)
+	l.log.Info().Bool("resumed", resumed).Bool("first", first).Msg("Mattermost websocket connected")
+}
+
+// catchUp delivers posts made since the newest one handled, in the two
+// channels and in the bot's DMs, oldest first.
+func (l *Listener) catchUp(ctx context.Context) {
+	chans, resp, err := l.c.api.GetChannelsForUserWithLastDeleteAt(ctx, l.c.me.Id, 0)
+	if err != nil {
+		l.log.Warn().Err(apiError(resp, err, "list channels")).Msg("catch-up skipped")
+		return
+	}
+	for _, ch := range chans {
+		if ch.Id != l.c.set.Id && ch.Id != l.c.ask.Id && ch.Type != model.ChannelTypeDirect {
+			continue
+		}
+		l.catchUpChannel(ctx, ch)
+	}
+}
+
+func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel) {
+	since, err := l.cursors.Cursor(setbot.ChannelID(ch.Id))
+	if err != nil || since.IsZero() {
+		return // nothing handled there yet: no history to replay
+	}
+	from := since.Add(-catchUpOverlap)
+	list, resp, err := l.c.api.GetPostsSince(ctx, ch.Id, from.UnixMilli(), false)
+	if err != nil {
+		l.log.Warn().Err(apiError(resp, err, "read missed posts")).Str("channel_id", ch.Id).Msg("catch-up failed")
+		return
+	}
+	posts := make([]*model.Post, 0, len(list.Posts))
+	for _, p := range list.Posts {
+		if p.DeleteAt == 0 && p.CreateAt >= from.UnixMilli() {
+			posts = append(posts, p)
+		}
+	}
+	sort.Slice(posts, func(i, j int) bool { return posts[i].CreateAt < posts[j].CreateAt })
+	for _, p := range posts {
+		m := l.c.toMessage(p, nil)
+		if ch.Type == model.ChannelTypeDirect {
+			m.Kind = setbot.ChannelDM
+		}
+		l.deliver(m)
+	}
+	if len(posts) > 0 {
+		l.log.Info().Str("channel_id", ch.Id).Int("posts", len(posts)).Msg("caught up over REST")
+	}
+}
+
+// drain empties a closed client's channels so its reader goroutine can end.
+func drain(ws *model.WebSocketClient) {
+	events, responses := ws.EventChannel, ws.ResponseChannel
+	for events != nil || responses != nil {
+		select {
+		case _, ok := <-events:
+			if !ok {
+				events = nil
+			}
+		case _, ok := <-responses:
+			if !ok {
+				responses = nil
+			}
+		case <-ws.PingTimeoutChannel:
+		}
+	}
+}
+
+// mentionsName reports whether text mentions @name as a word. Trailing
+// punctuation ends a mention, as in Mattermost ("@setbot." mentions setbot).
+func mentionsName(text, name string) bool {
+	t, want := strings.ToLower(text), strings.ToLower(name)
+	for i := 0; i < len(t); i++ {
+		if t[i] != '@' {
+			continue
+		}
+		j := i + 1
+		for j < len(t) && isNameRune(rune(t[j])) {
+			j++
+		}
+		if strings.TrimRight(t[i+1:j], ".-_") == want {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
+}
+
+type wsError string
+
+func (e wsError) Error() string { return string(e) }
+
+const (
+	errNoHello     = wsError("no hello from the server")
+	errPingTimeout = wsError("websocket ping timeout")
+	errClosed      = wsError("websocket closed")
+)
