@@ -9,7 +9,7 @@ import (
 	"github.com/setbot/setbot"
 )
 
-func mustLoc(t testing.TB, name string) *time.Location {
+func rosterZone(t testing.TB, name string) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation(name)
 	if err != nil {
@@ -18,7 +18,7 @@ func mustLoc(t testing.TB, name string) *time.Location {
 	return loc
 }
 
-func monday(t testing.TB, s string, loc *time.Location) time.Time {
+func rosterMonday(t testing.TB, s string, loc *time.Location) time.Time {
 	t.Helper()
 	d, err := setbot.ParseWeekStart(s, loc)
 	if err != nil {
@@ -28,14 +28,14 @@ func monday(t testing.TB, s string, loc *time.Location) time.Time {
 }
 
 // at is a wall-clock time in loc.
-func at(loc *time.Location, y int, m time.Month, d, h, min int) time.Time {
+func rosterAt(loc *time.Location, y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, loc)
 }
 
 func TestParseWeekStart(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
+	ny := rosterZone(t, "America/New_York")
 	got, err := setbot.ParseWeekStart("2026-11-30", ny)
-	if err != nil || !got.Equal(at(ny, 2026, 11, 30, 0, 0)) {
+	if err != nil || !got.Equal(rosterAt(ny, 2026, 11, 30, 0, 0)) {
 		t.Fatalf("ParseWeekStart(2026-11-30) = %v, %v", got, err)
 	}
 	for in, want := range map[string]string{
@@ -52,8 +52,8 @@ func TestParseWeekStart(t *testing.T) {
 }
 
 func TestNewRosterValidates(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
-	mon := monday(t, "2026-03-02", ny)
+	ny := rosterZone(t, "America/New_York")
+	mon := rosterMonday(t, "2026-03-02", ny)
 	cases := map[string]struct {
 		loc       *time.Location
 		weeks     []setbot.Week
@@ -86,7 +86,7 @@ func dstRoster(t *testing.T, loc *time.Location, mondays ...string) setbot.Roste
 	var weeks []setbot.Week
 	for i, m := range mondays {
 		n := setbot.Username(rune('a' + i))
-		weeks = append(weeks, setbot.Week{Starts: monday(t, m, loc), Primary: "p" + n, Backup: "b" + n, Lead: "l" + n})
+		weeks = append(weeks, setbot.Week{Starts: rosterMonday(t, m, loc), Primary: "p" + n, Backup: "b" + n, Lead: "l" + n})
 	}
 	r, err := setbot.NewRoster(loc, weeks, nil)
 	if err != nil {
@@ -106,10 +106,10 @@ func TestWeekBoundariesAcrossDST(t *testing.T) {
 		{"Europe/Berlin", []string{"2026-03-23", "2026-03-30", "2026-10-19", "2026-10-26"}, "2026-03-23", "2026-10-19"},
 	} {
 		t.Run(tc.zone, func(t *testing.T) {
-			loc := mustLoc(t, tc.zone)
+			loc := rosterZone(t, tc.zone)
 			r := dstRoster(t, loc, tc.mondays...)
-			spring := monday(t, tc.springs, loc)
-			fall := monday(t, tc.falls, loc)
+			spring := rosterMonday(t, tc.springs, loc)
+			fall := rosterMonday(t, tc.falls, loc)
 
 			// A week with a spring-forward Sunday is an hour short, one with a
 			// fall-back Sunday an hour long, and both end on Monday 00:00 local.
@@ -151,7 +151,7 @@ func TestWeekBoundariesAcrossDST(t *testing.T) {
 }
 
 func TestAtUsesTheRotationTimeZone(t *testing.T) {
-	berlin := mustLoc(t, "Europe/Berlin")
+	berlin := rosterZone(t, "Europe/Berlin")
 	r := dstRoster(t, berlin, "2026-11-23", "2026-11-30")
 	// Sunday 23:30 UTC is already Monday 00:30 in Berlin.
 	s, ok := r.At(time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC))
@@ -161,19 +161,19 @@ func TestAtUsesTheRotationTimeZone(t *testing.T) {
 }
 
 func TestEntriesLastUntilTheNext(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
+	ny := rosterZone(t, "America/New_York")
 	r := dstRoster(t, ny, "2026-11-02", "2026-11-23")
 	for _, c := range []struct {
 		when    time.Time
 		primary setbot.Username
 		ok      bool
 	}{
-		{at(ny, 2026, 11, 1, 12, 0), "", false},   // before the first entry
-		{at(ny, 2026, 11, 4, 12, 0), "pa", true},  // first entry
-		{at(ny, 2026, 11, 18, 12, 0), "pa", true}, // still the first entry, two weeks on
-		{at(ny, 2026, 11, 23, 0, 0), "pb", true},  // second entry
-		{at(ny, 2026, 11, 29, 23, 59), "pb", true},
-		{at(ny, 2026, 11, 30, 0, 0), "", false}, // the last entry lasts one week
+		{rosterAt(ny, 2026, 11, 1, 12, 0), "", false},   // before the first entry
+		{rosterAt(ny, 2026, 11, 4, 12, 0), "pa", true},  // first entry
+		{rosterAt(ny, 2026, 11, 18, 12, 0), "pa", true}, // still the first entry, two weeks on
+		{rosterAt(ny, 2026, 11, 23, 0, 0), "pb", true},  // second entry
+		{rosterAt(ny, 2026, 11, 29, 23, 59), "pb", true},
+		{rosterAt(ny, 2026, 11, 30, 0, 0), "", false}, // the last entry lasts one week
 	} {
 		s, ok := r.At(c.when)
 		if s.Primary != c.primary || ok != c.ok {
@@ -183,8 +183,8 @@ func TestEntriesLastUntilTheNext(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
-	weeks := []setbot.Week{{Starts: monday(t, "2026-11-23", ny), Primary: "ann", Backup: "bob", Lead: "lee"}}
+	ny := rosterZone(t, "America/New_York")
+	weeks := []setbot.Week{{Starts: rosterMonday(t, "2026-11-23", ny), Primary: "ann", Backup: "bob", Lead: "lee"}}
 	r, err := setbot.NewRoster(ny, weeks, []setbot.Override{
 		{WeekStart: "2026-11-23", Role: setbot.RoleBackup, User: "cat"},
 		{WeekStart: "2026-11-23", Role: setbot.RoleBackup, User: "dan"},  // later wins
@@ -193,31 +193,31 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := r.At(at(ny, 2026, 11, 25, 9, 0))
+	s, _ := r.At(rosterAt(ny, 2026, 11, 25, 9, 0))
 	if s.Primary != "ann" || s.Backup != "dan" || s.Lead != "lee" {
 		t.Errorf("week of 11-23 = %+v, want ann/dan/lee", s)
 	}
-	s, ok := r.At(at(ny, 2026, 12, 1, 9, 0))
+	s, ok := r.At(rosterAt(ny, 2026, 12, 1, 9, 0))
 	if !ok || s.Primary != "eve" || s.Backup != "" || s.Lead != "" {
 		t.Errorf("week of 11-30 = %+v %v, want only primary eve", s, ok)
 	}
-	up := r.Upcoming(at(ny, 2026, 11, 25, 9, 0), 3)
+	up := r.Upcoming(rosterAt(ny, 2026, 11, 25, 9, 0), 3)
 	if len(up) != 3 || up[0].Week() != "2026-11-23" || up[1].Week() != "2026-11-30" || up[2].Week() != "2026-12-07" {
 		t.Errorf("Upcoming = %+v", up)
 	}
 }
 
 func TestGaps(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
+	ny := rosterZone(t, "America/New_York")
 	weeks := []setbot.Week{
-		{Starts: monday(t, "2026-11-23", ny), Primary: "ann", Backup: "gone", Lead: "lee"},
-		{Starts: monday(t, "2026-11-30", ny), Primary: "bob", Lead: "lee"},
+		{Starts: rosterMonday(t, "2026-11-23", ny), Primary: "ann", Backup: "gone", Lead: "lee"},
+		{Starts: rosterMonday(t, "2026-11-30", ny), Primary: "bob", Lead: "lee"},
 	}
 	r, err := setbot.NewRoster(ny, weeks, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := at(ny, 2026, 11, 24, 9, 0)
+	now := rosterAt(ny, 2026, 11, 24, 9, 0)
 	if got := r.Users(now, 3); !slices.Equal(got, []setbot.Username{"ann", "bob", "gone", "lee"}) {
 		t.Errorf("Users = %v", got)
 	}
@@ -242,17 +242,17 @@ func TestGaps(t *testing.T) {
 }
 
 func TestWhoMayChangeTheRotation(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
+	ny := rosterZone(t, "America/New_York")
 	weeks := []setbot.Week{
-		{Starts: monday(t, "2026-11-23", ny), Primary: "ann", Backup: "bob", Lead: "lee"},
-		{Starts: monday(t, "2026-11-30", ny), Primary: "bob", Backup: "ann", Lead: "max"},
-		{Starts: monday(t, "2026-12-07", ny), Primary: "cat", Backup: "dan", Lead: "ned"},
+		{Starts: rosterMonday(t, "2026-11-23", ny), Primary: "ann", Backup: "bob", Lead: "lee"},
+		{Starts: rosterMonday(t, "2026-11-30", ny), Primary: "bob", Backup: "ann", Lead: "max"},
+		{Starts: rosterMonday(t, "2026-12-07", ny), Primary: "cat", Backup: "dan", Lead: "ned"},
 	}
 	r, err := setbot.NewRoster(ny, weeks, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := at(ny, 2026, 11, 24, 9, 0)
+	now := rosterAt(ny, 2026, 11, 24, 9, 0)
 	admins := []setbot.Username{"root"}
 	for u, want := range map[setbot.Username]bool{"root": true, "lee": true, "max": true, "ned": false, "ann": false, "": false} {
 		if got := r.CanChange(u, admins, now); got != want {
@@ -274,10 +274,10 @@ func TestWhoMayChangeTheRotation(t *testing.T) {
 }
 
 func TestSwap(t *testing.T) {
-	ny := mustLoc(t, "America/New_York")
-	weeks := []setbot.Week{{Starts: monday(t, "2026-11-23", ny), Primary: "ann", Backup: "bob", Lead: "lee"}}
+	ny := rosterZone(t, "America/New_York")
+	weeks := []setbot.Week{{Starts: rosterMonday(t, "2026-11-23", ny), Primary: "ann", Backup: "bob", Lead: "lee"}}
 	r, _ := setbot.NewRoster(ny, weeks, nil)
-	mon := monday(t, "2026-11-23", ny)
+	mon := rosterMonday(t, "2026-11-23", ny)
 	got, err := r.Swap(mon, "ann", "bob")
 	want := []setbot.Override{
 		{WeekStart: "2026-11-23", Role: setbot.RolePrimary, User: "bob"},
@@ -303,9 +303,9 @@ func TestSwap(t *testing.T) {
 }
 
 func TestParseWeeks(t *testing.T) {
-	berlin := mustLoc(t, "Europe/Berlin")
+	berlin := rosterZone(t, "Europe/Berlin")
 	r, _ := setbot.NewRoster(berlin, nil, nil)
-	now := at(berlin, 2026, 10, 21, 15, 0) // a Wednesday, the week before DST ends
+	now := rosterAt(berlin, 2026, 10, 21, 15, 0) // a Wednesday, the week before DST ends
 	cases := []struct {
 		in   string
 		want []string
