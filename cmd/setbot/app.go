@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/bot"
+	"github.com/setbot/setbot/dispatch"
+	"github.com/setbot/setbot/store"
+)
+
+// Start-up and shutdown bounds.
+const (
+	connectRetryCap = 30 * time.Second
+	shutdownBound   = 10 * time.Second
+)
+
+// Main is the whole program, so that end-to-end tests can start it
+// in-process: NewMain, ParseFlags (or set the fields), Run, then it closes
+// everything it opened when Run returns.
+type Main struct {
+	ConfigPath string
+	LogFormat  string
+	LogLevel   string
+	// Getenv reads the environment (tests replace it).
+	Getenv func(string) string
+	// Now is the clock (tests replace it).
+	Now func() time.Time
+	// Ready, when set, is closed once setbot is connected and serving.
+	Ready chan struct{}
+	// Addr is the HTTP address actually listened on, set before Ready closes.
+	Addr string
+
+	stderr io.Writer
+}
+
+// NewMain returns a Main that logs to stderr.
+func NewMain(stderr io.Writer) *Main {
+	return &Main{Getenv: os.Getenv, Now: time.Now, stderr: stderr}
+}
+
+// Run runs setbot until ctx ends. It returns an error when start-up fails in
+// a way retrying cannot fix.
+func (m *Main) Run(ctx context.Context) error {
+	cfg, err := LoadConfig(m.ConfigPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	log := m.logger(cfg)
+	db, err := store.Open(cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error().Err(err).Msg("close store")
+		}
+	}()
+	key, err := db.ButtonKey()
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	client, err := m.connect(ctx, log, cfg, key)
+	if err != nil || client == nil {
+		return err
+	}
+	set, ask := client.Channels()
+	log.Info().Str("bot", string(client.Me().Username)).Str("team", client.TeamName()).Msg("logged in to Mattermost")
+
+	ext, err := m.extensions(ctx, log, cfg)
+	if err != nil {
+		return err
+	}
+	d := dispatch.New(dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask,
+		Now: m.Now, Log: log}, client, db, ext)
+	listener := client.NewListener(log, db, d.Deliver)
+
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("http.listen: cannot listen on %s: %w", cfg.HTTP.Listen, err)
+	}
+	m.Addr = ln.Addr().String()
+	srv := &http.Server{Handler: m.routes(log, db, listener, client, d), ReadHeaderTimeout: 10 * time.Second}
+
+	var wg sync.WaitGroup
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Add(3)
+	go func() { defer wg.Done(); _ = d.Run(runCtx) }()
+	go func() { defer wg.Done(); _ = listener.Run(runCtx) }()
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error().Err(err).Msg("http server stopped")
+			cancel()
+		}
+	}()
+	if m.Ready != nil {
+		go func() {
+			for !listener.Connected() && runCtx.Err() == nil {
+				time.Sleep(20 * time.Millisecond)
+			}
+			close(m.Ready)
+		}()
+	}
+	<-runCtx.Done()
+	log.Info().Msg("stopping: finishing work in flight")
+	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownBound)
+	defer scancel()
+	_ = srv.Shutdown(sctx)
+	wg.Wait()
+	log.Info().Msg("stopped")
+	return nil
+}
+
+// connect logs in to Mattermost, retrying while the server is unreachable;
+// a refused token or a missing channel ends start-up at once.
+func (m *Main) connect(ctx context.Context, log zerolog.Logger, cfg *Config, key []byte) (*bot.Client, error) {
+	bc := bot.Config{URL: cfg.Mattermost.URL, Token: cfg.Mattermost.Token, Team: cfg.Mattermost.Team,
+		SETChannel: cfg.Mattermost.SETChannel, AskChannel: cfg.Mattermost.AskChannel, PublicURL: cfg.HTTP.PublicURL}
+	wait := time.Second
+	for {
+		c, err := bot.Connect(ctx, bc, key)
+		if err == nil {
+			return c, nil
+		}
+		if !bot.IsUnavailable(err) {
+			return nil, fmt.Errorf("mattermost: %s", setbot.ErrorMessage(err))
+		}
+		log.Warn().Str("error", setbot.ErrorMessage(err)).Dur("retry_in", wait).Msg("Mattermost unreachable; retrying")
+		select {
+		case <-ctx.Done():
+			return nil, nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, connectRetryCap)
+	}
+}
+
+// logger builds the zerolog logger: JSON by default, human-readable on a
+// terminal or when asked.
+func (m *Main) logger(cfg *Config) zerolog.Logger {
+	format, level := cfg.Log.Format, cfg.Log.Level
+	if m.LogFormat != "" {
+		format = m.LogFormat
+	}
+	if m.LogLevel != "" {
+		level = m.LogLevel
+	}
+	var w io.Writer = m.stderr
+	if f, ok := m.stderr.(*os.File); format == "text" || (format == "auto" && ok && isatty.IsTerminal(f.Fd())) {
+		w = zerolog.ConsoleWriter{Out: m.stderr, TimeFormat: time.RFC3339}
+	}
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil {
+		lvl = zerolog.InfoLevel
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Str("app", "setbot").Logger()
+}
+
+// routes serves health, readiness and button callbacks.
+func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		switch {
+		case db.Ping() != nil:
+			http.Error(w, "store not open", http.StatusServiceUnavailable)
+		case !l.Connected():
+			http.Error(w, "websocket not connected", http.StatusServiceUnavailable)
+		default:
+			fmt.Fprintln(w, "ready")
+		}
+	})
+	mux.Handle("POST "+bot.ActionPath, c.ActionHandler(log, d.Click))
+	return mux
+}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/jira"
+)
+
+// Config is setbot's configuration file. Key names are a contract: the
+// README, config.example.toml and the demo rely on them.
+type Config struct {
+	Mattermost MattermostConfig `toml:"mattermost"`
+	HTTP       HTTPConfig       `toml:"http"`
+	Jira       *jira.Config     `toml:"jira"`
+	Store      StoreConfig      `toml:"store"`
+	Rotation   RotationConfig   `toml:"rotation"`
+	Incidents  IncidentsConfig  `toml:"incidents"`
+	Escalation EscalationConfig `toml:"escalation"`
+	Intake     IntakeConfig     `toml:"intake"`
+	Log        LogConfig        `toml:"log"`
+}
+
+// MattermostConfig is [mattermost].
+type MattermostConfig struct {
+	URL        string `toml:"url"`
+	Token      string `toml:"token"`
+	Team       string `toml:"team"`
+	SETChannel string `toml:"set_channel"`
+	AskChannel string `toml:"ask_channel"`
+}
+
+// HTTPConfig is [http].
+type HTTPConfig struct {
+	Listen    string `toml:"listen"`
+	PublicURL string `toml:"public_url"`
+}
+
+// StoreConfig is [store].
+type StoreConfig struct {
+	Path string `toml:"path"`
+	// Retention is how long handled-post marks are kept.
+	Retention Duration `toml:"retention"`
+}
+
+// RotationConfig is [rotation] with its [[rotation.week]] entries.
+type RotationConfig struct {
+	Timezone string       `toml:"timezone"`
+	Admins   []string     `toml:"admins"`
+	Weeks    []WeekConfig `toml:"week"`
+}
+
+// WeekConfig is one [[rotation.week]].
+type WeekConfig struct {
+	Starts  string `toml:"starts"`
+	Primary string `toml:"primary"`
+	Backup  string `toml:"backup"`
+	Lead    string `toml:"lead"`
+}
+
+// IncidentsConfig is [incidents].
+type IncidentsConfig struct {
+	UpdateEvery Duration `toml:"update_every"`
+}
+
+// EscalationConfig is [escalation].
+type EscalationConfig struct {
+	AckWithin Duration `toml:"ack_within"`
+}
+
+// IntakeConfig is [intake].
+type IntakeConfig struct {
+	RemindAfter Duration `toml:"remind_after"`
+	ExpireAfter Duration `toml:"expire_after"`
+}
+
+// LogConfig is [log].
+type LogConfig struct {
+	Level  string `toml:"level"`  // debug, info, warn, error
+	Format string `toml:"format"` // json, text, or auto (text on a terminal)
+}
+
+// Defaults for optional keys.
+const (
+	defaultSETChannel  = "sustained-engineering"
+	defaultAskChannel  = "ask-r-and-d"
+	defaultListen      = "127.0.0.1:8066"
+	defaultUpdateEvery = 24 * time.Hour
+	defaultAckWithin   = 15 * time.Minute
+	defaultRetention   = 14 * 24 * time.Hour
+	defaultRemindAfter = 4 * time.Hour
+	defaultExpireAfter = 3 * 24 * time.Hour
+)
+
+// Environment variables that override secrets in the file.
+const (
+	envMattermostToken = "SETBOT_MATTERMOST_TOKEN"
+	envJiraToken       = "SETBOT_JIRA_TOKEN"
+)
+
+// LoadConfig reads, decodes strictly (unknown keys are errors), applies
+// environment overrides and defaults, and validates a configuration file.
+func LoadConfig(path string, getenv func(string) string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			if perr.LastKey != "" {
+				return nil, fmt.Errorf("config %s: line %d: %s: %s", path, perr.Position.Line, perr.LastKey, perr.Message)
+			}
+			return nil, fmt.Errorf("config %s: line %d: %s", path, perr.Position.Line, perr.Message)
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if undec := md.Undecoded(); len(undec) > 0 {
+		keys := make([]string, len(undec))
+		for i, k := range undec {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("config %s: unknown key %s (check the spelling against config.example.toml)", path, strings.Join(keys, ", "))
+	}
+	if v := getenv(envMattermostToken); v != "" {
+		c.Mattermost.Token = v
+	}
+	if c.Jira != nil {
+		if v := getenv(envJiraToken); v != "" {
+			c.Jira.Token = v
+		}
+	}
+	c.setDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &c, nil
+}
+
+func (c *Config) setDefaults() {
+	c.Mattermost.URL = strings.TrimRight(strings.TrimSpace(c.Mattermost.URL), "/")
+	setDefault(&c.Mattermost.SETChannel, defaultSETChannel)
+	setDefault(&c.Mattermost.AskChannel, defaultAskChannel)
+	setDefault(&c.HTTP.Listen, defaultListen)
+	setDefault(&c.Rotation.Timezone, "UTC")
+	setDefault(&c.Log.Level, "info")
+	setDefault(&c.Log.Format, "auto")
+	setDefaultDuration(&c.Incidents.UpdateEvery, defaultUpdateEvery)
+	setDefaultDuration(&c.Escalation.AckWithin, defaultAckWithin)
+	setDefaultDuration(&c.Store.Retention, defaultRetention)
+	setDefaultDuration(&c.Intake.RemindAfter, defaultRemindAfter)
+	setDefaultDuration(&c.Intake.ExpireAfter, defaultExpireAfter)
+	if c.Jira != nil {
+		c.Jira.SetDefaults()
+	}
+}
+
+func setDefault(s *string, v string) {
+	if strings.TrimSpace(*s) == "" {
+		*s = v
+	}
+}
+
+func setDefaultDuration(d *Duration, v time.Duration) {
+	if *d == 0 {
+		*d = Duration(v)
+	}
+}
+
+// Validate reports the first problem, naming its key and why.
+func (c *Config) Validate() error {
+	if err := checkURL("mattermost.url", c.Mattermost.URL, true); err != nil {
+		return err
+	}
+	if c.Mattermost.Token == "" {
+		return fmt.Errorf("mattermost.token: must be set (or %s): the bot account's access token", envMattermostToken)
+	}
+	if c.Mattermost.Team == "" {
+		return errors.New("mattermost.team: must be set to the team's name (the part of the URL after the server address)")
+	}
+	if c.Store.Path == "" {
+		return errors.New("store.path: must be set, e.g. \"/var/lib/setbot/setbot.db\"")
+	}
+	if err := checkURL("http.public_url", c.HTTP.PublicURL, false); err != nil {
+		return err
+	}
+	if _, err := time.LoadLocation(c.Rotation.Timezone); err != nil {
+		return fmt.Errorf("rotation.timezone: %q is not an IANA time zone name (e.g. \"America/New_York\")", c.Rotation.Timezone)
+	}
+	if _, err := c.Roster(); err != nil {
+		return err
+	}
+	for key, d := range map[string]Duration{"incidents.update_every": c.Incidents.UpdateEvery,
+		"escalation.ack_within": c.Escalation.AckWithin, "store.retention": c.Store.Retention,
+		"intake.remind_after": c.Intake.RemindAfter, "intake.expire_after": c.Intake.ExpireAfter} {
+		if d < 0 {
+			return fmt.Errorf("%s: must be positive, got %s", key, time.Duration(d))
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level: must be debug, info, warn or error, got %q", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "json", "text", "auto":
+	default:
+		return fmt.Errorf("log.format: must be json, text or auto, got %q", c.Log.Format)
+	}
+	if c.Jira != nil {
+		return c.Jira.Validate()
+	}
+	return nil
+}
+
+func checkURL(key, v string, required bool) error {
+	if v == "" {
+		if required {
+			return fmt.Errorf("%s: must be set, e.g. https://chat.example.com", key)
+		}
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: must be an http(s) URL, got %q", key, v)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s: must not contain credentials", key)
+	}
+	return nil
+}
+
+// Roster builds the rotation from [rotation] (overrides come from the store).
+func (c *Config) Roster() (setbot.Roster, error) {
+	loc, err := time.LoadLocation(c.Rotation.Timezone)
+	if err != nil {
+		return setbot.Roster{}, fmt.Errorf("rotation.timezone: %w", err)
+	}
+	weeks := make([]setbot.Week, 0, len(c.Rotation.Weeks))
+	for i, w := range c.Rotation.Weeks {
+		start, err := setbot.ParseWeekStart(w.Starts, loc)
+		if err != nil {
+			return setbot.Roster{}, fmt.Errorf("rotation.week[%d].starts: %s", i, setbot.ErrorMessage(err))
+		}
+		weeks = append(weeks, setbot.Week{Starts: start, Primary: username(w.Primary),
+			Backup: username(w.Backup), Lead: username(w.Lead)})
+	}
+	r, err := setbot.NewRoster(loc, weeks, nil)
+	if err != nil {
+		return setbot.Roster{}, fmt.Errorf("rotation.week: %s", setbot.ErrorMessage(err))
+	}
+	return r, nil
+}
+
+// Admins are the usernames in rotation.admins.
+func (c *Config) Admins() []setbot.Username {
+	out := make([]setbot.Username, len(c.Rotation.Admins))
+	for i, a := range c.Rotation.Admins {
+		out[i] = username(a)
+	}
+	return out
+}
+
+func username(s string) setbot.Username { return setbot.Username(strings.TrimPrefix(strings.TrimSpace(s), "@")) }
+
+// Duration is a time.Duration written as a Go duration string; "d" counts
+// days ("2d", "1d12h").
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// ParseDuration is time.ParseDuration that also accepts days ("d").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i >= 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q is not a duration such as \"15m\", \"24h\" or \"2d\"", s)
+		}
+		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
+		if s == "" {
+			return days, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as \"15m\", \"24h\" or \"2d\"", s)
+	}
+	return days + v, nil
+}

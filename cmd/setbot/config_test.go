@@ -1,0 +1,168 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const goodConfig = `
+[mattermost]
+url = "http://127.0.0.1:8065/"
+token = "file-token"
+team = "eng"
+
+[http]
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:8066"
+
+[store]
+path = "/tmp/setbot.db"
+
+[rotation]
+timezone = "Europe/Berlin"
+admins = ["@carol"]
+
+[[rotation.week]]
+starts = "2026-11-30"
+primary = "alice"
+backup = "bob"
+lead = "carol"
+
+[escalation]
+ack_within = "2d3h"
+`
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "setbot.toml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func noEnv(string) string { return "" }
+
+func TestLoadConfigGood(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, goodConfig), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mattermost.URL != "http://127.0.0.1:8065" || c.Mattermost.SETChannel != "sustained-engineering" ||
+		c.Mattermost.AskChannel != "ask-r-and-d" {
+		t.Errorf("mattermost defaults not applied: %+v", c.Mattermost)
+	}
+	if time.Duration(c.Incidents.UpdateEvery) != 24*time.Hour {
+		t.Errorf("incidents.update_every = %v, want the 24h default", time.Duration(c.Incidents.UpdateEvery))
+	}
+	if time.Duration(c.Escalation.AckWithin) != 51*time.Hour {
+		t.Errorf("escalation.ack_within = %v, want 51h", time.Duration(c.Escalation.AckWithin))
+	}
+	if got := c.Admins(); len(got) != 1 || got[0] != "carol" {
+		t.Errorf("admins = %v, want [carol]", got)
+	}
+	r, err := c.Roster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := r.At(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
+	if !ok || s.Primary != "alice" || s.Lead != "carol" {
+		t.Errorf("roster at 2026-12-02 = %+v, %v", s, ok)
+	}
+}
+
+func TestLoadConfigEnvOverridesToken(t *testing.T) {
+	env := func(k string) string {
+		if k == envMattermostToken {
+			return "env-token"
+		}
+		return ""
+	}
+	c, err := LoadConfig(writeConfig(t, goodConfig), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mattermost.Token != "env-token" {
+		t.Errorf("token = %q, want the environment's", c.Mattermost.Token)
+	}
+}
+
+func TestLoadConfigBad(t *testing.T) {
+	cases := []struct {
+		name, edit, want string
+	}{
+		{"unknown key", `team = "eng"` + "\ncolour = \"red\"", "unknown key mattermost.colour"},
+		{"unknown table", goodConfig + "\n[jria]\nurl = \"x\"", "unknown key jria"},
+		{"missing url", `url = ""`, "mattermost.url: must be set"},
+		{"bad url", `url = "ftp://x"`, "mattermost.url: must be an http(s) URL"},
+		{"missing token", `token = ""`, "mattermost.token: must be set"},
+		{"missing team", `team = ""`, "mattermost.team: must be set"},
+		{"missing store", `path = ""`, "store.path: must be set"},
+		{"bad zone", `timezone = "Mars/Olympus"`, "rotation.timezone"},
+		{"not a monday", `starts = "2026-12-01"`, "rotation.week[0].starts"},
+		{"bad duration", `ack_within = "soon"`, "escalation.ack_within"},
+		{"bad level", goodConfig + "\n[log]\nlevel = \"loud\"", "log.level"},
+		{"bad jira deployment", goodConfig + "\n[jira]\nurl = \"https://j.example\"\ndeployment = \"cloudy\"\ntoken = \"t\"\nproject = \"SET\"", "jira.deployment"},
+		{"jira missing project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"", "jira.project"},
+		{"syntax", goodConfig + "\n[broken", "line"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			text := c.edit
+			if !strings.HasPrefix(c.edit, goodConfig) {
+				old := strings.SplitN(c.edit, " = ", 2)[0]
+				text = replaceKey(t, goodConfig, old, c.edit)
+			}
+			_, err := LoadConfig(writeConfig(t, text), noEnv)
+			if err == nil {
+				t.Fatalf("config accepted; want an error naming %q", c.want)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not name %q", err, c.want)
+			}
+		})
+	}
+}
+
+// replaceKey replaces the first line that sets key in text with line.
+func replaceKey(t *testing.T, text, key, line string) string {
+	t.Helper()
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, key+" = ") {
+			lines[i] = line
+			return strings.Join(lines, "\n")
+		}
+	}
+	t.Fatalf("no line sets %s", key)
+	return ""
+}
+
+func TestExampleConfigIsValid(t *testing.T) {
+	env := func(k string) string {
+		if k == envMattermostToken {
+			return "example-token"
+		}
+		return ""
+	}
+	if _, err := LoadConfig("../../config.example.toml", env); err != nil {
+		t.Fatalf("config.example.toml: %v", err)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{"15m": 15 * time.Minute, "2d": 48 * time.Hour, "1d12h": 36 * time.Hour, "90s": 90 * time.Second} {
+		got, err := ParseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "d", "xd", "-1d", "1w"} {
+		if _, err := ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,102 @@
+// Command setbot runs the Sustained Engineering Team's Mattermost bot.
+//
+//	setbot -config FILE               run until SIGINT or SIGTERM
+//	setbot check-config -config FILE  validate a configuration and exit
+//	setbot version                    print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run parses the command line and runs the chosen command; it returns the
+// process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 && (args[0] == "check-config" || args[0] == "version" || args[0] == "run") {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "version" {
+		fmt.Fprintf(stdout, "setbot %s\n", version)
+		return 0
+	}
+	m := NewMain(stderr)
+	if err := m.ParseFlags(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if cmd == "check-config" {
+		cfg, err := LoadConfig(m.ConfigPath, os.Getenv)
+		if err != nil {
+			fmt.Fprintln(stderr, "setbot:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s: OK (team %s, store %s, %d rotation weeks, Jira %s)\n",
+			m.ConfigPath, cfg.Mattermost.Team, cfg.Store.Path, len(cfg.Rotation.Weeks), jiraSummary(cfg))
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "setbot:", err)
+		return 1
+	}
+	return 0
+}
+
+func jiraSummary(c *Config) string {
+	if c.Jira == nil {
+		return "not configured"
+	}
+	return c.Jira.Deployment + " project " + c.Jira.Project
+}
+
+const usage = `setbot runs the Sustained Engineering Team's Mattermost bot.
+
+Usage:
+  setbot [run] -config FILE          run until SIGINT or SIGTERM
+  setbot check-config -config FILE   validate FILE and exit (non-zero when it is wrong)
+  setbot version                     print the version
+
+Environment:
+  SETBOT_MATTERMOST_TOKEN   overrides mattermost.token
+  SETBOT_JIRA_TOKEN         overrides jira.token
+
+Flags:
+`
+
+// ParseFlags reads the flags of the run and check-config commands.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("setbot", flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(m.stderr, usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&m.ConfigPath, "config", "setbot.toml", "path of the TOML configuration file (see config.example.toml)")
+	fs.StringVar(&m.LogFormat, "log-format", "", "log format: json, text or auto (text on a terminal); overrides log.format")
+	fs.StringVar(&m.LogLevel, "log-level", "", "log level: debug, info, warn or error; overrides log.level")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.stderr, "setbot: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errors.New("unexpected argument")
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+// Package dispatch decides what setbot does with each post and click: it
+// drops repeats, routes DMs to the intake conversation and channel mentions to
+// the command table, commits every decision to the store, and then runs the
+// decided effects (posts, Jira calls) from the store's outbox.
+package dispatch
+
+import (
+	"context"
+	"hash/fnv"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// Defaults for the work bounds.
+const (
+	DefaultWorkers = 8   // users served concurrently
+	queueDepth     = 64  // messages waiting per worker before Deliver blocks
+	inFlightBound  = 30 * time.Second
+)
+
+// Config is what the dispatcher needs to know about its surroundings.
+type Config struct {
+	Bot        setbot.User
+	SETChannel setbot.ChannelID
+	AskChannel setbot.ChannelID
+	Workers    int
+	Now        func() time.Time
+	Log        zerolog.Logger
+	// Tick is how often timers (reminders, escalations, header) are checked.
+	Tick time.Duration
+}
+
+// Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
+type Dispatcher struct {
+	cfg    Config
+	chat   setbot.Chat
+	db     *store.DB
+	log    zerolog.Logger
+	now    func() time.Time
+	shards []chan setbot.Message
+	wake   chan struct{}
+	cmds   commandTable
+	ext    Extensions
+	mu     sync.Mutex // guards stopped and the queues' closing
+	stopped bool
+}
+
+// Extensions are the optional parts wired in by main.
+type Extensions struct {
+	Tracker setbot.Tracker
+}
+
+// New returns a dispatcher. Call Run to start it.
+func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher {
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Tick <= 0 {
+		cfg.Tick = 2 * time.Second
+	}
+	d := &Dispatcher{cfg: cfg, chat: chat, db: db, log: cfg.Log, now: cfg.Now,
+		wake: make(chan struct{}, 1), ext: ext}
+	for range cfg.Workers {
+		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
+	}
+	d.cmds = d.commands()
+	return d
+}
+
+// Deliver queues a message. Messages of one user are handled in order, by
+// the same worker; different users are handled concurrently. Deliver blocks
+// when that worker's queue is full, which slows the websocket reader down
+// rather than dropping posts. After Run has returned, messages are dropped:
+// they were not marked handled, so catch-up brings them back after a restart.
+func (d *Dispatcher) Deliver(m setbot.Message) {
+	h := fnv.New32a()
+	h.Write([]byte(m.UserID))
+	// The lock is held across the send so that Run never closes a queue
+	// under it; workers keep draining, so a full queue cannot deadlock.
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.stopped {
+		d.shards[h.Sum32()%uint32(len(d.shards))] <- m
+	}
+}
+
+// Run serves until ctx ends, then finishes the messages already queued
+// (bounded by inFlightBound) and returns.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	for _, q := range d.shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.worker(work, q)
+		}()
+	}
+	wg.Add(2)
+	go func() { defer wg.Done(); d.runOutbox(ctx) }()
+	go func() { defer wg.Done(); d.runTimers(ctx) }()
+
+	<-ctx.Done()
+	d.mu.Lock()
+	d.stopped = true
+	for _, q := range d.shards {
+		close(q)
+	}
+	d.mu.Unlock()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(inFlightBound):
+		d.log.Warn().Msg("in-flight work did not finish in time; it resumes after restart")
+		cancelWork()
+		<-done
+	}
+	return nil
+}
+
+func (d *Dispatcher) worker(ctx context.Context, q <-chan setbot.Message) {
+	for m := range q {
+		d.handle(ctx, m)
+	}
+}
+
+// kick wakes the outbox runner.
+func (d *Dispatcher) kick() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Click handles a verified button click and returns a short text for the
+// person who clicked (may be empty).
+func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
+	return ""
+}
+
+// runTimers checks time-driven work (reminders, escalations, the header)
+// every tick until ctx ends.
+func (d *Dispatcher) runTimers(ctx context.Context) {
+	t := time.NewTicker(d.cfg.Tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package dispatch
+
+import (
+	"context"
+	"strings"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// outcome is what handling one post decided: state changes to commit and
+// replies to post after the commit.
+type outcome struct {
+	apply   func(*store.Tx) error // may be nil
+	replies []setbot.Reply
+}
+
+// say adds a reply.
+func (o *outcome) say(r setbot.Reply) { o.replies = append(o.replies, r) }
+
+// handle runs one post through routing. Network work (file downloads, Jira)
+// happens before the transaction; the transaction records the post as
+// handled, applies the decision and queues the replies atomically; the
+// replies are posted after it commits.
+func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
+	if !d.routable(m) {
+		return
+	}
+	log := d.log.With().Str("post_id", string(m.ID)).Str("user_id", string(m.UserID)).Logger()
+	if seen, err := d.db.Seen(m.ID); err != nil || seen {
+		if err != nil {
+			log.Error().Err(err).Msg("read handled mark")
+		}
+		return
+	}
+	var o outcome
+	var err error
+	if m.Kind == setbot.ChannelDM {
+		o, err = d.direct(ctx, m)
+	} else {
+		o, err = d.command(ctx, m)
+	}
+	if err != nil {
+		if setbot.ErrorCode(err) == setbot.EInternal || setbot.ErrorCode(err) == setbot.EUnavailable {
+			log.Error().Err(err).Msg("handle post")
+		}
+		o = outcome{replies: []setbot.Reply{d.replyTo(m, setbot.ErrorMessage(err))}}
+	}
+	dup, err := d.db.Handle(m.ID, d.now(), func(tx *store.Tx) error {
+		if o.apply != nil {
+			if err := o.apply(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetCursor(m.ChannelID, m.At); err != nil {
+			return err
+		}
+		return enqueueReplies(tx, o.replies)
+	})
+	if err != nil {
+		log.Error().Err(err).Msg("commit post handling; it will be retried on catch-up")
+		return
+	}
+	if !dup {
+		d.kick()
+	}
+}
+
+// routable says whether setbot reacts to a post at all: never to bots
+// (itself included), only to DMs and to mentions in its two channels.
+func (d *Dispatcher) routable(m setbot.Message) bool {
+	if m.FromBot || m.UserID == d.cfg.Bot.ID || m.UserID == "" {
+		return false
+	}
+	switch m.Kind {
+	case setbot.ChannelDM:
+		return true
+	case setbot.ChannelSET, setbot.ChannelAsk:
+		return m.Mentioned
+	}
+	return false
+}
+
+// replyTo answers m where it was said: in the DM, or in its channel thread.
+func (d *Dispatcher) replyTo(m setbot.Message, text string, buttons ...setbot.Button) setbot.Reply {
+	if m.Kind == setbot.ChannelDM {
+		return setbot.Reply{ChannelID: m.ChannelID, Text: text, Buttons: buttons}
+	}
+	return setbot.Reply{ChannelID: m.ChannelID, RootID: m.ThreadID(), Text: text, Buttons: buttons}
+}
+
+// stripMention removes the bot's @name from a channel post's text.
+func (d *Dispatcher) stripMention(text string) string {
+	name := "@" + string(d.cfg.Bot.Username)
+	fields := strings.Fields(text)
+	out := fields[:0]
+	for _, f := range fields {
+		if strings.EqualFold(strings.TrimRight(f, ".,:;!?"), name) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,166 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// Job kinds. Persisted in the outbox: never rename one.
+const (
+	jobPost = "post" // payload: setbot.Reply
+)
+
+// lane separates fast chat jobs from slow outside calls so that a slow Jira
+// never holds up a reply.
+type lane int
+
+const (
+	laneChat lane = iota
+	laneSlow
+)
+
+// jobSpec is how one kind of job runs.
+type jobSpec struct {
+	lane lane
+	run  func(ctx context.Context, d *Dispatcher, j store.Job) error
+}
+
+// jobSpecs is filled by the files that define job kinds.
+var jobSpecs = map[string]jobSpec{
+	jobPost: {laneChat, runPost},
+}
+
+// Retry policy for jobs whose outside system is unavailable.
+const (
+	retryBase   = 2 * time.Second
+	retryCap    = 5 * time.Minute
+	jobsPerScan = 50
+	jobTimeout  = 2 * time.Minute
+)
+
+func enqueueReplies(tx *store.Tx, replies []setbot.Reply) error {
+	for _, r := range replies {
+		if _, err := tx.Enqueue(jobPost, "", r, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runPost(ctx context.Context, d *Dispatcher, j store.Job) error {
+	var r setbot.Reply
+	if err := json.Unmarshal(j.Payload, &r); err != nil {
+		return fmt.Errorf("decode post job: %w", err)
+	}
+	r.Text = fitPost(r.Text)
+	_, err := d.chat.Post(ctx, r, "job-"+strconv.FormatUint(j.ID, 10))
+	return err
+}
+
+// runOutbox runs due jobs in two lanes until ctx ends.
+func (d *Dispatcher) runOutbox(ctx context.Context) {
+	slow := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.lane(ctx, laneSlow, slow)
+	}()
+	d.lane(ctx, laneChat, d.wake, slow)
+	<-done
+}
+
+// lane runs the due jobs of one lane whenever woken, and at least every tick.
+// It forwards wake-ups to the lanes in forward.
+func (d *Dispatcher) lane(ctx context.Context, l lane, wake <-chan struct{}, forward ...chan struct{}) {
+	t := time.NewTicker(d.cfg.Tick)
+	defer t.Stop()
+	for {
+		d.runDue(ctx, l)
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-t.C:
+		}
+		for _, f := range forward {
+			select {
+			case f <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+func (d *Dispatcher) runDue(ctx context.Context, l lane) {
+	jobs, err := d.db.DueJobs(d.now(), jobsPerScan)
+	if err != nil {
+		d.log.Error().Err(err).Msg("read outbox")
+		return
+	}
+	for _, j := range jobs {
+		spec, ok := jobSpecs[j.Kind]
+		if !ok || spec.lane != l {
+			if !ok && l == laneChat {
+				d.log.Error().Str("kind", j.Kind).Uint64("job", j.ID).Msg("unknown job kind left in the outbox")
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		d.runJob(ctx, spec, j)
+	}
+}
+
+func (d *Dispatcher) runJob(ctx context.Context, spec jobSpec, j store.Job) {
+	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
+	err := spec.run(jctx, d, j)
+	cancel()
+	log := d.log.With().Str("kind", j.Kind).Uint64("job", j.ID).Int("attempts", j.Attempts+1).Logger()
+	switch {
+	case err == nil:
+		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
+			log.Error().Err(err).Msg("remove finished job")
+		}
+	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
+		at := d.now().Add(retryDelay(j.Attempts + 1))
+		log.Warn().Err(err).Time("retry_at", at).Msg("job failed; will retry")
+		if err := d.db.RetryJob(j.ID, at, setbot.ErrorMessage(err)); err != nil {
+			log.Error().Err(err).Msg("reschedule job")
+		}
+	default:
+		log.Error().Err(err).Msg("job cannot succeed; dropped")
+		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
+			log.Error().Err(err).Msg("remove failed job")
+		}
+	}
+}
+
+// retryDelay is a jittered exponential delay for the attempt, capped.
+func retryDelay(attempt int) time.Duration {
+	d := retryBase << min(attempt-1, 20)
+	if d > retryCap || d <= 0 {
+		d = retryCap
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// truncationNote ends a post that had to be cut to fit.
+const truncationNote = "\n\n… (cut here: the full text is longer than a Mattermost post can hold)"
+
+// fitPost cuts text to what one post holds, on a rune boundary, with a note.
+func fitPost(text string) string {
+	r := []rune(text)
+	if len(r) <= setbot.MaxPostRunes {
+		return text
+	}
+	note := []rune(truncationNote)
+	return string(r[:setbot.MaxPostRunes-len(note)]) + truncationNote
+}
