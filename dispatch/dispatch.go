@@ -18,8 +18,8 @@ import (
 
 // Defaults for the work bounds.
 const (
-	DefaultWorkers = 8   // users served concurrently
-	queueDepth     = 64  // messages waiting per worker before Deliver blocks
+	DefaultWorkers = 8  // users served concurrently
+	queueDepth     = 64 // messages waiting per worker before Deliver blocks
 	inFlightBound  = 30 * time.Second
 )
 
@@ -37,16 +37,16 @@ type Config struct {
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
 type Dispatcher struct {
-	cfg    Config
-	chat   setbot.Chat
-	db     *store.DB
-	log    zerolog.Logger
-	now    func() time.Time
-	shards []chan setbot.Message
-	wake   chan struct{}
-	cmds   commandTable
-	ext    Extensions
-	mu     sync.Mutex // guards stopped and the queues' closing
+	cfg     Config
+	chat    setbot.Chat
+	db      *store.DB
+	log     zerolog.Logger
+	now     func() time.Time
+	shards  []chan setbot.Message
+	wake    chan struct{}
+	cmds    commandTable
+	ext     Extensions
+	mu      sync.Mutex // guards stopped and the queues' closing
 	stopped bool
 }
 

@@ -271,7 +271,9 @@ func (c *Config) Admins() []setbot.Username {
 	return out
 }
 
-func username(s string) setbot.Username { return setbot.Username(strings.TrimPrefix(strings.TrimSpace(s), "@")) }
+func username(s string) setbot.Username {
+	return setbot.Username(strings.TrimPrefix(strings.TrimSpace(s), "@"))
+}
 
 // Duration is a time.Duration written as a Go duration string; "d" counts
 // days ("2d", "1d12h").
