@@ -1,0 +1,209 @@
+package store
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+var (
+	incNow    = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	incPolicy = setbot.NagPolicy{Grace: 4 * time.Hour} // L2: every 24h
+)
+
+func trackTestIncident(t *testing.T, db *DB, key setbot.IssueKey) setbot.Incident {
+	t.Helper()
+	in, started, err := db.TrackIncident(setbot.Incident{Key: key, Priority: setbot.L2, Root: "r1", Title: "login fails"}, incNow)
+	if err != nil || !started || !in.Opened.Equal(incNow) {
+		t.Fatalf("TrackIncident = %+v %v %v", in, started, err)
+	}
+	return in
+}
+
+// remindAll claims the reminder from several callers at once and returns how
+// many claimed it and the decision.
+func remindAll(t *testing.T, db *DB, key setbot.IssueKey, now time.Time) (int, setbot.Nag) {
+	t.Helper()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	claims := 0
+	var nag setbot.Nag
+	for range 8 {
+		wg.Go(func() {
+			_, n, claimed, err := db.ClaimReminder(key, incPolicy, now)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if claimed {
+				claims++
+				nag = n
+			}
+		})
+	}
+	wg.Wait()
+	return claims, nag
+}
+
+func TestRemindersSurviveRestart(t *testing.T) {
+	db := openSET(t)
+	trackTestIncident(t, db, "SET-1")
+	if n, _ := remindAll(t, db, "SET-1", incNow.Add(time.Hour)); n != 0 {
+		t.Fatal("reminded a fresh incident")
+	}
+	n, nag := remindAll(t, db, "SET-1", incNow.Add(24*time.Hour))
+	if n != 1 || nag.Reason != setbot.NagFirstReminder || nag.MentionLead {
+		t.Fatalf("first reminder: %d claims, %+v", n, nag)
+	}
+	// Restart at +27h: nothing repeats; at +28h the lead is mentioned, once.
+	db = reopenSET(t, db)
+	if n, _ := remindAll(t, db, "SET-1", incNow.Add(27*time.Hour)); n != 0 {
+		t.Fatal("the first reminder repeated after a restart")
+	}
+	n, nag = remindAll(t, db, "SET-1", incNow.Add(28*time.Hour))
+	if n != 1 || nag.Reason != setbot.NagEscalateLead || !nag.MentionLead {
+		t.Fatalf("lead: %d claims, %+v", n, nag)
+	}
+	in, _, _ := db.Incident("SET-1")
+	if in.Reminders != 2 || !in.EscalatedAt.Equal(incNow.Add(28*time.Hour)) || !in.LastReminder.Equal(incNow.Add(28*time.Hour)) {
+		t.Errorf("stored %+v", in)
+	}
+	for i, at := range []time.Duration{24, 28} {
+		if sent, ok, _ := db.NoticeSent("incident", "SET-1", string(rune('1'+i))); !ok || !sent.Equal(incNow.Add(at*time.Hour)) {
+			t.Errorf("log of reminder %d: %v %v", i+1, sent, ok)
+		}
+	}
+}
+
+func TestUpdateSnoozeResolve(t *testing.T) {
+	db := openSET(t)
+	trackTestIncident(t, db, "SET-2")
+	if n, _ := remindAll(t, db, "SET-2", incNow.Add(24*time.Hour)); n != 1 {
+		t.Fatal("first reminder")
+	}
+	// A snooze holds the lead back.
+	if _, err := db.Snooze("SET-2", incNow.Add(30*time.Hour), incNow.Add(25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := remindAll(t, db, "SET-2", incNow.Add(29*time.Hour)); n != 0 {
+		t.Fatalf("snoozed, yet %d claims", n)
+	}
+	// An update (from Playbooks, in ms) starts over; an older one changes nothing.
+	upd := time.UnixMilli(incNow.Add(29 * time.Hour).UnixMilli())
+	if in, changed, err := db.RecordUpdate("SET-2", upd); err != nil || !changed || !in.LastUpdate.Equal(upd) {
+		t.Fatalf("RecordUpdate = %+v %v %v", in, changed, err)
+	}
+	if _, changed, _ := db.RecordUpdate("SET-2", upd.Add(-time.Hour)); changed {
+		t.Error("an older update was recorded")
+	}
+	if n, _ := remindAll(t, db, "SET-2", incNow.Add(40*time.Hour)); n != 0 {
+		t.Error("reminded after an update")
+	}
+	if n, nag := remindAll(t, db, "SET-2", upd.Add(24*time.Hour)); n != 1 || nag.Reason != setbot.NagFirstReminder {
+		t.Errorf("a day after the update: %d, %+v", n, nag)
+	}
+
+	in, changed, err := db.ResolveIncident("SET-2", incNow.Add(60*time.Hour))
+	if err != nil || !changed || !in.Resolved {
+		t.Fatalf("ResolveIncident = %+v %v %v", in, changed, err)
+	}
+	if _, changed, _ := db.ResolveIncident("SET-2", incNow.Add(61*time.Hour)); changed {
+		t.Error("resolved twice")
+	}
+	if _, nag, claimed, _ := db.ClaimReminder("SET-2", incPolicy, incNow.Add(30*24*time.Hour)); claimed || nag.Reason != setbot.NagResolved {
+		t.Errorf("a resolved incident: %+v claimed %v", nag, claimed)
+	}
+	if _, err := db.Snooze("SET-2", incNow, incNow); setbot.ErrorCode(err) != setbot.EInvalid {
+		t.Errorf("snoozing a resolved incident: %v", err)
+	}
+	if open, _ := db.OpenIncidents(); len(open) != 0 {
+		t.Errorf("OpenIncidents lists a resolved one: %+v", open)
+	}
+
+	// Tracked again: from now, with the reminder numbers going on.
+	again, started, err := db.TrackIncident(setbot.Incident{Key: "SET-2", Priority: setbot.L1}, incNow.Add(70*time.Hour))
+	if err != nil || !started || again.Resolved || again.Reminders != 2 || !again.Opened.Equal(incNow.Add(70*time.Hour)) {
+		t.Fatalf("tracked again: %+v %v %v", again, started, err)
+	}
+	if n, _ := remindAll(t, db, "SET-2", incNow.Add(94*time.Hour)); n != 1 {
+		t.Error("no reminder after tracking again")
+	}
+	if _, ok, _ := db.NoticeSent("incident", "SET-2", "3"); !ok {
+		t.Error("reminder 3 not in the log")
+	}
+}
+
+func TestTrackEditAndUnknown(t *testing.T) {
+	db := openSET(t)
+	trackTestIncident(t, db, "SET-3")
+	if _, started, _ := db.TrackIncident(setbot.Incident{Key: "SET-3", Priority: setbot.L1}, incNow.Add(time.Hour)); started {
+		t.Error("tracked twice")
+	}
+	if n, _ := remindAll(t, db, "SET-3", incNow.Add(24*time.Hour)); n != 1 {
+		t.Fatal("first reminder")
+	}
+	in, err := db.EditIncident("SET-3", incNow, func(in setbot.Incident) setbot.Incident {
+		in.Owner, in.Priority = "ann", setbot.L1
+		in.Reminders, in.LastReminder = 0, time.Time{} // ignored
+		return in
+	})
+	if err != nil || in.Owner != "ann" || in.Priority != setbot.L1 || in.Reminders != 1 || in.Title != "login fails" {
+		t.Fatalf("EditIncident = %+v %v", in, err)
+	}
+	open, err := db.OpenIncidents()
+	if err != nil || len(open) != 1 || open[0] != in {
+		t.Errorf("OpenIncidents = %+v %v; want %+v", open, err, in)
+	}
+	for name, err := range map[string]error{
+		"resolve": func() error { _, _, err := db.ResolveIncident("NOPE-1", incNow); return err }(),
+		"update":  func() error { _, _, err := db.RecordUpdate("NOPE-1", incNow); return err }(),
+		"snooze":  func() error { _, err := db.Snooze("NOPE-1", incNow, incNow); return err }(),
+		"claim":   func() error { _, _, _, err := db.ClaimReminder("NOPE-1", incPolicy, incNow); return err }(),
+		"edit": func() error {
+			_, err := db.EditIncident("NOPE-1", incNow, func(in setbot.Incident) setbot.Incident { return in })
+			return err
+		}(),
+	} {
+		if setbot.ErrorCode(err) != setbot.ENotFound {
+			t.Errorf("%s of an unknown key: %v", name, err)
+		}
+	}
+}
+
+func TestClaimReminderBelievesTheLog(t *testing.T) {
+	db := openSET(t)
+	in := trackTestIncident(t, db, "SET-4")
+	if n, _ := remindAll(t, db, "SET-4", incNow.Add(24*time.Hour)); n != 1 {
+		t.Fatal("first reminder")
+	}
+	// The record goes back to before the reminder; the log still has it.
+	if err := db.Update(incNow, func(tx *Tx) error { return tx.putIncident(in) }); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := remindAll(t, db, "SET-4", incNow.Add(25*time.Hour)); n != 0 {
+		t.Fatal("the reminder was posted twice")
+	}
+	got, _, _ := db.Incident("SET-4")
+	if got.Reminders != 1 || !got.LastReminder.Equal(incNow.Add(24*time.Hour)) {
+		t.Errorf("record not repaired from the log: %+v", got)
+	}
+}
+
+func TestIncidentFromANewerSetbotIsRefused(t *testing.T) {
+	db := openSET(t)
+	err := db.Update(incNow, func(tx *Tx) error {
+		return tx.tx.Bucket(bucketIncidents).Put([]byte("SET-9"), []byte(`{"v":2,"key":"SET-9"}`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Incident("SET-9"); err == nil {
+		t.Error("a version 2 incident was read")
+	}
+	if _, err := db.OpenIncidents(); err == nil {
+		t.Error("OpenIncidents read a version 2 incident")
+	}
+}

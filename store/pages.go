@@ -1,0 +1,233 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/setbot/setbot"
+)
+
+// pageVersion is the version of the page record this build writes.
+const pageVersion = 1
+
+// noticePage is the notifications kind of a ladder step: page/<id>/<step>.
+const noticePage = "page"
+
+// pageRecord is how a page is stored under pages/<id>.
+type pageRecord struct {
+	V         int       `json:"v"`
+	ID        string    `json:"id"`
+	Text      string    `json:"text"`
+	Channel   string    `json:"channel,omitempty"`
+	Root      string    `json:"root,omitempty"`
+	By        string    `json:"by,omitempty"`
+	Issue     string    `json:"issue,omitempty"`
+	Created   time.Time `json:"created"`
+	Step      int       `json:"step"`
+	SteppedAt time.Time `json:"stepped_at"`
+	Targets   [3]string `json:"targets"`
+	AckedBy   string    `json:"acked_by,omitempty"`
+	AckedAt   time.Time `json:"acked_at"`
+}
+
+func encodePage(p setbot.Page) ([]byte, error) {
+	r := pageRecord{V: pageVersion, ID: p.ID, Text: p.Text, Channel: string(p.Channel), Root: string(p.Root),
+		By: string(p.By), Issue: string(p.Issue), Created: p.Created.UTC(), Step: int(p.Step),
+		SteppedAt: p.SteppedAt.UTC(), AckedBy: string(p.AckedBy), AckedAt: p.AckedAt.UTC()}
+	for i, t := range p.Targets {
+		r.Targets[i] = string(t)
+	}
+	return json.Marshal(r)
+}
+
+func decodePage(v []byte) (setbot.Page, error) {
+	var r pageRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return setbot.Page{}, fmt.Errorf("decode page: %w", err)
+	}
+	if r.V > pageVersion {
+		return setbot.Page{}, fmt.Errorf("page %s has version %d; this build reads up to %d", r.ID, r.V, pageVersion)
+	}
+	p := setbot.Page{ID: r.ID, Text: r.Text, Channel: setbot.ChannelID(r.Channel), Root: setbot.PostID(r.Root),
+		By: setbot.Username(r.By), Issue: setbot.IssueKey(r.Issue), Created: r.Created, Step: setbot.PageStep(r.Step),
+		SteppedAt: r.SteppedAt, AckedBy: setbot.Username(r.AckedBy), AckedAt: r.AckedAt}
+	for i, t := range r.Targets {
+		p.Targets[i] = setbot.Username(t)
+	}
+	return p, nil
+}
+
+// page reads a page inside a transaction; ok is false when there is none.
+func (tx *Tx) page(id string) (setbot.Page, bool, error) {
+	v := tx.tx.Bucket(bucketPages).Get([]byte(id))
+	if v == nil {
+		return setbot.Page{}, false, nil
+	}
+	p, err := decodePage(v)
+	return p, err == nil, err
+}
+
+func (tx *Tx) putPage(p setbot.Page) error {
+	v, err := encodePage(p)
+	if err != nil {
+		return err
+	}
+	return tx.tx.Bucket(bucketPages).Put([]byte(p.ID), v)
+}
+
+// AddPage stores a new page. A page with the same id already stored is an
+// EConflict *Error: ids are made once, so this is a replay.
+func (tx *Tx) AddPage(p setbot.Page) error {
+	if p.ID == "" {
+		return fmt.Errorf("page without an id")
+	}
+	if _, ok, err := tx.page(p.ID); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return setbot.Errorf(setbot.EConflict, "That page was already made.")
+	}
+	return tx.putPage(p)
+}
+
+// AddPage is Tx.AddPage in a transaction of its own.
+func (db *DB) AddPage(p setbot.Page, now time.Time) error {
+	return db.Update(now, func(tx *Tx) error { return tx.AddPage(p) })
+}
+
+// Page returns a stored page, or ok=false.
+func (db *DB) Page(id string) (p setbot.Page, ok bool, err error) {
+	err = db.bolt.View(func(btx *bolt.Tx) error {
+		p, ok, err = (&Tx{tx: btx}).page(id)
+		return err
+	})
+	return p, ok, err
+}
+
+// OpenPages returns the pages nobody acknowledged, oldest first. It includes
+// pages whose ladder is done: they can still be acknowledged.
+func (db *DB) OpenPages() ([]setbot.Page, error) {
+	var out []setbot.Page
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPages).ForEach(func(_, v []byte) error {
+			p, err := decodePage(v)
+			if err != nil {
+				return err
+			}
+			if !p.Acked() {
+				out = append(out, p)
+			}
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, err
+}
+
+// AckPage records that by acknowledged the page at at. changed is false when
+// it was already acknowledged; p then says by whom. A missing page is an
+// ENotFound *Error.
+func (db *DB) AckPage(id string, by setbot.Username, at time.Time) (p setbot.Page, changed bool, err error) {
+	err = db.Update(at, func(tx *Tx) error {
+		var ok bool
+		if p, ok, err = tx.page(id); err != nil {
+			return err
+		} else if !ok {
+			return setbot.Errorf(setbot.ENotFound, "I can't find that page any more; it may have been cleaned up.")
+		}
+		if p, changed = p.Ack(by, at); !changed {
+			return nil
+		}
+		return tx.putPage(p)
+	})
+	return p, changed, err
+}
+
+// ClaimPageStep decides, from the page as stored and at the transaction's
+// time, the ladder's next step (setbot.NextPageStep with the shift on duty),
+// and when it pages somebody records the step on the page and in the
+// notification log page/<id>/<step>. claimed is true only for the one call
+// that should page d.Target: a step already taken before a restart, or by a
+// concurrent caller, is never claimed twice. Enqueue the page's posts in the
+// same transaction so that they are not lost either. A missing page is an
+// ENotFound *Error.
+func (tx *Tx) ClaimPageStep(id string, on setbot.Shift, ackWithin time.Duration) (p setbot.Page, d setbot.PageDecision, claimed bool, err error) {
+	p, ok, err := tx.page(id)
+	if err != nil {
+		return p, d, false, err
+	}
+	if !ok {
+		return p, d, false, setbot.Errorf(setbot.ENotFound, "I can't find that page any more.")
+	}
+	d = setbot.NextPageStep(p, on, ackWithin, tx.now)
+	if d.Step == setbot.StepNone {
+		return p, d, false, nil
+	}
+	b := tx.tx.Bucket(bucketNotifications)
+	k := noticeKey(noticePage, id, strconv.Itoa(int(d.Step)))
+	if sent := b.Get(k); sent != nil {
+		// The log says this step was paged but the page does not (it was
+		// rewritten): believe the log, so nobody is paged twice.
+		p.Step, p.SteppedAt = d.Step, fromMillis(sent)
+		return p, d, false, tx.putPage(p)
+	}
+	next, ok := p.Advance(d, tx.now)
+	if !ok {
+		return p, d, false, nil
+	}
+	if err := tx.putPage(next); err != nil {
+		return p, d, false, err
+	}
+	if err := b.Put(k, millis(tx.now)); err != nil {
+		return p, d, false, err
+	}
+	return next, d, true, nil
+}
+
+// ClaimPageStep is Tx.ClaimPageStep in a transaction of its own, at now.
+func (db *DB) ClaimPageStep(id string, on setbot.Shift, ackWithin time.Duration, now time.Time) (p setbot.Page, d setbot.PageDecision, claimed bool, err error) {
+	err = db.Update(now, func(tx *Tx) error {
+		p, d, claimed, err = tx.ClaimPageStep(id, on, ackWithin)
+		return err
+	})
+	return p, d, claimed, err
+}
+
+// PrunePages forgets pages made before before, with their notification
+// log, and returns how many it removed.
+func (db *DB) PrunePages(before time.Time) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(btx *bolt.Tx) error {
+		pages, notes := btx.Bucket(bucketPages), btx.Bucket(bucketNotifications)
+		// Collect first: deleting under a bbolt cursor can skip the next key.
+		var old []string
+		err := pages.ForEach(func(k, v []byte) error {
+			p, err := decodePage(v)
+			if err == nil && p.Created.Before(before) {
+				old = append(old, string(k))
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range old {
+			if err := pages.Delete([]byte(id)); err != nil {
+				return err
+			}
+			for s := setbot.StepPrimary; s <= setbot.StepLead; s++ {
+				if err := notes.Delete(noticeKey(noticePage, id, strconv.Itoa(int(s)))); err != nil {
+					return err
+				}
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
