@@ -30,6 +30,12 @@ func HeaderSegment(s Shift) string {
 	return "SET: lead " + seat(s.Lead) + " · primary " + seat(s.Primary) + " · backup " + seat(s.Backup)
 }
 
+// Line is the shift as one line of "@setbot who" and "@setbot rotation":
+// "2026-11-30: lead @x · primary @y · backup @z".
+func (s Shift) Line() string {
+	return s.Week() + ": " + strings.TrimPrefix(HeaderSegment(s), "SET: ")
+}
+
 // HeaderWithSegment returns header with setbot's segment set to the shift's:
 // the first existing segment is replaced in place, any further copies are
 // removed, and a header without one gets it appended after " | ". The rest is

@@ -3,6 +3,7 @@ package setbot_test
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/setbot/setbot"
@@ -40,6 +41,10 @@ func TestHeaderSegmentEmptySeats(t *testing.T) {
 	got := setbot.HeaderSegment(setbot.Shift{Primary: "ann"})
 	if got != "SET: lead nobody · primary @ann · backup nobody" {
 		t.Errorf("HeaderSegment = %q", got)
+	}
+	s := setbot.Shift{WeekStart: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), Lead: "lee", Primary: "ann"}
+	if got := s.Line(); got != "2026-11-30: lead @lee · primary @ann · backup nobody" {
+		t.Errorf("Line = %q", got)
 	}
 }
 

@@ -2,6 +2,7 @@ package setbot
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -166,14 +167,7 @@ func nextTarget(p Page, on Shift) (PageStep, Username) {
 	return StepNone, ""
 }
 
-func alreadyPaged(p Page, u Username) bool {
-	for _, t := range p.Targets {
-		if t == u {
-			return true
-		}
-	}
-	return false
-}
+func alreadyPaged(p Page, u Username) bool { return slices.Contains(p.Targets[:], u) }
 
 // Advance records that d's step was paged at now. It returns ok=false, and p
 // unchanged, when d pages nobody, p was acknowledged, or p is already at or

@@ -213,6 +213,11 @@ func TestPageTextAndHook(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("hook JSON\n got %s\nwant %s", b, want)
 	}
+	acked, _ := p.Ack("bob", pgT0.Add(20*time.Minute))
+	b, _ = json.Marshal(setbot.AckHook(acked))
+	if want := `{"page_id":"p1","event":"ack","text":"checkout is down","issue":"SET-7","acked_by":"bob","at":"2026-11-25T14:20:00Z"}`; string(b) != want {
+		t.Errorf("ack hook JSON\n got %s\nwant %s", b, want)
+	}
 	if btn := setbot.AckButton(p); btn.Action != "ack:p1" || btn.Label != "Acknowledge" {
 		t.Errorf("AckButton = %+v", btn)
 	}

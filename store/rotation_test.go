@@ -77,9 +77,16 @@ func TestOverridesRoundTrip(t *testing.T) {
 		t.Errorf("roster from stored overrides: %+v", s)
 	}
 
+	// Deleting puts the configured roster back for that seat.
+	if err := db.Update(rotNow, func(tx *Tx) error { return tx.DeleteOverride("2026-11-30", setbot.RoleBackup) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Overrides(); len(got) != 2 || got[0].Role != setbot.RolePrimary {
+		t.Errorf("after delete: %v", got)
+	}
 	n, err := db.PruneOverrides("2026-12-07")
-	if err != nil || n != 2 {
-		t.Fatalf("PruneOverrides = %d, %v; want 2", n, err)
+	if err != nil || n != 1 {
+		t.Fatalf("PruneOverrides = %d, %v; want 1", n, err)
 	}
 	if got, _ := db.Overrides(); len(got) != 1 || got[0].WeekStart != "2026-12-07" {
 		t.Errorf("after prune: %v", got)
