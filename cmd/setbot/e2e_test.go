@@ -119,6 +119,9 @@ func start(t *testing.T, path string) *running {
 	}
 	t.Cleanup(func() {
 		r.stop(t)
+		if strings.Contains(logs.String(), world.BotToken) {
+			t.Errorf("the bot token appears in setbot's logs")
+		}
 		if t.Failed() {
 			t.Logf("setbot logs:\n%s", lastLines(logs.String(), 60))
 		}

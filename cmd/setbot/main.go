@@ -3,6 +3,7 @@
 //	setbot -config FILE               run until SIGINT or SIGTERM
 //	setbot check-config -config FILE  validate a configuration and exit
 //	setbot version                    print the version
+//	setbot healthcheck [-url URL]     probe /healthz (for container health checks)
 package main
 
 import (
@@ -11,9 +12,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -25,12 +28,15 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 // process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "run"
-	if len(args) > 0 && (args[0] == "check-config" || args[0] == "version" || args[0] == "run") {
+	if len(args) > 0 && (args[0] == "check-config" || args[0] == "version" || args[0] == "run" || args[0] == "healthcheck") {
 		cmd, args = args[0], args[1:]
 	}
 	if cmd == "version" {
 		fmt.Fprintf(stdout, "setbot %s\n", version)
 		return 0
+	}
+	if cmd == "healthcheck" {
+		return healthcheck(args, stderr)
 	}
 	m := NewMain(stderr)
 	if err := m.ParseFlags(args); err != nil {
@@ -71,6 +77,7 @@ Usage:
   setbot [run] -config FILE          run until SIGINT or SIGTERM
   setbot check-config -config FILE   validate FILE and exit (non-zero when it is wrong)
   setbot version                     print the version
+  setbot healthcheck [-url URL]      exit 0 when URL (default http://127.0.0.1:8066/healthz) answers 200
 
 Environment:
   SETBOT_MATTERMOST_TOKEN   overrides mattermost.token
@@ -99,4 +106,27 @@ func (m *Main) ParseFlags(args []string) error {
 		return errors.New("unexpected argument")
 	}
 	return nil
+}
+
+// healthcheck probes setbot's /healthz, for container health checks in an
+// image that has no curl.
+func healthcheck(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:8066/healthz", "the health URL to probe")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	c := &http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(*url)
+	if err != nil {
+		fmt.Fprintln(stderr, "setbot: unhealthy:", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "setbot: unhealthy: HTTP", resp.StatusCode)
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,28 @@
+# The two commands a newcomer needs:
+#   make demo   run setbot against a local Mattermost and a fake Jira (or: make run CONFIG=setbot.toml)
+#   make test   run every test: unit tests with -race, then the end-to-end suite on a real Mattermost
+.PHONY: build run demo demo-stop test test-unit test-e2e bench
+
+build:
+	go build -o bin/setbot ./cmd/setbot
+
+run: build
+	./bin/setbot -config $(or $(CONFIG),setbot.toml)
+
+demo:
+	bash scripts/demo start
+
+demo-stop:
+	bash scripts/demo stop
+
+test:
+	bash scripts/test all
+
+test-unit:
+	bash scripts/test unit
+
+test-e2e:
+	bash scripts/test e2e
+
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
