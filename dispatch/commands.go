@@ -44,6 +44,8 @@ func (d *Dispatcher) commands() commandTable {
 	rows := []command{
 		{name: "help", aliases: []string{"?", "commands"}, usage: "help", summary: "what I can do for you", where: anywhere, run: runHelp},
 	}
+	rows = append(rows, rotationCommands()...)
+	rows = append(rows, pagingCommands()...)
 	t := commandTable{rows: rows, byName: map[string]*command{}}
 	for i := range t.rows {
 		c := &t.rows[i]

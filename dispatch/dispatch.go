@@ -7,6 +7,7 @@ package dispatch
 import (
 	"context"
 	"hash/fnv"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,10 @@ type Config struct {
 	Log        zerolog.Logger
 	// Tick is how often timers (reminders, escalations, header) are checked.
 	Tick time.Duration
+	// Rotation is the configured SET rotation.
+	Rotation Rotation
+	// AckWithin is how long a paged person has before the next is paged.
+	AckWithin time.Duration
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -48,6 +53,8 @@ type Dispatcher struct {
 	ext     Extensions
 	mu      sync.Mutex // guards stopped and the queues' closing
 	stopped bool
+	// headerDue asks the timer loop to refresh the channel header.
+	headerDue chan struct{}
 }
 
 // Extensions are the optional parts wired in by main.
@@ -63,11 +70,14 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Rotation.Location == nil {
+		cfg.Rotation.Location = time.UTC
+	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = 2 * time.Second
 	}
 	d := &Dispatcher{cfg: cfg, chat: chat, db: db, log: cfg.Log, now: cfg.Now,
-		wake: make(chan struct{}, 1), ext: ext}
+		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1), ext: ext}
 	for range cfg.Workers {
 		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
 	}
@@ -145,19 +155,10 @@ func (d *Dispatcher) kick() {
 // Click handles a verified button click and returns a short text for the
 // person who clicked (may be empty).
 func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
-	return ""
-}
-
-// runTimers checks time-driven work (reminders, escalations, the header)
-// every tick until ctx ends.
-func (d *Dispatcher) runTimers(ctx context.Context) {
-	t := time.NewTicker(d.cfg.Tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	switch {
+	case strings.HasPrefix(c.Action, actionAck):
+		return d.clickAck(c)
 	}
+	d.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
+	return "That button no longer does anything."
 }

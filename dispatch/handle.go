@@ -33,6 +33,11 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 		}
 		return
 	}
+	if m.Username == "" { // posts caught up over REST carry no sender name
+		if u, err := d.chat.User(ctx, m.UserID); err == nil {
+			m.Username = u.Username
+		}
+	}
 	var o outcome
 	var err error
 	if m.Kind == setbot.ChannelDM {

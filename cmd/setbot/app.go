@@ -82,8 +82,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	loc, weeks, _ := cfg.Weeks() // checked by Validate
 	d := dispatch.New(dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask,
-		Now: m.Now, Log: log}, client, db, ext)
+		Now: m.Now, Log: log, AckWithin: time.Duration(cfg.Escalation.AckWithin),
+		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()}}, client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)

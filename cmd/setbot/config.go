@@ -242,24 +242,33 @@ func checkURL(key, v string, required bool) error {
 
 // Roster builds the rotation from [rotation] (overrides come from the store).
 func (c *Config) Roster() (setbot.Roster, error) {
-	loc, err := time.LoadLocation(c.Rotation.Timezone)
+	loc, weeks, err := c.Weeks()
 	if err != nil {
-		return setbot.Roster{}, fmt.Errorf("rotation.timezone: %w", err)
-	}
-	weeks := make([]setbot.Week, 0, len(c.Rotation.Weeks))
-	for i, w := range c.Rotation.Weeks {
-		start, err := setbot.ParseWeekStart(w.Starts, loc)
-		if err != nil {
-			return setbot.Roster{}, fmt.Errorf("rotation.week[%d].starts: %s", i, setbot.ErrorMessage(err))
-		}
-		weeks = append(weeks, setbot.Week{Starts: start, Primary: username(w.Primary),
-			Backup: username(w.Backup), Lead: username(w.Lead)})
+		return setbot.Roster{}, err
 	}
 	r, err := setbot.NewRoster(loc, weeks, nil)
 	if err != nil {
 		return setbot.Roster{}, fmt.Errorf("rotation.week: %s", setbot.ErrorMessage(err))
 	}
 	return r, nil
+}
+
+// Weeks reads [rotation] timezone and its [[rotation.week]] entries.
+func (c *Config) Weeks() (*time.Location, []setbot.Week, error) {
+	loc, err := time.LoadLocation(c.Rotation.Timezone)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rotation.timezone: %w", err)
+	}
+	weeks := make([]setbot.Week, 0, len(c.Rotation.Weeks))
+	for i, w := range c.Rotation.Weeks {
+		start, err := setbot.ParseWeekStart(w.Starts, loc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("rotation.week[%d].starts: %s", i, setbot.ErrorMessage(err))
+		}
+		weeks = append(weeks, setbot.Week{Starts: start, Primary: username(w.Primary),
+			Backup: username(w.Backup), Lead: username(w.Lead)})
+	}
+	return loc, weeks, nil
 }
 
 // Admins are the usernames in rotation.admins.

@@ -1,0 +1,174 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// Rotation is the configured rotation: weeks from [[rotation.week]] in the
+// rotation's zone, and who may change it.
+type Rotation struct {
+	Location *time.Location
+	Weeks    []setbot.Week
+	Admins   []setbot.Username
+}
+
+// upcomingWeeks is how many weeks "@setbot rotation" lists and gaps are
+// looked for ahead of time.
+const upcomingWeeks = 4
+
+func rotationCommands() []command {
+	return []command{
+		{name: "who", aliases: []string{"oncall", "on-call"}, usage: "who", summary: "who is on SET now and next week", where: anywhere, run: runWho},
+		{name: "rotation", aliases: []string{"roster", "schedule"}, usage: "rotation", summary: "the coming weeks of the SET rotation", where: anywhere, run: runRotation},
+		{name: "override", usage: "override <this|next|2026-11-30|from..to> primary|backup|lead @user", summary: "put someone in a seat for a week (leads and rotation admins)", where: inSET, run: runOverride},
+		{name: "swap", usage: "swap @a @b <this|next|2026-11-30>", summary: "swap two people's seats for a week (leads and rotation admins)", where: inSET, run: runSwap},
+	}
+}
+
+// roster is the configured rotation with the stored overrides applied.
+func (d *Dispatcher) roster() (setbot.Roster, error) {
+	ov, err := d.db.Overrides()
+	if err != nil {
+		return setbot.Roster{}, fmt.Errorf("read overrides: %w", err)
+	}
+	r, err := setbot.NewRoster(d.cfg.Rotation.Location, d.cfg.Rotation.Weeks, ov)
+	if err != nil {
+		return setbot.Roster{}, fmt.Errorf("build roster: %w", err)
+	}
+	return r, nil
+}
+
+// shift is who is on SET now (an empty shift when the rotation has none).
+func (d *Dispatcher) shift() (setbot.Shift, error) {
+	r, err := d.roster()
+	if err != nil {
+		return setbot.Shift{}, err
+	}
+	s, _ := r.At(d.now())
+	return s, nil
+}
+
+func runWho(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	ro, err := d.roster()
+	if err != nil {
+		return outcome{}, err
+	}
+	now := d.now()
+	cur, ok := ro.At(now)
+	next, _ := ro.At(ro.NextBoundary(now))
+	var b strings.Builder
+	if !ok || cur.Empty() {
+		b.WriteString("Nobody is on SET this week: the rotation has no entry for it. A rotation admin can add one in the config or with `override`.\n")
+	} else {
+		fmt.Fprintf(&b, "On SET this week (%s): lead %s · primary %s · backup %s\n", cur.Week(), seat(cur.Lead), seat(cur.Primary), seat(cur.Backup))
+	}
+	if next.Empty() {
+		b.WriteString("Next week: nobody is assigned yet.")
+	} else {
+		fmt.Fprintf(&b, "Next week (%s): lead %s · primary %s · backup %s", next.Week(), seat(next.Lead), seat(next.Primary), seat(next.Backup))
+	}
+	var o outcome
+	o.say(d.replyTo(r.msg, b.String()))
+	return o, nil
+}
+
+// seat names a person without notifying them (who is asked often).
+func seat(u setbot.Username) string {
+	if u == "" {
+		return "nobody"
+	}
+	return "`@" + string(u) + "`"
+}
+
+func runRotation(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	ro, err := d.roster()
+	if err != nil {
+		return outcome{}, err
+	}
+	lines := []string{"The SET rotation for the coming weeks:"}
+	for _, s := range ro.Upcoming(d.now(), upcomingWeeks) {
+		lines = append(lines, fmt.Sprintf("- %s: lead %s · primary %s · backup %s", s.WeekStart.Format(setbot.WeekLayout), seat(s.Lead), seat(s.Primary), seat(s.Backup)))
+	}
+	var o outcome
+	o.say(d.replyTo(r.msg, strings.Join(lines, "\n")))
+	return o, nil
+}
+
+func runOverride(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	if len(r.args) != 3 {
+		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s override next backup @alice` (a week: this, next, a Monday like 2026-11-30, or a range 2026-11-30..2026-12-13).", d.cfg.Bot.Username)
+	}
+	ro, err := d.roster()
+	if err != nil {
+		return outcome{}, err
+	}
+	now := d.now()
+	if err := ro.CheckChange(r.msg.Username, d.cfg.Rotation.Admins, now); err != nil {
+		return outcome{}, err
+	}
+	weeks, err := ro.ParseWeeks(r.args[0], now)
+	if err != nil {
+		return outcome{}, err
+	}
+	role, err := setbot.ParseRole(r.args[1])
+	if err != nil {
+		return outcome{}, err
+	}
+	user := setbot.Username(strings.TrimPrefix(r.args[2], "@"))
+	var ovs []setbot.Override
+	for _, w := range weeks {
+		ovs = append(ovs, setbot.Override{WeekStart: w.Format(setbot.WeekLayout), Role: role, User: user})
+	}
+	return d.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` is %s for %d week(s) from %s.", user, role, len(weeks), weeks[0].Format(setbot.WeekLayout)))
+}
+
+func runSwap(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	if len(r.args) != 3 {
+		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s swap @alice @bob next`.", d.cfg.Bot.Username)
+	}
+	ro, err := d.roster()
+	if err != nil {
+		return outcome{}, err
+	}
+	now := d.now()
+	if err := ro.CheckChange(r.msg.Username, d.cfg.Rotation.Admins, now); err != nil {
+		return outcome{}, err
+	}
+	weeks, err := ro.ParseWeeks(r.args[2], now)
+	if err != nil {
+		return outcome{}, err
+	}
+	a := setbot.Username(strings.TrimPrefix(r.args[0], "@"))
+	b := setbot.Username(strings.TrimPrefix(r.args[1], "@"))
+	var ovs []setbot.Override
+	for _, w := range weeks {
+		sw, err := ro.Swap(w, a, b)
+		if err != nil {
+			return outcome{}, err
+		}
+		ovs = append(ovs, sw...)
+	}
+	return d.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` and `@%s` swapped seats for the week of %s.", a, b, weeks[0].Format(setbot.WeekLayout)))
+}
+
+// applyOverrides stores overrides with the post and asks for the header to be
+// refreshed, since the current week may have changed.
+func (d *Dispatcher) applyOverrides(r request, ovs []setbot.Override, text string) (outcome, error) {
+	o := outcome{apply: func(tx *store.Tx) error {
+		for _, ov := range ovs {
+			if err := tx.PutOverride(ov, r.msg.Username); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	o.say(d.replyTo(r.msg, text))
+	d.refreshHeaderSoon()
+	return o, nil
+}

@@ -1,0 +1,89 @@
+package dispatch
+
+import (
+	"context"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+// Housekeeping bounds.
+const (
+	// seenRetention is how long handled-post marks are kept; posts older than
+	// this are never replayed by the server or by catch-up.
+	seenRetention = 14 * 24 * time.Hour
+	pruneEvery    = 6 * time.Hour
+)
+
+// runTimers does the time-driven work every tick until ctx ends: the
+// channel header at week boundaries, the paging ladder, housekeeping.
+func (d *Dispatcher) runTimers(ctx context.Context) {
+	t := time.NewTicker(d.cfg.Tick)
+	defer t.Stop()
+	var headerAt, pruneAt time.Time // zero: due at once
+	for {
+		now := d.now()
+		if !now.Before(headerAt) {
+			headerAt = d.refreshHeader(ctx)
+		}
+		d.escalatePages(ctx)
+		if !now.Before(pruneAt) {
+			d.prune(now)
+			pruneAt = now.Add(pruneEvery)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.headerDue:
+			headerAt = time.Time{}
+		case <-t.C:
+		}
+	}
+}
+
+// refreshHeaderSoon asks the timer loop to refresh the header now.
+func (d *Dispatcher) refreshHeaderSoon() {
+	select {
+	case d.headerDue <- struct{}{}:
+	default:
+	}
+}
+
+// refreshHeader keeps setbot's segment of the ~sustained-engineering header
+// current and returns when to look again: the next week boundary, or soon
+// when it failed.
+func (d *Dispatcher) refreshHeader(ctx context.Context) time.Time {
+	retry := d.now().Add(time.Minute)
+	ro, err := d.roster()
+	if err != nil {
+		d.log.Error().Err(err).Msg("header: roster")
+		return retry
+	}
+	s, _ := ro.At(d.now())
+	cur, err := d.chat.Header(ctx, d.cfg.SETChannel)
+	if err != nil {
+		d.log.Warn().Err(err).Msg("header: read")
+		return retry
+	}
+	next, err := setbot.HeaderWithSegment(cur, s)
+	if err != nil {
+		d.log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("header: no room for the SET segment")
+		return ro.NextBoundary(d.now())
+	}
+	if next != cur {
+		if err := d.chat.SetHeader(ctx, d.cfg.SETChannel, next); err != nil {
+			d.log.Warn().Err(err).Msg("header: write")
+			return retry
+		}
+		d.log.Info().Str("week", s.Week()).Msg("header: SET segment updated")
+	}
+	return ro.NextBoundary(d.now())
+}
+
+func (d *Dispatcher) prune(now time.Time) {
+	if n, err := d.db.PruneSeen(now.Add(-seenRetention)); err != nil {
+		d.log.Error().Err(err).Msg("prune handled marks")
+	} else if n > 0 {
+		d.log.Info().Int("removed", n).Msg("pruned handled marks")
+	}
+}
