@@ -42,7 +42,7 @@ type Client struct {
 	meta *projectMeta // createmeta and attachment settings, read once
 }
 
-// (The Tracker assertion lives in tracker.go of this package.)
+
 
 // Option configures a Client.
 type Option func(*Client)

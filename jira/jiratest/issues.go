@@ -268,8 +268,9 @@ func (s *Server) bean(is *Issue, fieldList string) map[string]any {
 		"created":    is.Created.Format("2006-01-02T15:04:05.000-0700"),
 		"components": names(is.Components),
 		"attachment": attachmentsJSON(is.Attachments),
-		"assignee":   nil,
-		"priority":   nil,
+		// Jira sends "assignee": null for nobody; the document's untyped
+		// field schema is not nullable (OpenAPI 3.0), so the fake leaves
+		// empty fields out instead, which clients must read the same way.
 	}
 	if is.Priority != "" {
 		all["priority"] = map[string]any{"name": is.Priority}

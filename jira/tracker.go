@@ -1,0 +1,5 @@
+package jira
+
+import "github.com/setbot/setbot"
+
+var _ setbot.Tracker = (*Client)(nil)
