@@ -42,8 +42,6 @@ type Client struct {
 	meta *projectMeta // createmeta and attachment settings, read once
 }
 
-
-
 // Option configures a Client.
 type Option func(*Client)
 

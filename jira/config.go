@@ -87,11 +87,16 @@ func (c *Config) SetDefaults() {
 		c.Deployment = Cloud
 	}
 	c.URL = strings.TrimRight(strings.TrimSpace(c.URL), "/")
-	if c.IssueTypes == (IssueTypes{}) {
-		c.IssueTypes = IssueTypes{Bug: "Bug", Feature: "Story", Question: "Task"}
-	}
-	if c.Priorities == (Priorities{}) {
-		c.Priorities = Priorities{L1: "Highest", L2: "High", L3: "Medium", L4: "Low"}
+	for _, d := range []struct {
+		v   *string
+		def string
+	}{
+		{&c.IssueTypes.Bug, "Bug"}, {&c.IssueTypes.Feature, "Story"}, {&c.IssueTypes.Question, "Task"},
+		{&c.Priorities.L1, "Highest"}, {&c.Priorities.L2, "High"}, {&c.Priorities.L3, "Medium"}, {&c.Priorities.L4, "Low"},
+	} {
+		if *d.v == "" {
+			*d.v = d.def
+		}
 	}
 	if c.Labels == nil {
 		c.Labels = []string{DefaultLabel}

@@ -77,6 +77,7 @@ func TestConfigValidateNamesKey(t *testing.T) {
 		{func(c *Config) { c.Token = "" }, "jira.token:"},
 		{func(c *Config) { c.Project = "" }, "jira.project:"},
 		{func(c *Config) { c.Priorities.L3 = " " }, "jira.priorities.L3:"},
+		{func(c *Config) { c.Priorities.L3 = ""; c.Priorities.L1 = "Blocker"; c.SetDefaults() }, ""},
 		{func(c *Config) { c.IssueTypes.Question = "" }, "jira.issue_types.question:"},
 		{func(c *Config) { c.Labels = []string{"a b"} }, "jira.labels[0]:"},
 		{func(c *Config) { c.TeamField = TeamField{ID: "team"} }, "jira.team_field.id:"},
@@ -88,6 +89,12 @@ func TestConfigValidateNamesKey(t *testing.T) {
 		c := validConfig()
 		tt.mut(&c)
 		err := c.Validate()
+		if tt.want == "" {
+			if err != nil || c.Priorities.L3 != "Medium" || c.Priorities.L1 != "Blocker" {
+				t.Errorf("defaults per key: %v %+v", err, c.Priorities)
+			}
+			continue
+		}
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("Validate() = %v, want prefix %q", err, tt.want)
 		}

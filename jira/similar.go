@@ -127,7 +127,7 @@ func (c *Client) Similar(ctx context.Context, in setbot.Intake, max int) ([]setb
 		}
 		s := overlap(words, keywords(b.Fields.Summary))
 		if sig != "" && slices.Contains(b.Fields.Labels, sig) {
-			s += 1
+			s += 2 // the same crash outranks any wording
 		}
 		if s >= similarThreshold {
 			hits = append(hits, scored{b, s})

@@ -35,7 +35,7 @@ type issueBean struct {
 }
 
 type issueFields struct {
-	Summary  string `json:"summary"`
+	Summary  string      `json:"summary"`
 	Status   *statusBean `json:"status"`
 	Assignee *struct {
 		AccountID string `json:"accountId"`

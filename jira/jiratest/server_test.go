@@ -45,7 +45,7 @@ func (c rawClient) do(method, path string, body any, hdr ...string) (int, http.H
 
 func requireContract(t *testing.T, s *Server) {
 	if !s.Contracted() {
-		t.Skip("the OpenAPI document is absent; this test is about the contract")
+		t.Log("the OpenAPI document is absent: checking the fake's behaviour without its contract")
 	}
 }
 
