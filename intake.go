@@ -83,25 +83,34 @@ type Database struct {
 // Intake is everything a support engineer told setbot about one escalation.
 // It is the payload of a "file this ticket" request.
 type Intake struct {
-	ID         string // stable, unique; the basis of the ticket's fingerprint label
-	Reporter   UserID
-	Username   Username
-	Summary    string
-	Affected   string // what exactly is affected: server, web app, desktop, mobile, an API request…
-	Customer   string
-	Impact     string
-	Priority   Priority
-	Type       IssueType
-	Version    string
-	Database   Database
-	Symptom    Symptom
-	Config     *Attachment
-	NoConfig   string // why no configuration is available, when Config is nil
-	Logs       []Attachment
-	Profiles   []Attachment // CPU, heap profiles and stack dumps as the symptom needs
-	Packet     *Attachment  // a support packet, when one was given
-	Permalink  string       // where the escalation started, when in a channel
-	Origin     ChannelID    // the channel thread the intake came from, if any
+	ID       string // stable, unique; the basis of the ticket's fingerprint label
+	Reporter UserID
+	Username Username
+	Summary  string
+	// Description is the problem as first told (the thread's root post, the
+	// first DM) and anything else the reporter added: steps, errors, tries.
+	Description string
+	Affected    string // what exactly is affected: server, web app, desktop, mobile, an API request…
+	Customer    string
+	Impact      string
+	Priority    Priority
+	Type        IssueType
+	Version     string
+	Database    Database
+	Symptom     Symptom
+	Config      *Attachment
+	NoConfig    string // why no configuration is available, when Config is nil
+	Logs        []Attachment
+	NoLogs      string       // why no logs are available, when Logs is empty
+	Profiles    []Attachment // CPU, heap profiles and stack dumps as the symptom needs
+	NoProfile   string       // why the profile the symptom needs is not available
+	// Packet is the support packet, when one was given. It is a record
+	// only: what setbot took out of it (the redacted configuration, logs,
+	// profiles) is in Config, Logs and Profiles with BlobKeys. Never attach
+	// the packet itself: it may hold settings setbot did not redact.
+	Packet     *Attachment
+	Permalink  string    // where the escalation started, when in a channel
+	Origin     ChannelID // the channel thread the intake came from, if any
 	OriginRoot PostID
 	Started    time.Time
 	Confirmed  time.Time

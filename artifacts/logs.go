@@ -27,7 +27,7 @@ func logNote(st textStats) string {
 	if isLogRecord(firstLine(st.head)) {
 		format = "JSON lines"
 	}
-	return fmt.Sprintf("log (%s), %s lines", format, thousands(st.lines))
+	return fmt.Sprintf("%s log, %s lines", format, thousands(st.lines))
 }
 
 // checkGzip handles a gzip-compressed upload: a pprof profile (always

@@ -100,7 +100,7 @@ func checkLogZip(f setbot.File, zr *zip.Reader) Checked {
 	if json {
 		format = "JSON lines"
 	}
-	note := fmt.Sprintf("zip of %d log(s) (%s), %s lines", logs, format, thousands(lines))
+	note := fmt.Sprintf("zip of %d %s log(s), %s lines", logs, format, thousands(lines))
 	if len(skipped) > 0 {
 		note += "; not logs, ignored: " + strings.Join(skipped, ", ")
 	}

@@ -8,14 +8,19 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"runtime"
 	"runtime/pprof"
+	"sort"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/setbot/setbot"
 )
 
 var (
@@ -222,3 +227,42 @@ const SmallConfig = `{
   "SqlSettings": {"DriverName": "postgres", "DataSource": "postgres://mmuser:hunter2@db:5432/mattermost?sslmode=disable"},
   "PluginSettings": {"Plugins": {"jira": {"webhooksecret": "s3cr3t", "enabled": true}}}
 }`
+
+// Redact stands in for bot.RedactConfig in packages that must not load the
+// Mattermost model: a configuration has ServiceSettings and SqlSettings
+// objects; string settings whose name contains "secret", "key", "password"
+// or "datasource" are replaced at any depth.
+func Redact(data []byte) ([]byte, []string, error) {
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, nil, errNotConfig
+	}
+	for _, s := range []string{"ServiceSettings", "SqlSettings"} {
+		if _, ok := m[s].(map[string]any); !ok {
+			return nil, nil, errNotConfig
+		}
+	}
+	var fields []string
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		for k, x := range obj {
+			p := strings.TrimPrefix(path+"."+k, ".")
+			lk := strings.ToLower(k)
+			if s, ok := x.(string); ok && s != "" && (strings.Contains(lk, "secret") || strings.Contains(lk, "key") || strings.Contains(lk, "password") || strings.Contains(lk, "datasource")) {
+				obj[k] = "********"
+				fields = append(fields, p)
+			}
+			walk(x, p)
+		}
+	}
+	walk(m, "")
+	sort.Strings(fields)
+	out, err := json.MarshalIndent(m, "", "  ")
+	return out, fields, err
+}
+
+var errNotConfig = &setbot.Error{Code: setbot.EInvalid, Message: "this JSON is not a Mattermost configuration."}

@@ -1,0 +1,111 @@
+package conversations
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/setbot/setbot"
+)
+
+// shortenedNote ends a post that had to be cut to fit.
+const shortenedNote = "\n\n_(shortened to fit in one post)_"
+
+// fitPost keeps a post within Mattermost's limit (setbot.MaxPostRunes).
+func fitPost(text string) string {
+	if utf8.RuneCountInString(text) <= setbot.MaxPostRunes {
+		return text
+	}
+	return clip(text, setbot.MaxPostRunes-utf8.RuneCountInString(shortenedNote)) + shortenedNote
+}
+
+// collected lists the answered items as "- **Label:** value" lines.
+func (t *turn) collected() []string {
+	var lines []string
+	for _, it := range items {
+		if it.name == ItemPacket || !it.needed(&t.s) || !it.done(&t.s) {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("- **%s:** %s", it.label, it.show(&t.s)))
+	}
+	return lines
+}
+
+func (t *turn) reviewPost() {
+	var b strings.Builder
+	b.WriteString("**Please check the ticket before I file it.**\n")
+	b.WriteString(strings.Join(t.collected(), "\n"))
+	if in := t.s.Intake; in.Packet != nil {
+		fmt.Fprintf(&b, "\n- **Support packet:** %s", attachmentLine(*in.Packet))
+	}
+	if in := t.s.Intake; in.Permalink != "" {
+		fmt.Fprintf(&b, "\n- **From:** %s", in.Permalink)
+	}
+	if routed(t.s.Intake) {
+		fmt.Fprintf(&b, "\n\n%s", t.routeNote())
+	}
+	t.say(b.String())
+	t.ask()
+}
+
+func (t *turn) routeNote() string {
+	what := "a low-urgency (L4) " + t.s.Intake.Type.String()
+	if t.s.Intake.Type == setbot.TypeFeature {
+		what = "a feature request"
+	}
+	return fmt.Sprintf("This is %s, so by the SET process it goes to %s as a %s, not to SET; SET's part ends there.",
+		what, Quote(t.o.RouteTeam), Quote(t.o.RouteIssueType))
+}
+
+func (t *turn) reviewButtons() {
+	t.buttons = []setbot.Button{
+		{Label: "File ticket", Action: "intake:confirm", Style: "primary"},
+		{Label: "Cancel", Action: "intake:cancel", Style: "danger"},
+	}
+}
+
+// review handles text at the review step.
+func (t *turn) review(text string) {
+	if isYes(text) || strings.EqualFold(text, "file") || strings.EqualFold(text, "file it") {
+		t.confirm()
+		return
+	}
+	t.ask()
+}
+
+// confirm hands the intake over: to SET's filer, or routed to another team.
+func (t *turn) confirm() {
+	t.s.Intake.Confirmed = t.now
+	t.s.Filings++
+	t.s.Phase = PhaseFiling
+	in := t.s.Intake
+	if routed(in) {
+		t.say("%s Filing it there now; I'll post the link here.", t.routeNote())
+		t.after = append(t.after, Effect{Route: &in})
+		return
+	}
+	t.say("Filing it with SET now; I'll post the link here.")
+	t.after = append(t.after, Effect{File: &in})
+}
+
+func (t *turn) status() {
+	var missing []string
+	for _, it := range items {
+		if it.name != ItemPacket && it.needed(&t.s) && !it.done(&t.s) && !(it.optional && t.s.skipped(it.name)) {
+			missing = append(missing, strings.ToLower(it.label))
+		}
+	}
+	have := t.collected()
+	var b strings.Builder
+	if len(have) == 0 {
+		b.WriteString("I have nothing yet.")
+	} else {
+		b.WriteString("**What I have:**\n" + strings.Join(have, "\n"))
+	}
+	if len(missing) > 0 {
+		b.WriteString("\n\n**Still needed:** " + strings.Join(missing, ", ") + ".")
+	} else {
+		b.WriteString("\n\nNothing is missing.")
+	}
+	t.say(b.String())
+}
