@@ -165,6 +165,10 @@ func (d describer) describe() string {
 	b.WriteString("_Filed by setbot from a support escalation. Everything below was given by the support engineer._\n")
 	d.section(&b, "Summary")
 	d.text(&b, in.Summary)
+	if strings.TrimSpace(in.Description) != "" {
+		b.WriteString("*As first told:*\n")
+		d.text(&b, in.Description)
+	}
 	d.section(&b, "What is affected")
 	d.text(&b, in.Affected)
 	d.section(&b, "Customer & impact")
@@ -202,8 +206,8 @@ func (d describer) describe() string {
 	default:
 		d.field(&b, "No configuration", in.NoConfig)
 	}
-	d.list(&b, "Logs", in.Logs)
-	d.list(&b, "Profiles and stack dump", in.Profiles)
+	d.list(&b, "Logs", in.Logs, in.NoLogs)
+	d.list(&b, "Profiles and stack dump", in.Profiles, in.NoProfile)
 	d.section(&b, "Support packet")
 	if in.Packet != nil {
 		b.WriteString(d.file(*in.Packet, "") + "\n")
@@ -225,9 +229,13 @@ func (d describer) describe() string {
 	return fitDescription(b.String())
 }
 
-func (d describer) list(b *strings.Builder, title string, as []setbot.Attachment) {
+func (d describer) list(b *strings.Builder, title string, as []setbot.Attachment, why string) {
 	d.section(b, title)
 	if len(as) == 0 {
+		if strings.TrimSpace(why) != "" {
+			d.field(b, "None, because", why)
+			return
+		}
 		b.WriteString("_none given_\n")
 		return
 	}

@@ -96,3 +96,12 @@ func BenchmarkDescribe(b *testing.B) {
 		describer{in: in}.describe()
 	}
 }
+
+func TestDescriptionIncludesReasonsAndFirstTelling(t *testing.T) {
+	d := describer{in: setbot.Intake{ID: "1", Summary: "s", Description: "It broke *again*", NoLogs: "air-gapped site", NoProfile: "no pprof access"}}.describe()
+	for _, want := range []string{"*As first told:*\n{noformat}\nIt broke *again*", "*None, because:* air\\-gapped site", "*None, because:* no pprof access"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("description lacks %q:\n%s", want, d)
+		}
+	}
+}
