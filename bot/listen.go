@@ -34,6 +34,8 @@ const (
 // handled in a channel (zero when none).
 type Cursors interface {
 	Cursor(setbot.ChannelID) (time.Time, error)
+	// Created is when setbot's memory begins: catch-up never reaches before it.
+	Created() (time.Time, error)
 }
 
 // Listener keeps one websocket connection to Mattermost alive and delivers
@@ -144,7 +146,10 @@ func (l *Listener) session(ctx context.Context) (ok bool, err error) {
 				continue
 			}
 			if ev.EventType() == model.WebsocketEventPosted {
-				if m, good := l.c.fromPostedEvent(ev.GetData()); good {
+				m, good := l.c.fromPostedEvent(ev.GetData())
+				l.log.Debug().Bool("decoded", good).Str("post_id", string(m.ID)).Int("kind", int(m.Kind)).
+					Bool("mentioned", m.Mentioned).Bool("from_bot", m.FromBot).Msg("posted event")
+				if good {
 					l.deliver(m)
 				}
 			}
@@ -192,6 +197,9 @@ func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel) {
 		return // nothing handled there yet: no history to replay
 	}
 	from := since.Add(-catchUpOverlap)
+	if created, err := l.cursors.Created(); err == nil && from.Before(created) {
+		from = created
+	}
 	list, resp, err := l.c.api.GetPostsSince(ctx, ch.Id, from.UnixMilli(), false)
 	if err != nil {
 		l.log.Warn().Err(apiError(resp, err, "read missed posts")).Str("channel_id", ch.Id).Msg("catch-up failed")

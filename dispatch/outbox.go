@@ -60,8 +60,15 @@ func runPost(ctx context.Context, d *Dispatcher, j store.Job) error {
 		return fmt.Errorf("decode post job: %w", err)
 	}
 	r.Text = fitPost(r.Text)
-	_, err := d.chat.Post(ctx, r, "job-"+strconv.FormatUint(j.ID, 10))
+	_, err := d.chat.Post(ctx, r, jobKey(j))
 	return err
+}
+
+// jobKey is a job's idempotency key for outside calls: stable across its
+// retries, and unique across stores (job ids restart in a new store, so the
+// creation time is part of it).
+func jobKey(j store.Job) string {
+	return "job-" + strconv.FormatUint(j.ID, 10) + "-" + strconv.FormatInt(j.Created.UnixNano(), 36)
 }
 
 // runOutbox runs due jobs in two lanes until ctx ends.

@@ -7,6 +7,7 @@
 //	meta/
 //	  version             -> schema version, decimal ("1")
 //	  button_key          -> 32 random bytes, the HMAC key that signs button actions
+//	  created             -> when this file was made (unix ms, 8 bytes big endian); catch-up never reaches before it
 //	  cursor/<channel id> -> create time (unix ms, 8 bytes big endian) of the newest post seen there
 //	seen/
 //	  <post id>           -> when it was handled (unix ms, 8 bytes big endian)
@@ -60,6 +61,7 @@ var (
 
 	keyVersion   = []byte("version")
 	keyButtonKey = []byte("button_key")
+	keyCreated   = []byte("created")
 )
 
 // ErrInUse is returned by Open when another process holds the file.
@@ -114,8 +116,24 @@ func (db *DB) init() error {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
+		if meta.Get(keyCreated) == nil {
+			if err := meta.Put(keyCreated, millis(time.Now())); err != nil {
+				return err
+			}
+		}
 		return meta.Put(keyVersion, []byte(strconv.Itoa(Version)))
 	})
+}
+
+// Created is when the store file was made. Posts older than that were never
+// setbot's to handle with this store.
+func (db *DB) Created() (time.Time, error) {
+	var t time.Time
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		t = fromMillis(tx.Bucket(bucketMeta).Get(keyCreated))
+		return nil
+	})
+	return t, err
 }
 
 // Close closes the file. It waits for open transactions to end.

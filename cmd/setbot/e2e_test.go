@@ -52,6 +52,7 @@ type running struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *syncBuffer
+	once   sync.Once
 }
 
 // syncBuffer collects logs for failure output.
@@ -132,16 +133,17 @@ func start(t *testing.T, path string) *running {
 // stop ends setbot and waits for it (idempotent).
 func (r *running) stop(t *testing.T) {
 	t.Helper()
-	r.cancel()
-	select {
-	case err, ok := <-r.done:
-		if ok && err != nil {
-			t.Errorf("setbot exited with an error: %v", err)
+	r.once.Do(func() {
+		r.cancel()
+		select {
+		case err := <-r.done:
+			if err != nil {
+				t.Errorf("setbot exited with an error: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("setbot did not stop within 30s")
 		}
-		close(r.done)
-	case <-time.After(30 * time.Second):
-		t.Errorf("setbot did not stop within 30s")
-	}
+	})
 }
 
 func lastLines(s string, n int) string {
@@ -293,9 +295,17 @@ func TestE2EServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Close()
-	out, err := exec.Command("bash", "-c", restart).CombinedOutput()
+	// The output goes to a file, not a pipe: the restarted server inherits
+	// the descriptors, and a pipe would stay open as long as it runs.
+	out, err := os.CreateTemp(t.TempDir(), "restart")
 	if err != nil {
-		t.Fatalf("restart Mattermost: %v\n%s", err, out)
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-c", restart)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("restart Mattermost: %v\n%s", err, b)
 	}
 	waitReady(t, bot, 60*time.Second)
 	p = person(t, w, "carol")

@@ -21,7 +21,8 @@ import (
 )
 
 // EnvURL names the environment variable with the test server's address.
-const EnvURL = "SETBOT_E2E_MATTERMOST_URL"
+// (devstack/stack env exports it).
+const EnvURL = "SETBOT_MM_URL"
 
 // Names used by the bootstrap. The team and channels are fixed so that a
 // server reused across runs is bootstrapped idempotently.
@@ -63,7 +64,7 @@ var People = []string{"support1", "support2", "alice", "bob", "carol", "dave"}
 // Bootstrap makes (or finds) the admin, people, team, channels and bots.
 func Bootstrap(ctx context.Context, url string) (*World, error) {
 	w := &World{URL: url, Users: map[string]*model.User{}}
-	admin, err := ensureUser(ctx, url, "sysadmin", nil)
+	admin, err := ensureUser(ctx, url, adminName(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
@@ -115,20 +116,35 @@ func (w *World) join(ctx context.Context, userID string) error {
 	return nil
 }
 
+// adminName and passwordOf follow devstack/stack env when it is in use.
+func adminName() string {
+	if n := os.Getenv("SETBOT_MM_ADMIN_USERNAME"); n != "" {
+		return n
+	}
+	return "sysadmin"
+}
+
+func passwordOf(name string) string {
+	if p := os.Getenv("SETBOT_MM_ADMIN_PASSWORD"); p != "" && name == adminName() {
+		return p
+	}
+	return Password
+}
+
 func ensureUser(ctx context.Context, url, name string, admin *model.Client4) (*model.Client4, error) {
 	c := model.NewAPIv4Client(url)
-	if _, _, err := c.Login(ctx, name, Password); err == nil {
+	if _, _, err := c.Login(ctx, name, passwordOf(name)); err == nil {
 		return c, nil
 	}
 	creator := admin
 	if creator == nil {
 		creator = c // the first user signs up on an open server
 	}
-	_, _, err := creator.CreateUser(ctx, &model.User{Username: name, Email: name + "@example.com", Password: Password, EmailVerified: true})
+	_, _, err := creator.CreateUser(ctx, &model.User{Username: name, Email: name + "@example.com", Password: passwordOf(name), EmailVerified: true})
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}
-	if _, _, err := c.Login(ctx, name, Password); err != nil {
+	if _, _, err := c.Login(ctx, name, passwordOf(name)); err != nil {
 		return nil, fmt.Errorf("log in: %w", err)
 	}
 	return c, nil
