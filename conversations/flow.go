@@ -60,6 +60,10 @@ func (f Flow) Step(s State, in Input, now time.Time) (State, []Effect, error) {
 	if s.Version != StateVersion && (s.Version != 0 || s.Phase != PhaseIdle) {
 		return s, nil, fmt.Errorf("conversations: intake state version %d, want %d", s.Version, StateVersion)
 	}
+	// Text is stored, and JSON turns invalid UTF-8 into U+FFFD: do it now so
+	// that a saved State loads back the same.
+	in.Text = strings.ToValidUTF8(in.Text, "\uFFFD")
+	in.Prefill = strings.ToValidUTF8(in.Prefill, "\uFFFD")
 	t := &turn{f: f, o: f.opts(), s: s.clone(), in: in, now: now}
 	t.s.Version = StateVersion
 	if err := t.run(); err != nil {

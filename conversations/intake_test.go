@@ -11,7 +11,7 @@ import (
 
 var testFlow = Flow{Options: Options{RouteTeam: "Product Management", RouteIssueType: "Story"}}
 
-func cpuProfile(t *testing.T) []byte {
+func cpuProfile(t testing.TB) []byte {
 	t.Helper()
 	b, err := artifactstest.CPUProfile()
 	if err != nil {
@@ -237,7 +237,7 @@ func TestFileKeyChangesOnRetry(t *testing.T) {
 }
 
 // reviewState plays a short intake to its review.
-func reviewState(t *testing.T) State {
+func reviewState(t testing.TB) State {
 	t.Helper()
 	_, s := run(t, testFlow, []step{
 		say("ticket"), say("yes"), say("Login fails with 500 for LDAP users"), say("server: POST /api/v4/users/login"),

@@ -83,7 +83,7 @@ func queued(reason string) step {
 // saved as JSON and loaded again between steps. It checks that Step never
 // changes its argument, that every post fits and has no live mention, and
 // returns the transcript.
-func run(t *testing.T, f Flow, steps []step) (string, State) {
+func run(t testing.TB, f Flow, steps []step) (string, State) {
 	t.Helper()
 	var b strings.Builder
 	var saved []byte
@@ -141,7 +141,7 @@ func fmtTime(t time.Time) string {
 	return t.Format("Jan 2 15:04")
 }
 
-func writeEffect(t *testing.T, b *strings.Builder, e Effect) {
+func writeEffect(t testing.TB, b *strings.Builder, e Effect) {
 	t.Helper()
 	n := 0
 	for _, set := range []bool{e.Say != nil, e.File != nil, e.Thread != nil, e.Route != nil} {
@@ -172,7 +172,7 @@ func writeEffect(t *testing.T, b *strings.Builder, e Effect) {
 	}
 }
 
-func checkPost(t *testing.T, text string) {
+func checkPost(t testing.TB, text string) {
 	t.Helper()
 	if n := utf8.RuneCountInString(text); n > setbot.MaxPostRunes {
 		t.Errorf("post of %d runes exceeds the limit", n)
