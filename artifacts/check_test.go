@@ -2,7 +2,6 @@ package artifacts_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -12,26 +11,8 @@ import (
 )
 
 // fakeRedact stands in for bot.RedactConfig (bot's own tests run the real one
-// through Check): a config has ServiceSettings and SqlSettings; every string
-// value under a key containing "secret", "key" or "datasource" is replaced.
-func fakeRedact(data []byte) ([]byte, []string, error) {
-	var m map[string]map[string]any
-	if err := json.Unmarshal(data, &m); err != nil || m["ServiceSettings"] == nil || m["SqlSettings"] == nil {
-		return nil, nil, setbot.Errorf(setbot.EInvalid, "this JSON is not a Mattermost configuration.")
-	}
-	var fields []string
-	for section, kv := range m {
-		for k, v := range kv {
-			lk := strings.ToLower(k)
-			if _, ok := v.(string); ok && (strings.Contains(lk, "secret") || strings.Contains(lk, "key") || strings.Contains(lk, "datasource")) {
-				kv[k] = "********"
-				fields = append(fields, section+"."+k)
-			}
-		}
-	}
-	out, err := json.Marshal(m)
-	return out, fields, err
-}
+// through Check).
+var fakeRedact = artifactstest.Redact
 
 type want struct {
 	kind    setbot.ArtifactKind
@@ -63,7 +44,7 @@ func TestCheck(t *testing.T) {
 		{"plain log", "console.log", artifactstest.PlainLog(42), want{kind: setbot.ArtifactLog, note: "plain text log, 42 lines"}},
 		{"gzipped log", "mattermost.log.gz", artifactstest.Gzip(artifactstest.JSONLog(3000)), want{kind: setbot.ArtifactLog, note: "gzip-compressed JSON lines log, 3,000 lines"}},
 		{"zipped logs", "logs.zip", artifactstest.Zip(artifactstest.Entry{Name: "a.log", Data: artifactstest.JSONLog(10)}, artifactstest.Entry{Name: "b.log", Data: artifactstest.PlainLog(5)}, artifactstest.Entry{Name: "shot.png", Data: artifactstest.PNG()}), want{kind: setbot.ArtifactLog, note: "zip of 2 JSON lines log(s), 15 lines; not logs, ignored: shot.png"}},
-		{"config", "config.json", []byte(artifactstest.SmallConfig), want{kind: setbot.ArtifactConfig, note: "2 secret settings redacted"}},
+		{"config", "config.json", []byte(artifactstest.SmallConfig), want{kind: setbot.ArtifactConfig, note: "3 secret settings redacted"}},
 
 		{"png named cpu.pprof", "cpu.pprof", artifactstest.PNG(), want{problem: "`cpu.pprof` is a PNG image, not a CPU profile. Capture one while the CPU is high: `curl -o cpu.pprof"}},
 		{"png named heap", "heap.pprof", artifactstest.PNG(), want{problem: "/debug/pprof/heap"}},

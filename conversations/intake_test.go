@@ -308,7 +308,7 @@ func TestClickWithTextFallback(t *testing.T) {
 	for _, it := range items {
 		for _, sym := range []setbot.Symptom{setbot.SymptomNone, setbot.SymptomCPU} {
 			s := State{Intake: setbot.Intake{Symptom: sym, Logs: []setbot.Attachment{{}}}, DraftPending: true, SymptomSet: true}
-			_, buttons := it.ask(&s, &testFlow)
+			_, buttons := it.ask(&s)
 			for _, b := range buttons {
 				seen[b.Action] = true
 			}

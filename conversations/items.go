@@ -36,7 +36,7 @@ type item struct {
 	why    string
 	needed func(s *State) bool
 	done   func(s *State) bool
-	ask    func(s *State, f *Flow) (string, []setbot.Button)
+	ask    func(s *State) (string, []setbot.Button)
 	answer func(s *State, text string) (note string, err error) // nil: answered by files or buttons only
 	show   func(s *State) string                                // the value, quoted for a post
 	clear  func(s *State)                                       // edit of a file item starts over
@@ -82,7 +82,7 @@ func textItem(name Item, label, question, example string, field func(*setbot.Int
 		why:    "SET needs it to know where to start.",
 		needed: always,
 		done:   func(s *State) bool { return *field(&s.Intake) != "" },
-		ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+		ask: func(s *State) (string, []setbot.Button) {
 			return question + " For example: " + example, nil
 		},
 		answer: func(s *State, text string) (string, error) {
@@ -108,7 +108,7 @@ var summaryItem = &item{
 	why:    "the summary is the ticket's title: SET triages by it.",
 	needed: always,
 	done:   func(s *State) bool { return s.Intake.Summary != "" && !s.DraftPending },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		if s.DraftPending {
 			return "I took this from your message as the ticket's one-line summary:\n" + QuoteBlock(s.Intake.Summary) +
 					"\nReply `ok` to keep it, or send a better one line.",
@@ -195,7 +195,7 @@ var typeItem = &item{
 	why:    "it decides whether SET works on it or it goes to another team.",
 	needed: always,
 	done:   func(s *State) bool { return s.Intake.Type != setbot.TypeUnset },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		return "Is it a bug, a feature request, or a question?", []setbot.Button{
 			{Label: "Bug", Action: "intake:type:bug"},
 			{Label: "Feature request", Action: "intake:type:feature"},
@@ -231,7 +231,7 @@ var priorityItem = &item{
 	why:    "SET works in priority order, and L1/L2 need the support incident playbook.",
 	needed: always,
 	done:   func(s *State) bool { return s.Intake.Priority.Valid() },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		var b strings.Builder
 		b.WriteString("Which priority, by the support service levels?")
 		var buttons []setbot.Button
@@ -258,7 +258,7 @@ var versionItem = &item{
 	why:    "SET reproduces on the same version, and many problems are already fixed in a later one. System Console > About shows it.",
 	needed: forSET,
 	done:   func(s *State) bool { return s.Intake.Version != "" },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		return "Which Mattermost version? For example: `10.11.4`, `v9.5`, `11.0.0-rc2` or `10.5 ESR`.", nil
 	},
 	answer: func(s *State, text string) (string, error) {
@@ -278,7 +278,7 @@ var databaseItem = &item{
 	why:    "queries, locks and limits differ between PostgreSQL and MySQL and between their versions. `SELECT version();` shows it.",
 	needed: forSET,
 	done:   func(s *State) bool { return s.Intake.Database.Type != "" && s.Intake.Database.Version != "" },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		if t := s.Intake.Database.Type; t != "" {
 			return "Which " + t + " version? For example: `15.4`.", nil
 		}

@@ -51,7 +51,7 @@ var configItem = &item{
 	why:    "most problems depend on settings, and SET compares them with a working setup. Secrets are redacted before I keep it. If you cannot get it, say `not available: <reason>`.",
 	needed: forSET,
 	done:   func(s *State) bool { return s.Intake.Config != nil || s.Intake.NoConfig != "" },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		return "Please upload the server's config.json (I redact every password, key and token before keeping it). " +
 			"`mmctl config show --json > config.json` exports it. If you cannot get it, say `not available: <reason>`.", nil
 	},
@@ -77,7 +77,7 @@ var logsItem = &item{
 	done: func(s *State) bool {
 		return (len(s.Intake.Logs) > 0 && s.LogsDone) || s.Intake.NoLogs != ""
 	},
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		if n := len(s.Intake.Logs); n > 0 {
 			return fmt.Sprintf("I have %d log file(s). Any more? Upload them, or say `done`.", n),
 				[]setbot.Button{{Label: "That's all", Action: "intake:done", Style: "primary"}}
@@ -114,7 +114,7 @@ var symptomItem = &item{
 	why:    "it tells which diagnostic SET needs.",
 	needed: forSET,
 	done:   func(s *State) bool { return s.SymptomSet },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		return "Does one of these fit? High CPU, memory growth, stuck or hanging, or none of these.", []setbot.Button{
 			{Label: "High CPU", Action: "intake:symptom:cpu"},
 			{Label: "Memory growth", Action: "intake:symptom:memory"},
@@ -177,7 +177,7 @@ var profileItem = &item{
 	done: func(s *State) bool {
 		return hasKind(s.Intake.Profiles, profileKind(s.Intake.Symptom)) || s.Intake.NoProfile != ""
 	},
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		k := profileKind(s.Intake.Symptom)
 		return fmt.Sprintf("For %s SET needs a %s. %s If you cannot get it, say `not available: <reason>`.",
 			s.Intake.Symptom, artifacts.KindName(k), artifacts.HowTo(k)), nil
@@ -211,7 +211,7 @@ var detailsItem = &item{
 	optional: true,
 	needed:   always,
 	done:     func(s *State) bool { return s.DetailsDone },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		return "Anything else SET should know: steps to reproduce, error messages, what was tried? Say `skip` if not.",
 			[]setbot.Button{{Label: "Skip", Action: "intake:skip"}}
 	},
@@ -241,7 +241,7 @@ var packetItem = &item{
 	label:  "Support packet",
 	needed: func(s *State) bool { return s.PacketPending },
 	done:   func(s *State) bool { return !s.PacketPending },
-	ask: func(s *State, _ *Flow) (string, []setbot.Button) {
+	ask: func(s *State) (string, []setbot.Button) {
 		var b strings.Builder
 		b.WriteString("From the support packet I took:")
 		for _, it := range s.FromPacket {

@@ -86,7 +86,7 @@ func (t *turn) answer(text string) {
 	note, err := it.answer(&t.s, text)
 	if err != nil {
 		t.say(setbot.ErrorMessage(err))
-		_, t.buttons = it.ask(&t.s, &t.f)
+		_, t.buttons = it.ask(&t.s)
 		return
 	}
 	t.say(note)
@@ -220,7 +220,7 @@ func (t *turn) ask() {
 	if it == nil {
 		return
 	}
-	q, buttons := it.ask(&t.s, &t.f)
+	q, buttons := it.ask(&t.s)
 	if it.done(&t.s) && it.name != ItemPacket && !(it.name == ItemSummary && t.s.DraftPending) {
 		q = fmt.Sprintf("Now: %s\nSend a new answer, or `ok` to keep it. %s", it.show(&t.s), q)
 	}
