@@ -64,7 +64,7 @@ func (f Flow) Step(s State, in Input, now time.Time) (State, []Effect, error) {
 	// that a saved State loads back the same.
 	in.Text = strings.ToValidUTF8(in.Text, "\uFFFD")
 	in.Prefill = strings.ToValidUTF8(in.Prefill, "\uFFFD")
-	t := &turn{f: f, o: f.opts(), s: s.clone(), in: in, now: now}
+	t := &turn{o: f.opts(), s: s.clone(), in: in, now: now}
 	t.s.Version = StateVersion
 	if err := t.run(); err != nil {
 		return s, nil, err
@@ -79,7 +79,6 @@ func Step(s State, in Input, now time.Time) (State, []Effect, error) {
 
 // turn is one Step in progress.
 type turn struct {
-	f       Flow
 	o       Options
 	s       State
 	in      Input
