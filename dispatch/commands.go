@@ -44,6 +44,8 @@ func (d *Dispatcher) commands() commandTable {
 	rows := []command{
 		{name: "help", aliases: []string{"?", "commands"}, usage: "help", summary: "what I can do for you", where: anywhere, run: runHelp},
 	}
+	rows = append(rows, command{name: "ticket", aliases: []string{"escalate", "new", "file"}, usage: "ticket",
+		summary: "start a SET ticket for this thread; we continue in a direct message", where: inChannels, run: runTicket})
 	rows = append(rows, rotationCommands()...)
 	rows = append(rows, pagingCommands()...)
 	t := commandTable{rows: rows, byName: map[string]*command{}}

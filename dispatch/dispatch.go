@@ -14,6 +14,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/artifacts"
+	"github.com/setbot/setbot/conversations"
 	"github.com/setbot/setbot/store"
 )
 
@@ -51,15 +53,20 @@ type Dispatcher struct {
 	wake    chan struct{}
 	cmds    commandTable
 	ext     Extensions
+	flow    conversations.Flow
 	mu      sync.Mutex // guards stopped and the queues' closing
 	stopped bool
 	// headerDue asks the timer loop to refresh the channel header.
 	headerDue chan struct{}
 }
 
-// Extensions are the optional parts wired in by main.
+// Extensions are the parts wired in by main.
 type Extensions struct {
-	Tracker setbot.Tracker
+	Tracker setbot.Tracker // nil: filing waits in the outbox
+	// Redact redacts an uploaded Mattermost config.json (bot.RedactConfig).
+	Redact artifacts.ConfigRedactor
+	// Intake configures the intake conversation.
+	Intake conversations.Options
 }
 
 // New returns a dispatcher. Call Run to start it.
@@ -82,6 +89,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
 	}
 	d.cmds = d.commands()
+	d.flow = conversations.Flow{Options: ext.Intake}
 	return d
 }
 

@@ -27,6 +27,7 @@ func (d *Dispatcher) runTimers(ctx context.Context) {
 			headerAt = d.refreshHeader(ctx)
 		}
 		d.escalatePages(ctx)
+		d.tickConversations()
 		if !now.Before(pruneAt) {
 			d.prune(now)
 			pruneAt = now.Add(pruneEvery)

@@ -149,3 +149,6 @@ func (db *DB) Blob(key string) (data []byte, ok bool, err error) {
 	})
 	return data, ok, err
 }
+
+// Now is the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }

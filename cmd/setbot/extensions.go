@@ -2,13 +2,40 @@ package main
 
 import (
 	"context"
+	"fmt"
+
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/bot"
+	"github.com/setbot/setbot/conversations"
 	"github.com/setbot/setbot/dispatch"
+	"github.com/setbot/setbot/jira"
 )
 
-// extensions builds the optional parts (Jira) from the configuration.
+// extensions builds the optional parts (Jira) from the configuration. Jira's
+// project is checked at start-up: a field setbot cannot fill stops start-up
+// with its name; an unreachable Jira only delays filing (requests wait in
+// the outbox).
 func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) (dispatch.Extensions, error) {
-	return dispatch.Extensions{}, nil
+	ext := dispatch.Extensions{Redact: bot.RedactConfig, Intake: conversations.Options{
+		RemindAfter: time.Duration(cfg.Intake.RemindAfter), ExpireAfter: time.Duration(cfg.Intake.ExpireAfter)}}
+	if cfg.Jira == nil {
+		log.Warn().Msg("no [jira] table: confirmed intakes wait in the outbox until Jira is configured")
+		return ext, nil
+	}
+	c, err := jira.New(*cfg.Jira, jira.WithLogger(log))
+	if err != nil {
+		return ext, fmt.Errorf("jira: %w", err)
+	}
+	if err := c.Check(ctx); err != nil {
+		if setbot.ErrorCode(err) != setbot.EUnavailable {
+			return ext, fmt.Errorf("jira: %s", setbot.ErrorMessage(err))
+		}
+		log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("Jira unreachable at start-up; tickets are queued until it answers")
+	}
+	ext.Tracker = c
+	return ext, nil
 }

@@ -1,0 +1,146 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/conversations"
+	"github.com/setbot/setbot/store"
+)
+
+// jobFile files an intake's ticket in Jira. Payload: filing.
+const jobFile = "file"
+
+func init() { jobSpecs[jobFile] = jobSpec{laneSlow, runFile} }
+
+// filing is the payload of a jobFile job.
+type filing struct {
+	Intake setbot.Intake `json:"intake"`
+}
+
+// maxAttachmentBytes bounds one file fetched from Mattermost for Jira.
+const maxAttachmentBytes = 256 << 20
+
+// enqueueFiling queues the intake for filing, in the caller's transaction.
+func enqueueFiling(tx *store.Tx, in setbot.Intake) error {
+	_, err := tx.Enqueue(jobFile, in.Fingerprint(), filing{Intake: in}, tx.Now())
+	return err
+}
+
+func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
+	var f filing
+	if err := json.Unmarshal(j.Payload, &f); err != nil {
+		return fmt.Errorf("decode filing job: %w", err)
+	}
+	if d.ext.Tracker == nil {
+		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the ticket waits in setbot's queue.")
+	}
+	req, err := d.ticketRequest(ctx, f.Intake)
+	if err != nil {
+		return err
+	}
+	issue, err := d.ext.Tracker.FileOnce(ctx, req)
+	switch {
+	case err == nil:
+	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
+		if j.Attempts == 0 {
+			d.tellConversation(f.Intake, conversations.Input{Kind: conversations.Queued, Reason: setbot.ErrorMessage(err)})
+		}
+		return err
+	default: // Jira refused it: retrying the same request cannot help
+		d.log.Error().Err(err).Str("intake", f.Intake.ID).Msg("Jira refused the ticket")
+		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
+			return d.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: setbot.ErrorMessage(err)},
+				"I could not file your ticket: "+setbot.ErrorMessage(err))
+		})
+	}
+	d.log.Info().Str("issue", string(issue.Key)).Str("intake", f.Intake.ID).Msg("ticket filed")
+	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filed(tx, f.Intake, issue) })
+}
+
+// ticketRequest gathers what filing needs: the primary to assign and the
+// files' content (redacted copies from the store, originals from Mattermost).
+func (d *Dispatcher) ticketRequest(ctx context.Context, in setbot.Intake) (setbot.TicketRequest, error) {
+	req := setbot.TicketRequest{Intake: in}
+	if s, err := d.shift(); err == nil && s.Primary != "" {
+		req.Assignee = s.Primary
+		if u, err := d.chat.UserByName(ctx, s.Primary); err == nil {
+			req.AssigneeEmail = u.Email
+		}
+	}
+	for _, a := range attachmentsOf(in) {
+		tf := setbot.TicketFile{Name: a.Name}
+		if a.BlobKey != "" {
+			data, ok, err := d.db.Blob(a.BlobKey)
+			if err != nil || !ok {
+				return req, fmt.Errorf("read stored copy of %s: missing=%v %w", a.Name, !ok, err)
+			}
+			tf.Data = data
+		} else {
+			f, err := d.chat.File(ctx, a.FileID, maxAttachmentBytes)
+			if err != nil {
+				if setbot.ErrorCode(err) == setbot.EUnavailable {
+					return req, err
+				}
+				tf.Link = in.Permalink // too large or gone: the ticket links to the conversation
+			}
+			tf.Data = f.Data
+		}
+		req.Files = append(req.Files, tf)
+	}
+	return req, nil
+}
+
+func attachmentsOf(in setbot.Intake) []setbot.Attachment {
+	var out []setbot.Attachment
+	if in.Config != nil {
+		out = append(out, *in.Config)
+	}
+	out = append(out, in.Logs...)
+	out = append(out, in.Profiles...)
+	// The support packet itself is never attached: it may hold settings
+	// that were not redacted. What was taken out of it is in the lists above.
+	return out
+}
+
+// tellConversation gives the reporter's conversation a filer outcome in a
+// transaction of its own.
+func (d *Dispatcher) tellConversation(in setbot.Intake, input conversations.Input) {
+	input.User = in.Reporter
+	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+		return d.stepOrSay(tx, in.Reporter, input, "Jira is not answering right now, so your ticket is queued. I'll file it as soon as Jira is back and send you the link here.")
+	})
+	if err != nil {
+		d.log.Error().Err(err).Msg("tell the conversation about filing")
+	}
+	d.kick()
+}
+
+// stepOrSay steps the user's conversation, or, when it is gone, says text.
+func (d *Dispatcher) stepOrSay(tx *store.Tx, user setbot.UserID, in conversations.Input, text string) error {
+	in.User = user
+	used, err := d.step(tx, user, in)
+	if err != nil || used {
+		return err
+	}
+	return enqueueReplies(tx, []setbot.Reply{{To: user, Text: text}})
+}
+
+// filed records a filed ticket in the transaction that retires its job: the
+// link goes to the reporter, to ~sustained-engineering and to the thread the
+// intake came from; the conversation learns the outcome.
+func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
+	replies := []setbot.Reply{
+		{ChannelID: d.cfg.SETChannel, Text: fmt.Sprintf("New SET ticket %s (%s, %s) from @%s: %s", link, in.Priority, in.Type, in.Username, quoteInline(in.Summary))},
+	}
+	if in.Origin != "" && in.Origin != d.cfg.SETChannel || in.OriginRoot != "" {
+		replies = append(replies, setbot.Reply{ChannelID: in.Origin, RootID: in.OriginRoot, Text: "Filed as " + link + "."})
+	}
+	if err := enqueueReplies(tx, replies); err != nil {
+		return err
+	}
+	return d.conversationFiled(tx, in, issue)
+}

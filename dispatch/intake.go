@@ -1,0 +1,192 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/artifacts"
+	"github.com/setbot/setbot/conversations"
+	"github.com/setbot/setbot/store"
+)
+
+// direct answers a post in a DM with the bot: the intake conversation takes
+// it when it is for an intake (one under way, or text that reads like a
+// problem); otherwise it is a command, or help.
+func (d *Dispatcher) direct(ctx context.Context, m setbot.Message) (outcome, error) {
+	fallback, err := d.dmCommand(ctx, m)
+	if err != nil {
+		fallback = outcome{replies: []setbot.Reply{d.replyTo(m, setbot.ErrorMessage(err))}}
+	}
+	in := conversations.Input{Kind: conversations.Text, Text: m.Text, User: m.UserID, Username: m.Username}
+	if len(m.FileIDs) > 0 {
+		in.Kind, in.Files = conversations.Files, d.checkFiles(ctx, m)
+	}
+	return outcome{apply: func(tx *store.Tx) error {
+		used, err := d.step(tx, m.UserID, in)
+		if err != nil || used {
+			return err
+		}
+		if fallback.apply != nil {
+			if err := fallback.apply(tx); err != nil {
+				return err
+			}
+		}
+		return enqueueReplies(tx, fallback.replies)
+	}}, nil
+}
+
+// dmCommand is what a DM means when it is not for the intake.
+func (d *Dispatcher) dmCommand(ctx context.Context, m setbot.Message) (outcome, error) {
+	r := parse(m, m.Text)
+	if c, ok := d.cmds.byName[r.name]; ok && allowedIn(c.where, setbot.ChannelDM) {
+		return c.run(ctx, d, r)
+	}
+	var o outcome
+	o.say(d.replyTo(m, d.helpText(setbot.ChannelDM)))
+	return o, nil
+}
+
+// checkFiles downloads and checks a post's files, with the typing indicator
+// on while it works.
+func (d *Dispatcher) checkFiles(ctx context.Context, m setbot.Message) []artifacts.Checked {
+	if err := d.chat.Typing(ctx, m.ChannelID, "", ""); err != nil {
+		d.log.Debug().Err(err).Msg("typing indicator")
+	}
+	var out []artifacts.Checked
+	for _, id := range m.FileIDs {
+		f, err := d.chat.File(ctx, id, artifacts.MaxUploadBytes)
+		if err != nil {
+			d.log.Warn().Err(err).Str("file_id", string(id)).Msg("download upload")
+			out = append(out, artifacts.Checked{Attachment: setbot.Attachment{Name: f.Name, FileID: id, Size: f.Size},
+				Problem: fmt.Sprintf("I couldn't take %s: %s", nameOr(f.Name), setbot.ErrorMessage(err))})
+			continue
+		}
+		out = append(out, artifacts.Check(f, d.ext.Redact))
+	}
+	return out
+}
+
+func nameOr(n string) string {
+	if n == "" {
+		return "that file"
+	}
+	return n
+}
+
+// step runs the user's intake conversation one step inside tx: load, Step,
+// save, store blobs, queue effects. used is false when the input was not for
+// the intake (nothing changed).
+func (d *Dispatcher) step(tx *store.Tx, user setbot.UserID, in conversations.Input) (used bool, err error) {
+	var s conversations.State
+	if raw := tx.Conversation(user); raw != nil {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return false, fmt.Errorf("decode conversation of %s: %w", user, err)
+		}
+	}
+	next, effects, err := d.flow.Step(s, in, tx.Now())
+	if errors.Is(err, conversations.ErrNotIntake) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, c := range in.Files {
+		for k, b := range c.Blobs() {
+			if err := tx.PutBlob(k, b); err != nil {
+				return false, err
+			}
+		}
+	}
+	raw, err := json.Marshal(next)
+	if err != nil {
+		return false, fmt.Errorf("encode conversation: %w", err)
+	}
+	if !next.Active() {
+		raw = nil
+	}
+	if err := tx.PutConversation(user, raw); err != nil {
+		return false, err
+	}
+	return true, d.queueEffects(tx, user, effects)
+}
+
+func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []conversations.Effect) error {
+	var replies []setbot.Reply
+	for _, e := range effects {
+		switch {
+		case e.Say != nil:
+			replies = append(replies, setbot.Reply{To: user, Text: e.Say.Text, Buttons: e.Say.Buttons})
+		case e.Thread != nil:
+			replies = append(replies, setbot.Reply{ChannelID: e.Thread.Channel, RootID: e.Thread.Root, Text: e.Thread.Text})
+		case e.File != nil:
+			if err := enqueueFiling(tx, *e.File); err != nil {
+				return err
+			}
+		case e.Route != nil:
+			if err := enqueueFiling(tx, *e.Route); err != nil {
+				return err
+			}
+		}
+	}
+	return enqueueReplies(tx, replies)
+}
+
+// conversationFiled tells the reporter's conversation its ticket was filed.
+// When the conversation is gone (expired, or a new one began), the person is
+// told directly.
+func (d *Dispatcher) conversationFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+	return d.stepOrSay(tx, in.Reporter, conversations.Input{Kind: conversations.Filed, Issue: issue},
+		fmt.Sprintf("Your ticket is filed: [%s](%s).", issue.Key, issue.URL))
+}
+
+// runTicket is "@setbot ticket" in a channel: the intake continues in a DM,
+// prefilled from the thread's root post.
+func runTicket(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	root := r.msg.ThreadID()
+	prefill := r.rest
+	if r.msg.RootID != "" {
+		if p, err := d.chat.Message(ctx, r.msg.RootID); err == nil {
+			prefill = p.Text
+		}
+	}
+	in := conversations.Input{Kind: conversations.Start, User: r.msg.UserID, Username: r.msg.Username,
+		Prefill: prefill, Permalink: d.chat.Permalink(root), Origin: r.msg.ChannelID, OriginRoot: root}
+	o := outcome{apply: func(tx *store.Tx) error {
+		_, err := d.step(tx, r.msg.UserID, in)
+		return err
+	}}
+	o.say(d.replyTo(r.msg, fmt.Sprintf("@%s let's continue in a direct message: I've started a ticket there with this thread's text. I'll post the link here when it's filed.", r.msg.Username)))
+	return o, nil
+}
+
+// tickConversations delivers due Ticks (reminders, expiry) to conversations.
+func (d *Dispatcher) tickConversations() {
+	now := d.now()
+	var due []setbot.UserID
+	err := d.db.Conversations(func(user setbot.UserID, raw []byte) error {
+		var s conversations.State
+		if json.Unmarshal(raw, &s) == nil && !s.NextTick().IsZero() && !now.Before(s.NextTick()) {
+			due = append(due, user)
+		}
+		return nil
+	})
+	if err != nil {
+		d.log.Error().Err(err).Msg("read conversations")
+		return
+	}
+	for _, user := range due {
+		err := d.db.Update(now, func(tx *store.Tx) error {
+			_, err := d.step(tx, user, conversations.Input{Kind: conversations.Tick, User: user})
+			return err
+		})
+		if err != nil {
+			d.log.Error().Err(err).Str("user_id", string(user)).Msg("conversation tick")
+		}
+	}
+	if len(due) > 0 {
+		d.kick()
+	}
+}
