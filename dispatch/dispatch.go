@@ -166,6 +166,8 @@ func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
 	switch {
 	case strings.HasPrefix(c.Action, actionAck):
 		return d.clickAck(c)
+	case strings.HasPrefix(c.Action, actionIntake):
+		return d.clickIntake(c)
 	}
 	d.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
 	return "That button no longer does anything."

@@ -190,3 +190,26 @@ func (d *Dispatcher) tickConversations() {
 		d.kick()
 	}
 }
+
+// actionIntake prefixes the intake conversation's button actions.
+const actionIntake = "intake:"
+
+// clickIntake hands a button press to the clicker's conversation.
+func (d *Dispatcher) clickIntake(c setbot.Click) string {
+	in := conversations.Input{Kind: conversations.Click, Action: c.Action, User: c.UserID, Username: c.Username}
+	var used bool
+	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+		var err error
+		used, err = d.step(tx, c.UserID, in)
+		return err
+	})
+	if err != nil {
+		d.log.Error().Err(err).Str("user_id", string(c.UserID)).Msg("intake click")
+		return setbot.InternalMessage
+	}
+	d.kick()
+	if !used {
+		return "That intake is no longer open."
+	}
+	return ""
+}

@@ -344,3 +344,21 @@ func waitReady(t *testing.T, r *running, within time.Duration) {
 	}
 	t.Fatalf("setbot not ready %s after the restart: %s\nlogs:\n%s", within, last, lastLines(r.logs.String(), 40))
 }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeConfigFile(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "setbot.toml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
