@@ -9,6 +9,7 @@ package main
 import (
 	"os"
 
+	"github.com/mattermost/mattermost/server/v8/channels/jobs"
 	"github.com/mattermost/mattermost/server/v8/cmd/mattermost/commands"
 
 	// Slash commands (/join, /echo, ...) and the GitLab OAuth provider, as the
@@ -19,6 +20,11 @@ import (
 )
 
 func main() {
+	// The job watcher first sleeps a random part of this interval (15 s by
+	// default) without watching for shutdown, so a server stopped soon after it
+	// started took up to 15 s to exit. Mattermost's own tests shorten it too.
+	jobs.DefaultWatcherPollingInterval = 1000
+
 	if err := commands.Run(os.Args[1:]); err != nil {
 		os.Exit(1)
 	}
