@@ -1,0 +1,71 @@
+package dispatch
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/setbot/setbot"
+)
+
+func TestRoutable(t *testing.T) {
+	d := &Dispatcher{cfg: Config{Bot: setbot.User{ID: "bot", Username: "setbot"}}}
+	cases := []struct {
+		name string
+		m    setbot.Message
+		want bool
+	}{
+		{"dm from a person", setbot.Message{UserID: "u1", Kind: setbot.ChannelDM}, true},
+		{"mention in SET", setbot.Message{UserID: "u1", Kind: setbot.ChannelSET, Mentioned: true}, true},
+		{"mention in Ask", setbot.Message{UserID: "u1", Kind: setbot.ChannelAsk, Mentioned: true}, true},
+		{"no mention in SET", setbot.Message{UserID: "u1", Kind: setbot.ChannelSET}, false},
+		{"mention elsewhere", setbot.Message{UserID: "u1", Kind: setbot.ChannelOther, Mentioned: true}, false},
+		{"own post", setbot.Message{UserID: "bot", Kind: setbot.ChannelDM}, false},
+		{"own post flagged", setbot.Message{UserID: "bot", Kind: setbot.ChannelSET, Mentioned: true, FromBot: true}, false},
+		{"another bot's dm", setbot.Message{UserID: "b2", Kind: setbot.ChannelDM, FromBot: true}, false},
+		{"another bot's mention", setbot.Message{UserID: "b2", Kind: setbot.ChannelSET, Mentioned: true, FromBot: true}, false},
+		{"no author", setbot.Message{Kind: setbot.ChannelDM}, false},
+	}
+	for _, c := range cases {
+		if got := d.routable(c.m); got != c.want {
+			t.Errorf("%s: routable = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestParseAndStripMention(t *testing.T) {
+	d := &Dispatcher{cfg: Config{Bot: setbot.User{ID: "bot", Username: "setbot"}}}
+	r := parse(setbot.Message{}, d.stripMention("@setbot page the   server is down"))
+	if r.name != "page" || r.rest != "the   server is down" && r.rest != "the server is down" {
+		t.Fatalf("parse = %+v", r)
+	}
+	r = parse(setbot.Message{}, d.stripMention("hey @SetBot: WHO"))
+	if r.name != "hey" {
+		t.Fatalf("a leading word is the command word: %+v", r)
+	}
+	if got := d.stripMention("@setbot, help"); got != "help" {
+		t.Fatalf("stripMention = %q", got)
+	}
+}
+
+func TestFitPostKeepsRunesAndNotes(t *testing.T) {
+	long := make([]rune, setbot.MaxPostRunes+10)
+	for i := range long {
+		long[i] = 'é'
+	}
+	got := []rune(fitPost(string(long)))
+	if len(got) != setbot.MaxPostRunes {
+		t.Fatalf("fitted post has %d runes, want %d", len(got), setbot.MaxPostRunes)
+	}
+	if short := "hello"; fitPost(short) != short {
+		t.Fatal("a short post changed")
+	}
+}
+
+func TestQuoteInlineNeutralisesMentions(t *testing.T) {
+	got := quoteInline("ping @channel and @alice\nnow")
+	for _, live := range []string{"@channel", "@alice", "\n"} {
+		if strings.Contains(got, live) {
+			t.Errorf("quoteInline left %q live in %q", live, got)
+		}
+	}
+}
