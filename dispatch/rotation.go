@@ -104,15 +104,7 @@ func runOverride(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	if len(r.args) != 3 {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s override next backup @alice` (a week: this, next, a Monday like 2026-11-30, or a range 2026-11-30..2026-12-13).", d.cfg.Bot.Username)
 	}
-	ro, err := d.roster()
-	if err != nil {
-		return outcome{}, err
-	}
-	now := d.now()
-	if err := ro.CheckChange(r.msg.Username, d.cfg.Rotation.Admins, now); err != nil {
-		return outcome{}, err
-	}
-	weeks, err := ro.ParseWeeks(r.args[0], now)
+	_, weeks, err := d.rotationChange(r, r.args[0])
 	if err != nil {
 		return outcome{}, err
 	}
@@ -132,15 +124,7 @@ func runSwap(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	if len(r.args) != 3 {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s swap @alice @bob next`.", d.cfg.Bot.Username)
 	}
-	ro, err := d.roster()
-	if err != nil {
-		return outcome{}, err
-	}
-	now := d.now()
-	if err := ro.CheckChange(r.msg.Username, d.cfg.Rotation.Admins, now); err != nil {
-		return outcome{}, err
-	}
-	weeks, err := ro.ParseWeeks(r.args[2], now)
+	ro, weeks, err := d.rotationChange(r, r.args[2])
 	if err != nil {
 		return outcome{}, err
 	}
@@ -155,6 +139,21 @@ func runSwap(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 		ovs = append(ovs, sw...)
 	}
 	return d.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` and `@%s` swapped seats for the week of %s.", a, b, weeks[0].Format(setbot.WeekLayout)))
+}
+
+// rotationChange checks that the person may change the rotation and reads
+// the weeks they named.
+func (d *Dispatcher) rotationChange(r request, weekArg string) (setbot.Roster, []time.Time, error) {
+	ro, err := d.roster()
+	if err != nil {
+		return ro, nil, err
+	}
+	now := d.now()
+	if err := ro.CheckChange(r.msg.Username, d.cfg.Rotation.Admins, now); err != nil {
+		return ro, nil, err
+	}
+	weeks, err := ro.ParseWeeks(weekArg, now)
+	return ro, weeks, err
 }
 
 // applyOverrides stores overrides with the post and asks for the header to be

@@ -57,7 +57,7 @@ alice = "acc-alice"
 `, monday.Format("2006-01-02"), fake.URL())
 	cfg := botConfig(t, w, t.TempDir(), extra)
 	cfg = strings.Replace(readFile(t, cfg), `listen = "127.0.0.1:0"`, fmt.Sprintf("listen = %q\npublic_url = %q", addr, "http://"+addr), 1)
-	start(t, writeConfigFile(t, cfg))
+	start(t, writeConfig(t, cfg))
 
 	ctx := context.Background()
 	p := person(t, w, "support1")

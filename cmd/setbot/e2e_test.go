@@ -353,12 +353,3 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
-
-func writeConfigFile(t *testing.T, text string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "setbot.toml")
-	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
