@@ -48,6 +48,8 @@ func (d *Dispatcher) commands() commandTable {
 		summary: "start a SET ticket for this thread; we continue in a direct message", where: inChannels, run: runTicket})
 	rows = append(rows, rotationCommands()...)
 	rows = append(rows, pagingCommands()...)
+	rows = append(rows, ticketCommands()...)
+	rows = append(rows, incidentCommands()...)
 	t := commandTable{rows: rows, byName: map[string]*command{}}
 	for i := range t.rows {
 		c := &t.rows[i]

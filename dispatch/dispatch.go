@@ -168,6 +168,8 @@ func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
 		return d.clickAck(c)
 	case strings.HasPrefix(c.Action, actionIntake):
 		return d.clickIntake(c)
+	case isSnooze(c.Action):
+		return d.clickSnooze(c)
 	}
 	d.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
 	return "That button no longer does anything."

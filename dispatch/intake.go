@@ -125,6 +125,9 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 			if err := enqueueFiling(tx, *e.File); err != nil {
 				return err
 			}
+			if err := d.autoPageIntake(tx, *e.File); err != nil {
+				return err
+			}
 		case e.Route != nil:
 			if err := enqueueFiling(tx, *e.Route); err != nil {
 				return err

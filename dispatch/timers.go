@@ -27,6 +27,8 @@ func (d *Dispatcher) runTimers(ctx context.Context) {
 			headerAt = d.refreshHeader(ctx)
 		}
 		d.escalatePages(ctx)
+		d.reportGaps(ctx)
+		d.nagIncidents(ctx)
 		d.tickConversations()
 		if !now.Before(pruneAt) {
 			d.prune(now)
