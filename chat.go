@@ -24,6 +24,10 @@ type Chat interface {
 	// User and UserByName look people up.
 	User(ctx context.Context, id UserID) (User, error)
 	UserByName(ctx context.Context, name Username) (User, error)
+	// ChannelByName finds a channel of setbot's team by its name (the part
+	// after '~'; a leading '~' is ignored). ENotFound when there is none,
+	// EForbidden when setbot is not a member of it.
+	ChannelByName(ctx context.Context, name string) (ChannelID, error)
 	// Permalink is the URL of a post.
 	Permalink(id PostID) string
 	// Header and SetHeader read and write a channel header.

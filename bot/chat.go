@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -110,6 +111,26 @@ func (c *Client) UserByName(ctx context.Context, name setbot.Username) (setbot.U
 		return setbot.User{}, apiError(resp, err, "look up @"+n)
 	}
 	return userOf(u), nil
+}
+
+// ChannelByName finds a channel of the bot's team that the bot is a member
+// of, by name (a leading '~' is ignored).
+func (c *Client) ChannelByName(ctx context.Context, name string) (setbot.ChannelID, error) {
+	n := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "~"))
+	ch, resp, err := c.api.GetChannelByName(ctx, n, c.team.Id, "")
+	if err != nil {
+		if s := status(resp); s == http.StatusNotFound || s == http.StatusForbidden {
+			return "", setbot.Errorf(setbot.ENotFound, "There is no channel ~%s in team %s that I can see.", n, c.team.Name)
+		}
+		return "", apiError(resp, err, "look up ~"+n)
+	}
+	if _, resp, err := c.api.GetChannelMember(ctx, ch.Id, c.me.Id, ""); err != nil {
+		if s := status(resp); s == http.StatusNotFound || s == http.StatusForbidden {
+			return "", setbot.Errorf(setbot.EForbidden, "I am not a member of ~%s: add me with `/invite @%s` there first.", n, c.me.Username)
+		}
+		return "", apiError(resp, err, "check my membership of ~"+n)
+	}
+	return setbot.ChannelID(ch.Id), nil
 }
 
 // Permalink is the URL of a post in the bot's team.
