@@ -40,6 +40,9 @@ type Config struct {
 	Rotation Rotation
 	// AckWithin is how long a paged person has before the next is paged.
 	AckWithin time.Duration
+	// Incidents is how often an L1/L2 incident needs a status update, and
+	// when the lead is mentioned ([incidents]).
+	Incidents setbot.NagPolicy
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -58,15 +61,23 @@ type Dispatcher struct {
 	stopped bool
 	// headerDue asks the timer loop to refresh the channel header.
 	headerDue chan struct{}
+	// nag is the incident reminders' plan, used by the timer loop only.
+	nag nagPlan
 }
 
 // Extensions are the parts wired in by main.
 type Extensions struct {
 	Tracker setbot.Tracker // nil: filing waits in the outbox
+	// HandoverTeams are the team names "@setbot handover KEY <team>"
+	// accepts ([jira.handover_teams]).
+	HandoverTeams []string
 	// Redact redacts an uploaded Mattermost config.json (bot.RedactConfig).
 	Redact artifacts.ConfigRedactor
 	// Intake configures the intake conversation.
 	Intake conversations.Options
+	// Playbooks tells when an incident channel's playbook run last had a
+	// status update (package playbooks); nil: that source is not used.
+	Playbooks StatusSource
 }
 
 // New returns a dispatcher. Call Run to start it.

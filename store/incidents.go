@@ -73,7 +73,25 @@ func (tx *Tx) putIncident(in setbot.Incident) error {
 	if err != nil {
 		return err
 	}
-	return tx.tx.Bucket(bucketIncidents).Put([]byte(in.Key), v)
+	b := tx.tx.Bucket(bucketIncidents)
+	// Every write moves the bucket's sequence, so that IncidentsVersion
+	// tells a poller cheaply whether anything changed.
+	if _, err := b.NextSequence(); err != nil {
+		return err
+	}
+	return b.Put([]byte(in.Key), v)
+}
+
+// IncidentsVersion changes whenever an incident is written: a caller that
+// planned its next look from the incidents at one version must look again
+// when the version differs.
+func (db *DB) IncidentsVersion() (uint64, error) {
+	var v uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v = tx.Bucket(bucketIncidents).Sequence()
+		return nil
+	})
+	return v, err
 }
 
 // mustIncident reads an incident that the caller names, as an ENotFound
@@ -121,18 +139,25 @@ func (db *DB) TrackIncident(in setbot.Incident, now time.Time) (out setbot.Incid
 // EditIncident changes what describes a tracked incident (priority, title,
 // channel, thread, owner) through fn. The reminder history (opened, updates,
 // reminders, snooze, resolution) is kept as stored whatever fn does: it
-// changes only through the methods below.
+// changes only through the methods below. An unknown key is an ENotFound
+// *Error.
+func (tx *Tx) EditIncident(key setbot.IssueKey, fn func(setbot.Incident) setbot.Incident) (setbot.Incident, error) {
+	in, err := tx.mustIncident(key)
+	if err != nil {
+		return in, err
+	}
+	out := fn(in)
+	out.Key, out.Opened, out.LastUpdate, out.LastReminder = in.Key, in.Opened, in.LastUpdate, in.LastReminder
+	out.Reminders, out.EscalatedAt, out.SnoozedUntil = in.Reminders, in.EscalatedAt, in.SnoozedUntil
+	out.Resolved, out.ResolvedAt = in.Resolved, in.ResolvedAt
+	return out, tx.putIncident(out)
+}
+
+// EditIncident is Tx.EditIncident in a transaction of its own.
 func (db *DB) EditIncident(key setbot.IssueKey, now time.Time, fn func(setbot.Incident) setbot.Incident) (out setbot.Incident, err error) {
 	err = db.Update(now, func(tx *Tx) error {
-		in, err := tx.mustIncident(key)
-		if err != nil {
-			return err
-		}
-		out = fn(in)
-		out.Key, out.Opened, out.LastUpdate, out.LastReminder = in.Key, in.Opened, in.LastUpdate, in.LastReminder
-		out.Reminders, out.EscalatedAt, out.SnoozedUntil = in.Reminders, in.EscalatedAt, in.SnoozedUntil
-		out.Resolved, out.ResolvedAt = in.Resolved, in.ResolvedAt
-		return tx.putIncident(out)
+		out, err = tx.EditIncident(key, fn)
+		return err
 	})
 	return out, err
 }
@@ -161,19 +186,40 @@ func (db *DB) OpenIncidents() ([]setbot.Incident, error) {
 	return out, err
 }
 
-// ResolveIncident stops tracking at at. changed is false when it was
-// already resolved. An unknown key is an ENotFound *Error.
+// ResolveIncident stops tracking at the transaction's time. changed is
+// false when it was already resolved. An unknown key is an ENotFound *Error.
+func (tx *Tx) ResolveIncident(key setbot.IssueKey) (in setbot.Incident, changed bool, err error) {
+	if in, err = tx.mustIncident(key); err != nil {
+		return in, false, err
+	}
+	if in, changed = in.Resolve(tx.now); !changed {
+		return in, false, nil
+	}
+	return in, true, tx.putIncident(in)
+}
+
+// ResolveIncident is Tx.ResolveIncident in a transaction of its own, at at.
 func (db *DB) ResolveIncident(key setbot.IssueKey, at time.Time) (in setbot.Incident, changed bool, err error) {
 	err = db.Update(at, func(tx *Tx) error {
-		if in, err = tx.mustIncident(key); err != nil {
-			return err
-		}
-		if in, changed = in.Resolve(at); !changed {
-			return nil
-		}
-		return tx.putIncident(in)
+		in, changed, err = tx.ResolveIncident(key)
+		return err
 	})
 	return in, changed, err
+}
+
+// Incident returns a tracked (or resolved) incident, or ok=false.
+func (tx *Tx) Incident(key setbot.IssueKey) (setbot.Incident, bool, error) { return tx.incident(key) }
+
+// SetIncidentThread records root as the incident's thread in
+// ~sustained-engineering unless it already has one; it returns the thread
+// the incident has afterwards. An unknown key is an ENotFound *Error.
+func (tx *Tx) SetIncidentThread(key setbot.IssueKey, root setbot.PostID) (setbot.PostID, error) {
+	in, err := tx.mustIncident(key)
+	if err != nil || in.Root != "" {
+		return in.Root, err
+	}
+	in.Root = root
+	return root, tx.putIncident(in)
 }
 
 // RecordUpdate records a status update made at at (from any source). Updates
@@ -201,16 +247,22 @@ func (db *DB) RecordUpdate(key setbot.IssueKey, at time.Time) (in setbot.Inciden
 
 // Snooze holds an incident's reminders until until. A resolved incident
 // is an EInvalid *Error: there is nothing to snooze.
+func (tx *Tx) Snooze(key setbot.IssueKey, until time.Time) (in setbot.Incident, err error) {
+	if in, err = tx.mustIncident(key); err != nil {
+		return in, err
+	}
+	if in.Resolved {
+		return in, setbot.Errorf(setbot.EInvalid, "%s is resolved, so there are no reminders to snooze.", key)
+	}
+	in = in.Snoozed(until)
+	return in, tx.putIncident(in)
+}
+
+// Snooze is Tx.Snooze in a transaction of its own, at now.
 func (db *DB) Snooze(key setbot.IssueKey, until, now time.Time) (in setbot.Incident, err error) {
 	err = db.Update(now, func(tx *Tx) error {
-		if in, err = tx.mustIncident(key); err != nil {
-			return err
-		}
-		if in.Resolved {
-			return setbot.Errorf(setbot.EInvalid, "%s is resolved, so there are no reminders to snooze.", key)
-		}
-		in = in.Snoozed(until)
-		return tx.putIncident(in)
+		in, err = tx.Snooze(key, until)
+		return err
 	})
 	return in, err
 }

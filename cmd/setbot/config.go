@@ -69,6 +69,40 @@ type WeekConfig struct {
 // IncidentsConfig is [incidents].
 type IncidentsConfig struct {
 	UpdateEvery Duration `toml:"update_every"`
+	// UpdateEveryL1 and UpdateEveryL2 override UpdateEvery for one
+	// priority; zero: UpdateEvery.
+	UpdateEveryL1 Duration `toml:"update_every_l1"`
+	UpdateEveryL2 Duration `toml:"update_every_l2"`
+	// Grace is how long after an update is due the SET lead is mentioned too.
+	Grace Duration `toml:"grace"`
+}
+
+// minIncidentDuration is the shortest [incidents] duration: the timer loop
+// ticks every couple of seconds, so anything shorter would remind on every
+// tick.
+const minIncidentDuration = time.Second
+
+// NagPolicy is [incidents] as the reminders use it.
+func (c *Config) NagPolicy() setbot.NagPolicy {
+	p := setbot.NagPolicy{Default: time.Duration(c.Incidents.UpdateEvery), Grace: time.Duration(c.Incidents.Grace),
+		Every: map[setbot.Priority]time.Duration{}}
+	if d := c.Incidents.UpdateEveryL1; d > 0 {
+		p.Every[setbot.L1] = time.Duration(d)
+	}
+	if d := c.Incidents.UpdateEveryL2; d > 0 {
+		p.Every[setbot.L2] = time.Duration(d)
+	}
+	return p
+}
+
+func (c *IncidentsConfig) validate() error {
+	for key, d := range map[string]Duration{"incidents.update_every": c.UpdateEvery,
+		"incidents.update_every_l1": c.UpdateEveryL1, "incidents.update_every_l2": c.UpdateEveryL2, "incidents.grace": c.Grace} {
+		if d != 0 && time.Duration(d) < minIncidentDuration {
+			return fmt.Errorf("%s: must be at least %s, got %s", key, minIncidentDuration, time.Duration(d))
+		}
+	}
+	return nil
 }
 
 // EscalationConfig is [escalation].
@@ -94,6 +128,7 @@ const (
 	defaultAskChannel  = "ask-r-and-d"
 	defaultListen      = "127.0.0.1:8066"
 	defaultUpdateEvery = 24 * time.Hour
+	defaultGrace       = 4 * time.Hour
 	defaultAckWithin   = 15 * time.Minute
 	defaultRetention   = 14 * 24 * time.Hour
 	defaultRemindAfter = 4 * time.Hour
@@ -156,6 +191,7 @@ func (c *Config) setDefaults() {
 	setDefault(&c.Log.Level, "info")
 	setDefault(&c.Log.Format, "auto")
 	setDefaultDuration(&c.Incidents.UpdateEvery, defaultUpdateEvery)
+	setDefaultDuration(&c.Incidents.Grace, defaultGrace)
 	setDefaultDuration(&c.Escalation.AckWithin, defaultAckWithin)
 	setDefaultDuration(&c.Store.Retention, defaultRetention)
 	setDefaultDuration(&c.Intake.RemindAfter, defaultRemindAfter)
@@ -206,6 +242,9 @@ func (c *Config) Validate() error {
 		if d < 0 {
 			return fmt.Errorf("%s: must be positive, got %s", key, time.Duration(d))
 		}
+	}
+	if err := c.Incidents.validate(); err != nil {
+		return err
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/setbot/setbot"
 )
 
 const goodConfig = `
@@ -163,6 +165,31 @@ func TestParseDuration(t *testing.T) {
 	for _, bad := range []string{"", "d", "xd", "-1d", "1w"} {
 		if _, err := ParseDuration(bad); err == nil {
 			t.Errorf("ParseDuration(%q) accepted", bad)
+		}
+	}
+}
+
+func TestIncidentsConfig(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, goodConfig), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.NagPolicy()
+	if p.Interval(setbot.L1) != 24*time.Hour || p.Interval(setbot.L2) != 24*time.Hour || p.Grace != 4*time.Hour {
+		t.Errorf("default policy: L1 %v, L2 %v, grace %v; want 24h, 24h, 4h", p.Interval(setbot.L1), p.Interval(setbot.L2), p.Grace)
+	}
+	text := goodConfig + "\n[incidents]\nupdate_every = \"1d\"\nupdate_every_l1 = \"8h\"\ngrace = \"2h\"\n"
+	if c, err = LoadConfig(writeConfig(t, text), noEnv); err != nil {
+		t.Fatal(err)
+	}
+	p = c.NagPolicy()
+	if p.Interval(setbot.L1) != 8*time.Hour || p.Interval(setbot.L2) != 24*time.Hour || p.Grace != 2*time.Hour {
+		t.Errorf("policy: L1 %v, L2 %v, grace %v; want 8h, 24h, 2h", p.Interval(setbot.L1), p.Interval(setbot.L2), p.Grace)
+	}
+	for key, want := range map[string]string{"update_every_l2": "incidents.update_every_l2: must be at least 1s", "grace": "incidents.grace: must be at least 1s"} {
+		_, err := LoadConfig(writeConfig(t, goodConfig+"\n[incidents]\n"+key+" = \"500ms\"\n"), noEnv)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s = 500ms: error %v, want %q", key, err, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/setbot/setbot/conversations"
 	"github.com/setbot/setbot/dispatch"
 	"github.com/setbot/setbot/jira"
+	"github.com/setbot/setbot/playbooks"
 )
 
 // extensions builds the optional parts (Jira) from the configuration. Jira's
@@ -22,6 +23,9 @@ import (
 func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) (dispatch.Extensions, error) {
 	ext := dispatch.Extensions{Redact: bot.RedactConfig, Intake: conversations.Options{
 		RemindAfter: time.Duration(cfg.Intake.RemindAfter), ExpireAfter: time.Duration(cfg.Intake.ExpireAfter)}}
+	// Playbooks is asked about incident channels; a server without the
+	// plugin answers 404, which only means that source is absent.
+	ext.Playbooks = playbooks.New(cfg.Mattermost.URL, cfg.Mattermost.Token, nil)
 	if cfg.Jira == nil {
 		log.Warn().Msg("no [jira] table: confirmed intakes wait in the outbox until Jira is configured")
 		return ext, nil
@@ -37,5 +41,8 @@ func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) 
 		log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("Jira unreachable at start-up; tickets are queued until it answers")
 	}
 	ext.Tracker = c
+	for name := range cfg.Jira.HandoverTeams {
+		ext.HandoverTeams = append(ext.HandoverTeams, name)
+	}
 	return ext, nil
 }

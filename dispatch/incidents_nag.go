@@ -1,0 +1,288 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// StatusSource tells when the playbook run linked to a channel last had a
+// status update (implemented by package playbooks). found is false, with no
+// error, when the server has no Playbooks or no run is linked.
+type StatusSource interface {
+	LastStatusUpdate(ctx context.Context, channelID string) (at time.Time, found bool, err error)
+}
+
+// Bounds of the reminder loop.
+const (
+	// playbooksEvery is how often one incident channel's playbook run is
+	// asked for its last status update (issue 7: "at most every few
+	// minutes").
+	playbooksEvery = 5 * time.Minute
+	// playbooksTimeout bounds one such question, so a slow server cannot
+	// hold up the timer loop for long.
+	playbooksTimeout = 10 * time.Second
+	// nagIdle is the longest the loop goes without reading the incidents
+	// when nothing changed and nothing is due: a safety net only.
+	nagIdle = time.Hour
+	// nagRetry is when a reminder whose claim failed is tried again.
+	nagRetry = time.Minute
+)
+
+// nagPlan is what the timer loop remembers between ticks so that it reads
+// the incidents only when something can be due. It is used by the timer
+// loop only (no lock).
+type nagPlan struct {
+	version uint64    // the incidents' store version the plan was made from
+	nextAt  time.Time // the earliest reminder or Playbooks question; zero: now
+	asked   map[setbot.IssueKey]time.Time
+	// quiet is set once "no Playbooks run" was logged, so that a server
+	// without the plugin logs it once, at debug level.
+	quiet bool
+}
+
+// nagIncidents is called on every timer tick. It reads the open incidents
+// only when one can be due (the plan's time came, or an incident changed),
+// asks Playbooks about incident channels every few minutes, and claims each
+// due reminder in the transaction that queues its post.
+func (d *Dispatcher) nagIncidents(ctx context.Context) {
+	now := d.now()
+	version, err := d.db.IncidentsVersion()
+	if err != nil {
+		d.log.Error().Err(err).Msg("incidents: read version")
+		return
+	}
+	if version == d.nag.version && !d.nag.nextAt.IsZero() && now.Before(d.nag.nextAt) {
+		return
+	}
+	open, err := d.db.OpenIncidents()
+	if err != nil {
+		d.log.Error().Err(err).Msg("incidents: read open incidents")
+		return
+	}
+	next := now.Add(nagIdle)
+	var shift *setbot.Shift
+	d.nag.forget(open)
+	for _, in := range open {
+		if at, ok := d.askPlaybooks(ctx, in, now); ok {
+			next = earliestOf(next, at)
+		}
+		n := setbot.RemindNow(in, d.cfg.Incidents, now)
+		if !n.Remind {
+			next = earliestOf(next, n.Next)
+			continue
+		}
+		if shift == nil {
+			s, err := d.shift()
+			if err != nil {
+				d.log.Error().Err(err).Msg("incidents: roster")
+			}
+			shift = &s
+		}
+		if !d.remind(in.Key, *shift) {
+			next = earliestOf(next, now.Add(nagRetry))
+		}
+	}
+	// Reminding and Playbooks updates change the version: the next tick
+	// plans again from what they wrote.
+	d.nag.version, d.nag.nextAt = version, next
+}
+
+// forget drops the Playbooks question times of incidents no longer open.
+func (p *nagPlan) forget(open []setbot.Incident) {
+	if len(p.asked) == 0 {
+		return
+	}
+	keep := make(map[setbot.IssueKey]time.Time, len(open))
+	for _, in := range open {
+		if at, ok := p.asked[in.Key]; ok {
+			keep[in.Key] = at
+		}
+	}
+	p.asked = keep
+}
+
+// earliestOf is the earlier of a and b, ignoring a zero b.
+func earliestOf(a, b time.Time) time.Time {
+	if !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// remind claims the incident's due reminder and queues its post in one
+// transaction, so that a restart neither repeats nor skips it. The reason
+// is logged with it. ok is false when the store failed.
+func (d *Dispatcher) remind(key setbot.IssueKey, shift setbot.Shift) (ok bool) {
+	var (
+		in      setbot.Incident
+		n       setbot.Nag
+		claimed bool
+		owner   setbot.Username
+	)
+	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+		var err error
+		in, n, claimed, err = tx.ClaimReminder(key, d.cfg.Incidents)
+		if err != nil || !claimed {
+			return err
+		}
+		owner = in.Mention(shift.Primary)
+		text := setbot.ReminderText(in, n, owner, shift.Lead, tx.Now())
+		return enqueueIncidentPost(tx, incidentPost{Key: key, Where: whereIncident, Text: text, Buttons: setbot.SnoozeButtons(key)})
+	})
+	if err != nil {
+		d.log.Error().Err(err).Str("issue", string(key)).Msg("incidents: claim reminder")
+		return false
+	}
+	if !claimed {
+		return true
+	}
+	ev := d.log.Info().Str("issue", string(key)).Str("reason", n.Reason.String()).Int("reminder", in.Reminders).
+		Str("owner", string(owner)).Time("next", n.Next)
+	if n.MentionLead {
+		ev = ev.Str("lead", string(shift.Lead))
+	}
+	ev.Msg("incident reminder")
+	d.kick()
+	return true
+}
+
+// askPlaybooks asks, when it is time, for the last status update of the
+// playbook run linked to the incident's channel, and records a newer one
+// as an update. It returns when to ask next (ok=false: never).
+func (d *Dispatcher) askPlaybooks(ctx context.Context, in setbot.Incident, now time.Time) (time.Time, bool) {
+	if in.Channel == "" || d.ext.Playbooks == nil {
+		return time.Time{}, false
+	}
+	if d.nag.asked == nil {
+		d.nag.asked = map[setbot.IssueKey]time.Time{}
+	}
+	if last, ok := d.nag.asked[in.Key]; ok && now.Before(last.Add(playbooksEvery)) {
+		return last.Add(playbooksEvery), true
+	}
+	d.nag.asked[in.Key] = now
+	log := d.log.With().Str("issue", string(in.Key)).Str("channel_id", string(in.Channel)).Logger()
+	qctx, cancel := context.WithTimeout(ctx, playbooksTimeout)
+	at, found, err := d.ext.Playbooks.LastStatusUpdate(qctx, string(in.Channel))
+	cancel()
+	switch {
+	case err != nil:
+		log.Warn().Err(err).Msg("incidents: Playbooks did not answer; asking again later")
+	case !found || at.IsZero():
+		if !d.nag.quiet {
+			d.nag.quiet = true
+			log.Debug().Msg("incidents: no Playbooks status update for the incident channel (no run, or no Playbooks plugin); other update sources still count")
+		}
+	default:
+		if _, changed, err := d.db.RecordUpdate(in.Key, at); err != nil {
+			log.Error().Err(err).Msg("incidents: record Playbooks update")
+		} else if changed {
+			log.Info().Time("at", at).Msg("incidents: status update from Playbooks")
+		}
+	}
+	return now.Add(playbooksEvery), true
+}
+
+// Job kinds of incidents. Persisted in the outbox: never rename one.
+const (
+	jobIncidentPost    = "incident-post"    // payload: incidentPost
+	jobIncidentComment = "incident-comment" // payload: incidentComment
+)
+
+func init() {
+	jobSpecs[jobIncidentPost] = jobSpec{laneChat, runIncidentPost}
+	jobSpecs[jobIncidentComment] = jobSpec{laneSlow, runIncidentComment}
+}
+
+// where an incident post goes. Persisted in jobs: values only grow.
+type where int
+
+const (
+	// whereThread is the incident's thread in ~sustained-engineering,
+	// started by this post when it has none yet.
+	whereThread where = iota
+	// whereIncident is where reminders go: the thread when there is one,
+	// else the incident's own channel, else a new thread.
+	whereIncident
+)
+
+// incidentPost is a post about an incident whose place is decided when it
+// is posted, so that the first post starts the thread the others join.
+type incidentPost struct {
+	Key     setbot.IssueKey `json:"key"`
+	Where   where           `json:"where"`
+	Text    string          `json:"text"`
+	Buttons []setbot.Button `json:"buttons,omitempty"`
+}
+
+func enqueueIncidentPost(tx *store.Tx, p incidentPost) error {
+	_, err := tx.Enqueue(jobIncidentPost, "", p, time.Time{})
+	return err
+}
+
+func runIncidentPost(ctx context.Context, d *Dispatcher, j store.Job) error {
+	var p incidentPost
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("decode incident post job: %w", err)
+	}
+	in, ok, err := d.db.Incident(p.Key)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("incident %s is gone; its post is dropped", p.Key)
+	}
+	r := setbot.Reply{ChannelID: d.cfg.SETChannel, RootID: in.Root, Text: fitPost(p.Text), Buttons: p.Buttons}
+	if in.Root == "" && p.Where == whereIncident && in.Channel != "" {
+		r.ChannelID = in.Channel
+	}
+	id, err := d.chat.Post(ctx, r, jobKey(j))
+	if err != nil || r.ChannelID != d.cfg.SETChannel || r.RootID != "" {
+		return err
+	}
+	// This post started the incident's thread: the others join it.
+	return d.db.Update(d.now(), func(tx *store.Tx) error {
+		_, err := tx.SetIncidentThread(p.Key, id)
+		return err
+	})
+}
+
+// incidentComment is a status update to add to the Jira ticket.
+type incidentComment struct {
+	Key  setbot.IssueKey `json:"key"`
+	By   setbot.Username `json:"by"`
+	Text string          `json:"text"`
+}
+
+func enqueueComment(tx *store.Tx, c incidentComment) error {
+	_, err := tx.Enqueue(jobIncidentComment, "", c, time.Time{})
+	return err
+}
+
+// runIncidentComment adds an update to the ticket. While Jira is down or
+// not configured the job waits in the outbox; when Jira refuses it, the
+// incident's thread is told. (A retry after an answer that was lost can
+// add the comment twice: Jira comments have no idempotency key.)
+func runIncidentComment(ctx context.Context, d *Dispatcher, j store.Job) error {
+	var c incidentComment
+	if err := json.Unmarshal(j.Payload, &c); err != nil {
+		return fmt.Errorf("decode incident comment job: %w", err)
+	}
+	if d.ext.Tracker == nil {
+		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the update waits in setbot's queue.")
+	}
+	text := fmt.Sprintf("Status update from @%s (posted in Mattermost through setbot):\n%s", c.By, c.Text)
+	err := d.ext.Tracker.Comment(ctx, c.Key, text, nil)
+	if err == nil || setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil {
+		return err
+	}
+	d.log.Error().Err(err).Str("issue", string(c.Key)).Msg("Jira refused an incident update")
+	note := fmt.Sprintf("I could not add %s's update to %s in Jira: %s", quoteName(c.By), c.Key, setbot.ErrorMessage(err))
+	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
+		return enqueueIncidentPost(tx, incidentPost{Key: c.Key, Where: whereThread, Text: note})
+	})
+}
