@@ -1,6 +1,198 @@
 package dispatch
 
-// Issue 5 (commands on existing Jira tickets) lives in this file.
+// Issue 5 (commands on existing Jira tickets) lives in this file: the
+// commands check everything they can before Jira is called, then queue a
+// durable ticketOp job (ticketjob.go) that calls Jira and answers in the
+// command's thread.
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
 
 // ticketCommands are assign, priority and handover.
-func ticketCommands() []command { return nil }
+func ticketCommands() []command {
+	return []command{
+		{name: "assign", usage: "assign KEY @user", summary: "assign a Jira ticket (`none` unassigns; SET members)", where: inSET, run: runAssign},
+		{name: "priority", aliases: []string{"prio"}, usage: "priority KEY L1|L2|L3|L4", summary: "change a Jira ticket's priority (SET members)", where: inSET, run: runPriority},
+		{name: "handover", aliases: []string{"hand-over"}, usage: "handover KEY <team> [note]", summary: "hand a Jira ticket to the owning team; SET stays the contact (SET members)", where: inSET, run: runHandover},
+	}
+}
+
+// issueKeyPattern is Jira's default project key format (an upper-case letter,
+// then letters, digits or underscores) and an issue number.
+var issueKeyPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$`)
+
+// ParseIssueKey reads a Jira issue key as typed ("set-12" is "SET-12").
+// Errors are EInvalid with a sentence.
+func ParseIssueKey(s string) (setbot.IssueKey, error) {
+	k := strings.ToUpper(strings.Trim(strings.TrimSpace(s), "`.,;:"))
+	if !issueKeyPattern.MatchString(k) {
+		return "", setbot.Errorf(setbot.EInvalid, "%q is not a Jira issue key: write it like `SET-123`.", clipArg(s))
+	}
+	return setbot.IssueKey(k), nil
+}
+
+// clipArg keeps an echoed argument short and free of markup that breaks out
+// of a code span.
+func clipArg(s string) string {
+	s = strings.ReplaceAll(s, "`", "'")
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+// setMembers are who may change tickets at now: everybody on the rotation
+// this week and the next upcomingWeeks-1 weeks, and the rotation admins.
+func (d *Dispatcher) setMembers() ([]setbot.Username, error) {
+	ro, err := d.roster()
+	if err != nil {
+		return nil, err
+	}
+	us := ro.Users(d.now(), upcomingWeeks)
+	for _, a := range d.cfg.Rotation.Admins {
+		if !slices.Contains(us, a) {
+			us = append(us, a)
+		}
+	}
+	return us, nil
+}
+
+// checkMember returns nil when user is a SET member, else an EForbidden
+// sentence naming who can (without notifying them).
+func (d *Dispatcher) checkMember(user setbot.Username) error {
+	us, err := d.setMembers()
+	if err != nil {
+		return err
+	}
+	if user != "" && slices.Contains(us, user) {
+		return nil
+	}
+	if len(us) == 0 {
+		return setbot.Errorf(setbot.EForbidden, "Sorry, only SET members can change tickets, and the rotation names nobody yet: ask whoever runs setbot to fill [rotation].")
+	}
+	names := make([]string, len(us))
+	for i, u := range us {
+		names[i] = seat(u)
+	}
+	return setbot.Errorf(setbot.EForbidden, "Sorry, only SET members (the people on the SET rotation and its admins) can change tickets through me. Please ask one of them: %s.", strings.Join(names, ", "))
+}
+
+// ticketPreamble runs the checks every ticket command shares: Jira is
+// configured, the person is a SET member, the key is well formed.
+func (d *Dispatcher) ticketPreamble(r request, want int, usage string) (setbot.IssueKey, error) {
+	if d.ext.Tracker == nil {
+		return "", setbot.Errorf(setbot.EUnconfigured, "Jira is not configured for setbot yet, so I cannot change tickets. Ask whoever runs setbot to add the [jira] table.")
+	}
+	if err := d.checkMember(r.msg.Username); err != nil {
+		return "", err
+	}
+	if len(r.args) < want {
+		return "", setbot.Errorf(setbot.EInvalid, "Write it as `@%s %s`.", d.cfg.Bot.Username, usage)
+	}
+	return ParseIssueKey(r.args[0])
+}
+
+func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.ticketPreamble(r, 2, "assign SET-123 @alice")
+	if err != nil {
+		return outcome{}, err
+	}
+	if len(r.args) != 2 {
+		return outcome{}, setbot.Errorf(setbot.EInvalid, "Assign to one person: `@%s assign %s @alice`, or `none` to unassign.", d.cfg.Bot.Username, key)
+	}
+	op := ticketOp{Op: opAssign, Key: key}
+	name := strings.TrimPrefix(strings.TrimSpace(r.args[1]), "@")
+	if !strings.EqualFold(name, "none") && !strings.EqualFold(name, "nobody") {
+		u, err := d.chat.UserByName(ctx, setbot.Username(name))
+		switch {
+		case setbot.ErrorCode(err) == setbot.ENotFound || err == nil && (u.Deleted || u.IsBot):
+			return outcome{}, setbot.Errorf(setbot.EInvalid, "I can't find a person called `@%s` here. Use their Mattermost username, like `@alice`.", clipArg(name))
+		case err != nil:
+			return outcome{}, err
+		}
+		op.User, op.Email = u.Username, u.Email
+	}
+	return d.queueTicketOp(r, op), nil
+}
+
+func runPriority(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.ticketPreamble(r, 2, "priority SET-123 L2")
+	if err != nil {
+		return outcome{}, err
+	}
+	p, err := setbot.ParsePriority(strings.Join(r.args[1:], " "))
+	if err != nil {
+		return outcome{}, setbot.Errorf(setbot.EInvalid, "Give a priority of L1, L2, L3 or L4: `@%s priority %s L2`.", d.cfg.Bot.Username, key)
+	}
+	return d.queueTicketOp(r, ticketOp{Op: opPriority, Key: key, Priority: p}), nil
+}
+
+func runHandover(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.ticketPreamble(r, 2, "handover SET-123 <team>")
+	if err != nil {
+		return outcome{}, err
+	}
+	team, ok := d.handoverTeam(r.args[1])
+	if !ok {
+		if len(d.ext.HandoverTeams) == 0 {
+			return outcome{}, setbot.Errorf(setbot.EUnconfigured, "No teams are configured for handover yet: ask whoever runs setbot to fill [jira.handover_teams].")
+		}
+		return outcome{}, setbot.Errorf(setbot.EInvalid, "I don't know the team %q. Teams I can hand over to: %s.", clipArg(r.args[1]), teamList(d.ext.HandoverTeams))
+	}
+	comment := fmt.Sprintf("Requested by @%s in Mattermost.", r.msg.Username)
+	if note := afterFields(r.rest, 2); note != "" {
+		comment += "\n" + note
+	}
+	return d.queueTicketOp(r, ticketOp{Op: opHandover, Key: key, Team: team, Comment: comment}), nil
+}
+
+// afterFields is s without its first n words, as typed (newlines kept).
+func afterFields(s string, n int) string {
+	s = strings.TrimSpace(s)
+	for range n {
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			return ""
+		}
+		s = strings.TrimSpace(s[i:])
+	}
+	return s
+}
+
+// handoverTeam finds a configured team by name, in any case.
+func (d *Dispatcher) handoverTeam(name string) (string, bool) {
+	for _, t := range d.ext.HandoverTeams {
+		if strings.EqualFold(t, strings.TrimSpace(name)) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func teamList(teams []string) string {
+	s := slices.Clone(teams)
+	slices.Sort(s)
+	for i, t := range s {
+		s[i] = "`" + clipArg(t) + "`"
+	}
+	return strings.Join(s, ", ")
+}
+
+// queueTicketOp commits the Jira call as a durable job with the post's
+// handled mark; the job answers in the command's thread.
+func (d *Dispatcher) queueTicketOp(r request, op ticketOp) outcome {
+	op.By, op.Channel, op.Root = r.msg.Username, r.msg.ChannelID, r.msg.ThreadID()
+	return outcome{apply: func(tx *store.Tx) error {
+		_, err := tx.Enqueue(jobTicketOp, string(r.msg.ID), op, tx.Now())
+		return err
+	}}
+}
