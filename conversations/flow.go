@@ -19,6 +19,10 @@ type Options struct {
 	// dispatcher files them there).
 	RouteTeam      string
 	RouteIssueType string
+	// CheckSimilar makes an intake for SET ask for similar open tickets
+	// (Effect.Similar) before its review, and offer to add to one of them.
+	// The dispatcher turns it on when Jira is configured.
+	CheckSimilar bool
 }
 
 // Default options.
@@ -113,8 +117,11 @@ func (t *turn) run() error {
 		return nil
 	case Start:
 		t.start()
-	case Filed, FilingFailed, Queued:
+	case Filed, FilingFailed, Queued, Added:
 		t.filingOutcome()
+		return nil
+	case SimilarFound:
+		t.similarFound()
 		return nil
 	case Text, Files, Click:
 		if err := t.user(); err != nil {
@@ -132,7 +139,7 @@ func (t *turn) touch() {
 	t.s.LastActive = t.now
 	t.s.Reminded = false
 	switch t.s.Phase {
-	case PhaseOffered, PhaseAsking, PhaseReview:
+	case PhaseOffered, PhaseAsking, PhaseReview, PhaseChecking:
 		t.s.Due = t.now.Add(t.o.RemindAfter)
 	default:
 		t.s.Due = time.Time{}
@@ -145,6 +152,9 @@ func (t *turn) user() error {
 		return t.idle()
 	case PhaseFiling:
 		t.filing()
+		return nil
+	case PhaseChecking:
+		t.checking()
 		return nil
 	}
 	if t.in.Kind == Files {
@@ -249,6 +259,10 @@ func (t *turn) start() {
 }
 
 func (t *turn) filing() {
+	if t.s.AddTo != "" {
+		t.addingNote()
+		return
+	}
 	switch {
 	case t.in.Kind == Files:
 		t.say("Your ticket is being filed, so these files will not be in it. Attach them to the ticket in Jira once I post its link.")
@@ -262,8 +276,12 @@ func (t *turn) filing() {
 }
 
 func (t *turn) filingOutcome() {
-	if t.s.Phase != PhaseFiling {
-		return // a late or repeated outcome: the intake is already settled
+	if t.s.Phase != PhaseFiling || t.in.Kind == Added && t.s.AddTo == "" || t.in.Kind == Filed && t.s.AddTo != "" {
+		return // a late or repeated outcome, or one for the other hand-over: the intake is already settled
+	}
+	if t.s.AddTo != "" {
+		t.addOutcome()
+		return
 	}
 	switch t.in.Kind {
 	case Filed:
@@ -306,6 +324,9 @@ func (t *turn) tick() {
 	switch t.s.Phase {
 	case PhaseOffered:
 		t.s = State{Version: StateVersion}
+	case PhaseChecking:
+		t.checked(nil)
+		t.touch()
 	case PhaseAsking, PhaseReview:
 		if !t.s.Reminded {
 			t.s.Reminded = true
@@ -342,6 +363,7 @@ func (s State) clone() State {
 	c := s
 	c.FromPacket = append([]Item(nil), s.FromPacket...)
 	c.Skipped = append([]Item(nil), s.Skipped...)
+	c.Similar = append([]setbot.Issue(nil), s.Similar...)
 	in := &c.Intake
 	in.Logs = cloneAttachments(s.Intake.Logs)
 	in.Profiles = cloneAttachments(s.Intake.Profiles)

@@ -19,13 +19,14 @@ var fuzzTexts = []string{
 	"it's slow", "Acme, 50 users", "Acme", "LDAP users cannot log in", "bug", "feature request", "question",
 	"L1", "L4", "urgent", "10.11.4", "v9.5", "ten", "postgres", "13", "MySQL 8.0.32", "not available",
 	"not available: policy", "high cpu", "memory", "stuck", "none", "@channel **x** `y` [z](w)", "",
-	strings.Repeat("long text @here ", 3000),
+	strings.Repeat("long text @here ", 3000), "add SET-7", "add SET-99", "new",
 }
 
 var fuzzActions = []string{
 	"intake:start", "intake:dismiss", "intake:keep", "intake:type:bug", "intake:type:feature", "intake:type:nope",
 	"intake:priority:L2", "intake:priority:L4", "intake:priority:L9", "intake:symptom:cpu", "intake:symptom:none",
 	"intake:done", "intake:packet:yes", "intake:packet:no", "intake:confirm", "intake:cancel", "intake:skip", "other:x", "intake:",
+	"intake:add:SET-7", "intake:add:SET-99",
 }
 
 var (
@@ -73,8 +74,8 @@ func collectedFields(in setbot.Intake) map[string]bool {
 func mayDrop(s State, in Input) bool {
 	text := strings.ToLower(strings.TrimSpace(in.Text))
 	switch {
-	case in.Kind == Tick || in.Kind == Filed:
-		return true // expiry, or the ticket is filed
+	case in.Kind == Tick || in.Kind == Filed || in.Kind == Added:
+		return true // expiry, or the ticket is filed or added to
 	case in.Kind == Start && s.Phase == PhaseOffered:
 		return true // a new intake replaces an offer not taken
 	case strings.HasPrefix(text, "edit"):
@@ -108,7 +109,7 @@ func FuzzStep(f *testing.F) {
 		}
 		for steps := 0; len(data) > 0 && steps < 200; steps++ {
 			in := Input{User: alice, Username: aliceN}
-			switch next() % 8 {
+			switch next() % 10 {
 			case 0:
 				in.Kind, in.Text = Text, fuzzTexts[next()%len(fuzzTexts)]
 			case 1:
@@ -124,6 +125,10 @@ func FuzzStep(f *testing.F) {
 				in.Kind, in.Issue = Filed, setbot.Issue{Key: "SET-1", URL: "https://jira.example.com/browse/SET-1"}
 			case 6:
 				in.Kind, in.Reason = FilingFailed, "Jira said no."
+			case 8:
+				in.Kind, in.Issues = SimilarFound, []setbot.Issue{{Key: "SET-7", URL: "https://jira.example.com/browse/SET-7", Summary: "@here x"}}[:next()%2]
+			case 9:
+				in.Kind, in.Issue = Added, setbot.Issue{Key: "SET-7", URL: "https://jira.example.com/browse/SET-7"}
 			case 7:
 				k := next() % 64
 				n := min(len(data), k)
@@ -132,7 +137,7 @@ func FuzzStep(f *testing.F) {
 			}
 			before := collectedFields(s.Intake)
 			snapshot := normal(s)
-			out, effects, err := testFlow.Step(s, in, now)
+			out, effects, err := checkFlow.Step(s, in, now)
 			if normal(s) != snapshot {
 				t.Fatalf("Step changed its argument")
 			}
@@ -147,7 +152,7 @@ func FuzzStep(f *testing.F) {
 				if e.Say != nil {
 					checkPost(t, e.Say.Text)
 				}
-				if e.File != nil || e.Route != nil {
+				if e.File != nil || e.Route != nil || e.Add != nil {
 					handed++
 				}
 			}

@@ -17,7 +17,13 @@ const (
 	Filed                             // the filer filed the ticket (Issue)
 	FilingFailed                      // filing failed for good (Reason)
 	Queued                            // filing is delayed and will be retried (Reason)
+	SimilarFound                      // the similar-ticket search is done (Issues; none on error or timeout)
+	Added                             // the intake was added to an existing ticket (Issue)
 )
+
+// MaxSimilar is how many similar open tickets are offered at review: three
+// links fit in one glance (the issue asks for up to three).
+const MaxSimilar = 3
 
 // Input is one event for the intake conversation.
 type Input struct {
@@ -38,8 +44,13 @@ type Input struct {
 	Origin     setbot.ChannelID
 	OriginRoot setbot.PostID
 
-	Issue  setbot.Issue // Filed
+	Issue  setbot.Issue // Filed, Added
 	Reason string       // FilingFailed, Queued: a person-safe sentence
+	// Issues are the similar open tickets found, best first (SimilarFound).
+	Issues []setbot.Issue
+	// IntakeID, when set, names the intake an outcome (SimilarFound,
+	// Added) is for; an outcome for another intake is ignored.
+	IntakeID string
 }
 
 // Effect is one thing the dispatcher does after committing the State.
@@ -49,6 +60,20 @@ type Effect struct {
 	File   *setbot.Intake // file this intake with SET (key: State.FileKey)
 	Thread *ThreadPost    // a post in the thread the intake came from
 	Route  *setbot.Intake // file this intake with the team it is routed to, not SET (key: State.FileKey)
+	// Similar asks for up to MaxSimilar open SET tickets like this intake,
+	// outside the store transaction; the answer comes back as a
+	// SimilarFound input (with no Issues on an error or timeout).
+	Similar *setbot.Intake
+	// Add adds this intake to an existing ticket (a comment with its
+	// description and files; key: State.FileKey); the answer comes back
+	// as Added, or FilingFailed / Queued.
+	Add *AddTo
+}
+
+// AddTo is an intake to add to an existing ticket instead of filing one.
+type AddTo struct {
+	Issue  setbot.Issue
+	Intake setbot.Intake
 }
 
 // Say is a post in the user's DM. Every button's Action starts "intake:";

@@ -44,6 +44,9 @@ func (t *turn) reviewPost() {
 	if routed(t.s.Intake) {
 		fmt.Fprintf(&b, "\n\n%s", t.routeNote())
 	}
+	if len(t.matches()) > 0 {
+		fmt.Fprintf(&b, "\n\n%s", t.similarSection())
+	}
 	t.say(b.String())
 	t.ask()
 }
@@ -58,6 +61,16 @@ func (t *turn) routeNote() string {
 }
 
 func (t *turn) reviewButtons() {
+	if similar := t.matches(); len(similar) > 0 {
+		t.buttons = nil
+		for _, is := range similar {
+			t.buttons = append(t.buttons, setbot.Button{Label: "Add to " + string(is.Key), Action: "intake:add:" + string(is.Key)})
+		}
+		t.buttons = append(t.buttons,
+			setbot.Button{Label: "File new", Action: "intake:confirm", Style: "primary"},
+			setbot.Button{Label: "Cancel", Action: "intake:cancel", Style: "danger"})
+		return
+	}
 	t.buttons = []setbot.Button{
 		{Label: "File ticket", Action: "intake:confirm", Style: "primary"},
 		{Label: "Cancel", Action: "intake:cancel", Style: "danger"},
@@ -66,9 +79,21 @@ func (t *turn) reviewButtons() {
 
 // review handles text at the review step.
 func (t *turn) review(text string) {
-	if isYes(text) || strings.EqualFold(text, "file") || strings.EqualFold(text, "file it") {
+	word, arg, _ := strings.Cut(strings.TrimSpace(text), " ")
+	switch {
+	case isYes(text) || strings.EqualFold(text, "file") || strings.EqualFold(text, "file it"):
 		t.confirm()
 		return
+	case len(t.matches()) > 0 && (strings.EqualFold(text, "new") || strings.EqualFold(text, "file new")):
+		t.confirm()
+		return
+	case len(t.matches()) > 0 && strings.EqualFold(word, "add"):
+		key := strings.Trim(strings.TrimSpace(arg), "`.!")
+		if t.similarIssue(key) != nil {
+			t.addTo(key)
+			return
+		}
+		t.say("I can add to %s only.", t.offeredKeys())
 	}
 	t.ask()
 }

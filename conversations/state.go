@@ -20,7 +20,10 @@ const (
 	PhaseOffered Phase = "offered" // setbot offered to start; waiting for yes or no
 	PhaseAsking  Phase = "asking"  // collecting: Current is the open question
 	PhaseReview  Phase = "review"  // everything collected; waiting for confirm
-	PhaseFiling  Phase = "filing"  // handed to the filer; waiting for Filed
+	PhaseFiling  Phase = "filing"  // handed to the filer; waiting for Filed (or Added, when AddTo is set)
+	// PhaseChecking: everything collected; the dispatcher is looking for
+	// similar open SET tickets (Effect.Similar), waiting for SimilarFound.
+	PhaseChecking Phase = "checking"
 )
 
 // Item names one thing an intake collects; it is also the word `edit` takes.
@@ -64,18 +67,28 @@ type State struct {
 	LastActive time.Time `json:"last_active"`
 	Due        time.Time `json:"due,omitempty"`      // when the next Tick is due; zero for none
 	Reminded   bool      `json:"reminded,omitempty"` // the reminder was sent; the next Tick expires
-	Filings    int       `json:"filings,omitempty"`  // File/Route effects emitted for this intake
+	Filings    int       `json:"filings,omitempty"`  // File/Route/Add effects emitted for this intake
+
+	// Checked is the summary the last similar-ticket search was made for;
+	// a new search is made when the summary changed since.
+	Checked string `json:"checked,omitempty"`
+	// Similar are the open SET tickets that search found (at most
+	// MaxSimilar), offered at review.
+	Similar []setbot.Issue `json:"similar,omitempty"`
+	// AddTo is the ticket the intake is being added to, while PhaseFiling
+	// after "Add to KEY"; empty when a new ticket is being filed.
+	AddTo setbot.IssueKey `json:"add_to,omitempty"`
 }
 
-// Active reports whether an intake is under way (offered, asking, in review
-// or being filed): the dispatcher then routes all of the user's DMs to Step.
+// Active reports whether an intake is under way (offered, asking, checking,
+// in review or being filed): the dispatcher then routes all of the user's DMs to Step.
 func (s State) Active() bool { return s.Phase != PhaseIdle }
 
 // NextTick is when the dispatcher must deliver a Tick input (reminder or
 // expiry); zero when none is due.
 func (s State) NextTick() time.Time { return s.Due }
 
-// FileKey is the idempotency key of the File or Route effect the last Step
+// FileKey is the idempotency key of the File, Route or Add effect the last Step
 // emitted: the intake's id and how many times it was handed over (a new
 // attempt follows only a FilingFailed).
 func (s State) FileKey() string {

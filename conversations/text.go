@@ -198,6 +198,10 @@ func (t *turn) advance() {
 		}
 	}
 	t.s.Current = ""
+	if t.needsCheck() {
+		t.check()
+		return
+	}
 	t.s.Phase = PhaseReview
 	t.reviewPost()
 }
@@ -206,7 +210,11 @@ func (t *turn) advance() {
 func (t *turn) ask() {
 	switch t.s.Phase {
 	case PhaseReview:
-		t.say("Reply `confirm` to file it, `edit <item>` to change something, or `cancel`.")
+		if m := t.matches(); len(m) > 0 {
+			t.say("Reply `add %s` to add to that ticket, `new` to file a new ticket, `edit <item>` to change something, or `cancel`.", Quote(string(m[0].Key)))
+		} else {
+			t.say("Reply `confirm` to file it, `edit <item>` to change something, or `cancel`.")
+		}
 		t.reviewButtons()
 		return
 	case PhaseOffered:
@@ -356,6 +364,11 @@ func (t *turn) click(action string) {
 	case "confirm":
 		if t.s.Phase == PhaseReview {
 			t.confirm()
+			return
+		}
+	case "add":
+		if t.s.Phase == PhaseReview && t.similarIssue(value) != nil {
+			t.addTo(value)
 			return
 		}
 	case "cancel":

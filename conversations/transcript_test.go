@@ -75,6 +75,20 @@ func failed(reason string) step {
 	return step{in: Input{Kind: FilingFailed, Reason: reason}, label: "filer: failed: " + reason}
 }
 
+// found answers a similar-ticket search with tickets SET-n (n from keys).
+func found(keys ...string) step {
+	var issues []setbot.Issue
+	for _, k := range keys {
+		issues = append(issues, setbot.Issue{Key: setbot.IssueKey(k), URL: "https://jira.example.com/browse/" + k,
+			Summary: "Similar problem " + k + " @here", Status: "In Progress"})
+	}
+	return step{in: Input{Kind: SimilarFound, Issues: issues}, label: fmt.Sprintf("dispatcher: similar tickets %v", keys)}
+}
+
+func added(key string) step {
+	return step{in: Input{Kind: Added, Issue: setbot.Issue{Key: setbot.IssueKey(key), URL: "https://jira.example.com/browse/" + key}}, label: "adder: added to " + key}
+}
+
 func queued(reason string) step {
 	return step{in: Input{Kind: Queued, Reason: reason}, label: "filer: queued: " + reason}
 }
@@ -144,7 +158,7 @@ func fmtTime(t time.Time) string {
 func writeEffect(t testing.TB, b *strings.Builder, e Effect) {
 	t.Helper()
 	n := 0
-	for _, set := range []bool{e.Say != nil, e.File != nil, e.Thread != nil, e.Route != nil} {
+	for _, set := range []bool{e.Say != nil, e.File != nil, e.Thread != nil, e.Route != nil, e.Similar != nil, e.Add != nil} {
 		if set {
 			n++
 		}
@@ -169,6 +183,10 @@ func writeEffect(t testing.TB, b *strings.Builder, e Effect) {
 		fmt.Fprintf(b, "FILE with SET: %s\n", describe(*e.File))
 	case e.Route != nil:
 		fmt.Fprintf(b, "ROUTE away from SET: %s\n", describe(*e.Route))
+	case e.Similar != nil:
+		fmt.Fprintf(b, "LOOK FOR SIMILAR open SET tickets: id=%s summary=%q\n", e.Similar.ID, e.Similar.Summary)
+	case e.Add != nil:
+		fmt.Fprintf(b, "ADD TO %s (%s): %s\n", e.Add.Issue.Key, e.Add.Issue.URL, describe(e.Add.Intake))
 	}
 }
 
