@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -205,5 +206,78 @@ func TestIncidentFromANewerSetbotIsRefused(t *testing.T) {
 	}
 	if _, err := db.OpenIncidents(); err == nil {
 		t.Error("OpenIncidents read a version 2 incident")
+	}
+}
+
+func TestIncidentThreadAndVersion(t *testing.T) {
+	db := openTemp(t)
+	v0, err := db.IncidentsVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.TrackIncident(setbot.Incident{Key: "SET-3", Priority: setbot.L1}, incNow); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := db.IncidentsVersion()
+	if v1 == v0 {
+		t.Fatal("tracking did not change the version")
+	}
+	var roots []setbot.PostID
+	for _, try := range []setbot.PostID{"first", "second"} {
+		err := db.Update(incNow, func(tx *Tx) error {
+			root, err := tx.SetIncidentThread("SET-3", try)
+			roots = append(roots, root)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if roots[0] != "first" || roots[1] != "first" {
+		t.Errorf("threads %v: the first one must stay", roots)
+	}
+	if v2, _ := db.IncidentsVersion(); v2 == v1 {
+		t.Error("setting the thread did not change the version")
+	}
+	err = db.Update(incNow, func(tx *Tx) error {
+		_, err := tx.SetIncidentThread("SET-404", "x")
+		return err
+	})
+	if setbot.ErrorCode(err) != setbot.ENotFound {
+		t.Errorf("thread of an unknown incident: %v", err)
+	}
+	v3, _ := db.IncidentsVersion()
+	if _, err := db.OpenIncidents(); err != nil {
+		t.Fatal(err)
+	}
+	if v4, _ := db.IncidentsVersion(); v4 != v3 {
+		t.Error("reading changed the version")
+	}
+}
+
+// BenchmarkOpenIncidents10k reads 10,000 open incidents from the store.
+func BenchmarkOpenIncidents10k(b *testing.B) {
+	db, err := Open(b.TempDir() + "/setbot.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(incNow, func(tx *Tx) error {
+		for i := range 10000 {
+			if _, _, err := tx.TrackIncident(setbot.Incident{Key: setbot.IssueKey("SET-" + strconv.Itoa(i+1)), Priority: setbot.L2}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		open, err := db.OpenIncidents()
+		if err != nil || len(open) != 10000 {
+			b.Fatalf("%d open, %v", len(open), err)
+		}
 	}
 }
