@@ -101,6 +101,8 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	}
 	d.cmds = d.commands()
 	d.flow = conversations.Flow{Options: ext.Intake}
+	// Without Jira there is nothing to look for similar tickets in.
+	d.flow.Options.CheckSimilar = ext.Tracker != nil
 	return d
 }
 

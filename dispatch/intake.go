@@ -132,6 +132,14 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 			if err := enqueueFiling(tx, *e.Route); err != nil {
 				return err
 			}
+		case e.Similar != nil:
+			if err := enqueueSimilar(tx, *e.Similar); err != nil {
+				return err
+			}
+		case e.Add != nil:
+			if err := enqueueAddTo(tx, *e.Add); err != nil {
+				return err
+			}
 		}
 	}
 	return enqueueReplies(tx, replies)
