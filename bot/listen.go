@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +49,8 @@ type Listener struct {
 	cursors   Cursors
 	deliver   func(setbot.Message)
 	connected atomic.Bool
+	firstUp   chan struct{} // closed at the first connection
+	upOnce    sync.Once
 	connID    string
 	nextSeq   int64
 	// Reconnects counts successful reconnects after the first connection.
@@ -57,8 +60,11 @@ type Listener struct {
 // NewListener returns a listener that hands posts to deliver. deliver must not
 // block for long: it should queue the message.
 func (c *Client) NewListener(log zerolog.Logger, cursors Cursors, deliver func(setbot.Message)) *Listener {
-	return &Listener{c: c, log: log, cursors: cursors, deliver: deliver}
+	return &Listener{c: c, log: log, cursors: cursors, deliver: deliver, firstUp: make(chan struct{})}
 }
+
+// Up is closed once the first connection is made (and caught up).
+func (l *Listener) Up() <-chan struct{} { return l.firstUp }
 
 // Connected reports whether the websocket is up (for readiness).
 func (l *Listener) Connected() bool { return l.connected.Load() }
@@ -172,6 +178,7 @@ func (l *Listener) onHello(ctx context.Context, ev *model.WebSocketEvent) {
 		l.catchUp(ctx)
 	}
 	l.connected.Store(true)
+	l.upOnce.Do(func() { close(l.firstUp) })
 	l.log.Info().Bool("resumed", resumed).Bool("first", first).Msg("Mattermost websocket connected")
 }
 

@@ -109,9 +109,12 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	if m.Ready != nil {
+		wg.Add(1)
 		go func() {
-			for !listener.Connected() && runCtx.Err() == nil {
-				time.Sleep(20 * time.Millisecond)
+			defer wg.Done()
+			select {
+			case <-listener.Up():
+			case <-runCtx.Done():
 			}
 			close(m.Ready)
 		}()
