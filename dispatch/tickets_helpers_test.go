@@ -175,7 +175,7 @@ type ticketRig struct {
 
 var tr0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
 
-func newTicketRig(t *testing.T) *ticketRig {
+func newTicketRig(t testing.TB) *ticketRig {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "setbot.db"))
 	if err != nil {

@@ -176,3 +176,13 @@ func TestParseIssueKey(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTicketCommand is one "@setbot priority KEY L2" from the post to
+// its committed job: roster check, parse, and the bbolt commit.
+func BenchmarkTicketCommand(b *testing.B) {
+	r := newTicketRig(b)
+	b.ResetTimer()
+	for b.Loop() {
+		r.mention("alice", "priority SET-12 L2")
+	}
+}
