@@ -201,3 +201,34 @@ func TestNeverCallsRemovedEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketOpsOnDataCenter: the commands' calls (assign, priority,
+// handover, comment, get) and the duplicate search also work on Data
+// Center, within its contract, and Similar gives browse links.
+func TestTicketOpsOnDataCenter(t *testing.T) {
+	c, fake, _ := setup(t, jiratest.Options{DataCenter: true})
+	ctx := context.Background()
+	key := setbot.IssueKey(fake.AddIssue(jiratest.Issue{Summary: "Server crashes when posting to a channel"}))
+	if err := c.Assign(ctx, key, "carol", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetPriority(ctx, key, setbot.L2); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Handover(ctx, key, "PLATFORM", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Comment(ctx, key, "one more report", []setbot.TicketFile{{Name: "a.log", Data: []byte("x")}}); err != nil {
+		t.Fatal(err)
+	}
+	is := fake.Issues()[0]
+	if is.Assignee != "bob" || is.Priority != "High" || !contains(is.Components, "Platform") || len(is.Comments) != 2 || len(is.Attachments) != 1 {
+		t.Fatalf("assignee %s priority %s components %v comments %d attachments %d", is.Assignee, is.Priority, is.Components, len(is.Comments), len(is.Attachments))
+	}
+	in := intake()
+	in.Summary = "Server crashes when posting to a channel"
+	got, err := c.Similar(ctx, in, 3)
+	if err != nil || len(got) != 1 || got[0].Key != key || !strings.HasSuffix(got[0].URL, "/browse/"+string(key)) {
+		t.Fatalf("Similar = %+v, %v", got, err)
+	}
+}
