@@ -118,6 +118,9 @@ func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, e
 		return outcome{}, err
 	}
 	in := setbot.Incident{Key: key, Priority: args.priority, Owner: args.owner}
+	if r.msg.Kind == setbot.ChannelSET {
+		in.Root = r.msg.ThreadID() // this thread is where its updates and reminders go
+	}
 	if args.channel != "" {
 		if in.Channel, err = d.chat.ChannelByName(ctx, args.channel); err != nil {
 			return outcome{}, err

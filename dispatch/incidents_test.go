@@ -263,11 +263,11 @@ func TestIncidentCommands(t *testing.T) {
 	if answer.ChannelID != "c-ask" || !strings.Contains(answer.Text, "recorded the update on SET-7") {
 		t.Errorf("answer %+v", answer)
 	}
-	if echo.ChannelID != "c-set" || echo.RootID != "" || !strings.Contains(echo.Text, "rolled back the index") || strings.Contains(echo.Text, "@dave") {
-		t.Errorf("echo %+v: want a new thread in SET that names dave without mentioning him", echo)
+	if echo.ChannelID != "c-set" || echo.RootID != "m1" || !strings.Contains(echo.Text, "rolled back the index") || strings.Contains(echo.Text, "@dave") {
+		t.Errorf("echo %+v: want it in the thread where SET-7 was tracked, naming dave without mentioning him", echo)
 	}
-	if in := r.incident(t, "SET-7"); !in.LastUpdate.Equal(r.now) || in.Root != "p1" {
-		t.Errorf("after update: %+v; want LastUpdate now and the echo as thread", in)
+	if in := r.incident(t, "SET-7"); !in.LastUpdate.Equal(r.now) || in.Root != "m1" {
+		t.Errorf("after update: %+v; want LastUpdate now and the tracking command's thread", in)
 	}
 	if len(r.jira.comments) != 1 || !strings.Contains(r.jira.comments[0], "SET-7: Status update from @dave") ||
 		!strings.Contains(r.jira.comments[0], "rolled back the index") {
@@ -501,7 +501,9 @@ func TestSnoozeClick(t *testing.T) {
 
 func TestNagPostsInIncidentChannelWithoutThread(t *testing.T) {
 	r := newIncRig(t)
-	r.ask(t, "bob", "incident SET-7 ~war-room")
+	r.say("bob", "c-ask", "", "incident SET-7 ~war-room") // not in SET: no thread
+	r.drain(t)
+	r.chat.take()
 	r.now = inc0.Add(24 * time.Hour)
 	posts, _ := r.tick(t)
 	if len(posts) != 1 || posts[0].ChannelID != "c-war" || !strings.HasPrefix(posts[0].Text, "@alice ") {
