@@ -54,6 +54,7 @@ type Page struct {
 	Root      PostID // the page's thread
 	By        Username
 	Issue     IssueKey // the ticket that caused an automatic page, if any
+	IssueURL  string   // where a person opens Issue
 	Created   time.Time
 	Step      PageStep    // the last step paged
 	SteppedAt time.Time   // when that step was paged

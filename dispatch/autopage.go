@@ -2,20 +2,213 @@ package dispatch
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/store"
 )
 
-// Issue 6 (automatic pages, gap reports) lives in this file. These are the
-// hook points the rest of the dispatcher calls; they do nothing yet.
+// Issue 6: automatic pages for urgent intakes, and gap reports to the leads.
+
+// jobPageThread posts the first post of an automatic page in
+// ~sustained-engineering and records it as the page's thread; the ladder
+// starts once it has one. Payload: pageThread. Persisted: never rename.
+const jobPageThread = "page-thread"
+
+func init() { jobSpecs[jobPageThread] = jobSpec{laneChat, runPageThread} }
+
+// pageThread is the payload of a jobPageThread job.
+type pageThread struct {
+	Page string `json:"page"`
+}
+
+// autoPageID is the id of the automatic page of an intake: derived from its
+// fingerprint, so that an intake pages at most once.
+func autoPageID(in setbot.Intake) string { return "auto-" + in.Fingerprint() }
 
 // autoPageIntake is called in the transaction where an intake is confirmed
-// for filing (before Jira is called).
-func (d *Dispatcher) autoPageIntake(_ *store.Tx, _ setbot.Intake) error { return nil }
+// for filing (before Jira is called). An L1 intake (L2 too with
+// [escalation] page_l2) pages SET: the page is stored with the filing, and
+// its thread is opened by a job.
+func (d *Dispatcher) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
+	if !setbot.AutoPage(in.Priority, d.cfg.PageL2) {
+		return nil
+	}
+	p := setbot.Page{ID: autoPageID(in), Channel: d.cfg.SETChannel, By: in.Username, Created: tx.Now(),
+		Text: fmt.Sprintf("%s intake from @%s: %s", in.Priority, in.Username, in.Summary)}
+	if err := tx.AddPage(p); err != nil {
+		if setbot.ErrorCode(err) == setbot.EConflict {
+			return nil // paged already: a confirmation replayed
+		}
+		return err
+	}
+	d.log.Info().Str("page", p.ID).Str("intake", in.ID).Str("priority", in.Priority.String()).Msg("automatic page")
+	_, err := tx.Enqueue(jobPageThread, p.ID, pageThread{Page: p.ID}, time.Time{})
+	return err
+}
 
-// pageFiled is called in the transaction that records a filed ticket.
-func (d *Dispatcher) pageFiled(_ *store.Tx, _ setbot.Intake, _ setbot.Issue) error { return nil }
+// runPageThread opens an automatic page's thread. The post's idempotency key
+// is the job's, so a retry after a crash does not post twice.
+func runPageThread(ctx context.Context, d *Dispatcher, j store.Job) error {
+	var pt pageThread
+	if err := json.Unmarshal(j.Payload, &pt); err != nil {
+		return fmt.Errorf("decode page thread job: %w", err)
+	}
+	p, ok, err := d.db.Page(pt.Page)
+	if err != nil || !ok || p.Root != "" {
+		return err // gone (pruned) or opened already
+	}
+	text := fmt.Sprintf("**Automatic page**: %s\nThe SET primary is paged in this thread (then the backup, then the lead, every %s until someone acknowledges). The ticket's link follows here.",
+		quoteInline(p.Text), d.ackWithin())
+	root, err := d.chat.Post(ctx, setbot.Reply{ChannelID: p.Channel, Text: text}, jobKey(j))
+	if err != nil {
+		return err
+	}
+	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
+		p, changed, err := tx.SetPageRoot(p.ID, root)
+		if err != nil || !changed || p.Issue == "" {
+			return err
+		}
+		return enqueueReplies(tx, []setbot.Reply{filedReply(p)}) // filed before the thread opened
+	})
+}
 
-// reportGaps is called on every timer tick.
-func (d *Dispatcher) reportGaps(_ context.Context) {}
+// pageFiled is called in the transaction that records a filed ticket: the
+// intake's automatic page, if any, records the ticket and posts its link in
+// the page's thread (or, when the thread is not open yet, the job that opens
+// it does).
+func (d *Dispatcher) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+	p, ok, err := tx.Page(autoPageID(in))
+	if err != nil || !ok || p.Issue == issue.Key {
+		return err
+	}
+	p, _, err = tx.SetPageIssue(p.ID, issue.Key, issue.URL)
+	if err != nil || p.Root == "" {
+		return err
+	}
+	return enqueueReplies(tx, []setbot.Reply{filedReply(p)})
+}
+
+func filedReply(p setbot.Page) setbot.Reply {
+	link := string(p.Issue)
+	if p.IssueURL != "" {
+		link = fmt.Sprintf("[%s](%s)", p.Issue, p.IssueURL)
+	}
+	return setbot.Reply{ChannelID: p.Channel, RootID: p.Root, Text: "Ticket filed: " + link + "."}
+}
+
+// Gap reports.
+const (
+	// gapCheckEvery is how often the rotation is checked for gaps: a gap is
+	// reported weeks ahead, so a few hours late is early enough.
+	gapCheckEvery = 6 * time.Hour
+	// gapRetry is when to check again after Mattermost did not answer.
+	gapRetry = 10 * time.Minute
+	// noticeGap is the notification kind of a gap report: gap/<week>/<role>/<what>.
+	noticeGap = "gap"
+)
+
+// reportGaps is called on every timer tick. At start-up and then every
+// gapCheckEvery, it looks at the current and coming weeks for seats with
+// nobody, or with somebody who no longer exists or was deactivated, and
+// reports each gap once in ~sustained-engineering to the people who can fix
+// it, with the command that does. A rotation with no weeks configured is
+// not in use and is not reported.
+func (d *Dispatcher) reportGaps(ctx context.Context) {
+	now := d.now()
+	if now.Before(d.gapsAt) || len(d.cfg.Rotation.Weeks) == 0 {
+		return
+	}
+	d.gapsAt = now.Add(gapCheckEvery)
+	ro, err := d.roster()
+	if err != nil {
+		d.log.Error().Err(err).Msg("gaps: roster")
+		d.gapsAt = now.Add(gapRetry)
+		return
+	}
+	exists, err := d.existing(ctx, ro.Users(now, upcomingWeeks))
+	if err != nil {
+		d.log.Warn().Err(err).Msg("gaps: cannot look up the people on the rotation; trying again later")
+		d.gapsAt = now.Add(gapRetry)
+		return
+	}
+	gaps := ro.Gaps(now, upcomingWeeks, func(u setbot.Username) bool { return exists[u] })
+	if len(gaps) == 0 {
+		return
+	}
+	leads := ro.Changers(d.cfg.Rotation.Admins, now)
+	err = d.db.Update(now, func(tx *store.Tx) error {
+		var replies []setbot.Reply
+		for _, g := range gaps {
+			claimed, err := tx.ClaimNotice(noticeGap, g.WeekStart.Format(setbot.WeekLayout)+"/"+g.Role.String(), gapWhat(g))
+			if err != nil {
+				return err
+			}
+			if claimed {
+				d.log.Info().Str("gap", g.String()).Msg("reporting a rotation gap")
+				replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: d.gapText(g, leads)})
+			}
+		}
+		return enqueueReplies(tx, replies)
+	})
+	if err != nil {
+		d.log.Error().Err(err).Msg("gaps: record reports")
+		d.gapsAt = now.Add(gapRetry)
+		return
+	}
+	d.kick()
+}
+
+// existing looks up users: true for an account that exists and is active.
+// An answer other than "no such user" is an error: no gap is reported on a
+// guess.
+func (d *Dispatcher) existing(ctx context.Context, users []setbot.Username) (map[setbot.Username]bool, error) {
+	out := make(map[setbot.Username]bool, len(users))
+	for _, name := range users {
+		u, err := d.chat.UserByName(ctx, name)
+		switch {
+		case err == nil:
+			out[name] = !u.Deleted
+		case setbot.ErrorCode(err) == setbot.ENotFound:
+			out[name] = false
+		default:
+			return nil, fmt.Errorf("look up @%s: %w", name, err)
+		}
+	}
+	return out, nil
+}
+
+// gapWhat tells gaps of one seat apart, so a seat that had nobody and later
+// somebody who left is reported both times.
+func gapWhat(g setbot.Gap) string {
+	if g.Kind == setbot.GapUnknownUser {
+		return "unknown:" + string(g.User)
+	}
+	return "nobody"
+}
+
+// gapText is the report of one gap, addressed to those who can fix it.
+func (d *Dispatcher) gapText(g setbot.Gap, leads []setbot.Username) string {
+	week := g.WeekStart.Format(setbot.WeekLayout)
+	to := "Rotation leads"
+	if len(leads) > 0 {
+		names := make([]string, len(leads))
+		for i, u := range leads {
+			names[i] = "@" + string(u)
+		}
+		to = strings.Join(names, " ")
+	}
+	what := fmt.Sprintf("nobody is the SET %s", g.Role)
+	if g.Kind == setbot.GapUnknownUser {
+		what = fmt.Sprintf("the SET %s, `@%s`, has no active Mattermost account (it does not exist or was deactivated)", g.Role, g.User)
+	}
+	text := fmt.Sprintf("%s: the SET rotation has a gap in the week of %s: %s. Fix it with `@%s override %s %s @someone`.",
+		to, week, what, d.cfg.Bot.Username, week, g.Role)
+	if len(leads) == 0 {
+		text += " (Nobody is configured to fix it: set `[rotation] admins` in setbot's config.)"
+	}
+	return text
+}

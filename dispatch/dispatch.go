@@ -40,6 +40,9 @@ type Config struct {
 	Rotation Rotation
 	// AckWithin is how long a paged person has before the next is paged.
 	AckWithin time.Duration
+	// PageL2 makes L2 intakes page SET too ([escalation] page_l2); L1
+	// intakes always do.
+	PageL2 bool
 	// Incidents is how often an L1/L2 incident needs a status update, and
 	// when the lead is mentioned ([incidents]).
 	Incidents setbot.NagPolicy
@@ -63,6 +66,8 @@ type Dispatcher struct {
 	headerDue chan struct{}
 	// nag is the incident reminders' plan, used by the timer loop only.
 	nag nagPlan
+	// gapsAt is when reportGaps looks at the rotation next (timer loop only).
+	gapsAt time.Time
 }
 
 // Extensions are the parts wired in by main.
@@ -78,6 +83,9 @@ type Extensions struct {
 	// Playbooks tells when an incident channel's playbook run last had a
 	// status update (package playbooks); nil: that source is not used.
 	Playbooks StatusSource
+	// Webhook receives every page step and acknowledgement ([escalation]
+	// webhook_url); nil: none.
+	Webhook PageHookSender
 }
 
 // New returns a dispatcher. Call Run to start it.

@@ -2,15 +2,34 @@ package dispatch
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/store"
 )
 
-// actionAck is the prefix of an Acknowledge button's action.
+// actionAck is the prefix of an Acknowledge button's action. The action is
+// signed by package bot, so a click can only name a page setbot paged.
 const actionAck = "page:ack:"
+
+// jobPageHook sends a page step or acknowledgement to [escalation]
+// webhook_url. Payload: setbot.PageHook. Persisted: never rename.
+const jobPageHook = "page-hook"
+
+// noticePage is the notification kind of page reports other than ladder
+// steps (the store logs those itself).
+const noticePage = "page"
+
+func init() { jobSpecs[jobPageHook] = jobSpec{laneSlow, runPageHook} }
+
+// PageHookSender delivers page events to an outside pager (package webhook).
+// Send returns an EUnavailable *setbot.Error when retrying later can help.
+type PageHookSender interface {
+	Send(ctx context.Context, h setbot.PageHook) error
+}
 
 func pagingCommands() []command {
 	return []command{
@@ -26,10 +45,20 @@ func runPage(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	p := setbot.Page{ID: string(r.msg.ID), Text: r.rest, Channel: r.msg.ChannelID, Root: r.msg.ThreadID(),
 		By: r.msg.Username, Created: d.now()}
 	o := outcome{apply: func(tx *store.Tx) error { return tx.AddPage(p) }}
-	o.say(d.replyTo(r.msg, "Paging the SET primary now. If nobody acknowledges within "+d.cfg.AckWithin.String()+", I page the backup, then the lead."))
+	o.say(d.replyTo(r.msg, "Paging the SET primary now. If nobody acknowledges within "+d.ackWithin().String()+", I page the backup, then the lead."))
 	return o, nil
 }
 
+// ackWithin is the configured time to acknowledge, or the default.
+func (d *Dispatcher) ackWithin() time.Duration {
+	if d.cfg.AckWithin <= 0 {
+		return setbot.DefaultAckWithin
+	}
+	return d.cfg.AckWithin
+}
+
+// runAck is "@setbot ack": it acknowledges, in the post's own transaction,
+// the page the person most likely means.
 func runAck(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	open, err := d.db.OpenPages()
 	if err != nil {
@@ -41,40 +70,71 @@ func runAck(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 		o.say(d.replyTo(r.msg, "There is no open page to acknowledge."))
 		return o, nil
 	}
-	return outcome{replies: d.ack(p.ID, r.msg.Username)}, nil
+	return outcome{apply: func(tx *store.Tx) error {
+		_, err := d.ack(tx, p.ID, r.msg.Username)
+		return err
+	}}, nil
 }
 
-// ack records an acknowledgement and returns what to post about it.
-func (d *Dispatcher) ack(id string, by setbot.Username) []setbot.Reply {
-	now := d.now()
-	p, changed, err := d.db.AckPage(id, by, now)
+// ack records an acknowledgement in tx and queues what is said about it (and
+// the webhook). changed is false when somebody had acknowledged before.
+func (d *Dispatcher) ack(tx *store.Tx, id string, by setbot.Username) (changed bool, err error) {
+	p, changed, err := tx.AckPage(id, by)
 	if err != nil {
-		d.log.Error().Err(err).Str("page", id).Msg("ack page")
-		return nil
+		return false, err
 	}
+	loc := d.cfg.Rotation.Location
 	if !changed {
-		return []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root,
-			Text: fmt.Sprintf("This page was already acknowledged by `@%s` at %s.", p.AckedBy, p.AckedAt.Format("15:04 MST"))}}
+		return false, enqueueReplies(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root,
+			Text: fmt.Sprintf("This page was already acknowledged by `@%s` at %s.", p.AckedBy, p.AckedAt.In(loc).Format("15:04 MST"))}})
 	}
 	d.log.Info().Str("page", id).Str("by", string(by)).Msg("page acknowledged; ladder stopped")
-	return []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root,
-		Text: fmt.Sprintf("Acknowledged by @%s at %s. No one else will be paged.", by, now.In(d.cfg.Rotation.Location).Format("15:04 MST"))}}
+	if err := d.enqueueHook(tx, setbot.AckHook(p)); err != nil {
+		return false, err
+	}
+	return true, enqueueReplies(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: setbot.AckText(p, loc)}})
 }
+
+// clickLookupBound bounds finding out who clicked, while Mattermost waits
+// for the button's answer.
+const clickLookupBound = 5 * time.Second
 
 // clickAck handles the Acknowledge button.
 func (d *Dispatcher) clickAck(c setbot.Click) string {
 	id := strings.TrimPrefix(c.Action, actionAck)
-	replies := d.ack(id, c.Username)
-	if err := d.db.Update(d.now(), func(tx *store.Tx) error { return enqueueReplies(tx, replies) }); err != nil {
-		d.log.Error().Err(err).Msg("queue ack replies")
+	if c.Username == "" { // Mattermost sends it; look it up if it did not
+		ctx, cancel := context.WithTimeout(context.Background(), clickLookupBound)
+		u, err := d.chat.User(ctx, c.UserID)
+		cancel()
+		if err != nil {
+			d.log.Warn().Err(err).Str("user_id", string(c.UserID)).Msg("acknowledge: who clicked")
+			return setbot.ErrorMessage(err)
+		}
+		c.Username = u.Username
+	}
+	var changed bool
+	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+		var err error
+		changed, err = d.ack(tx, id, c.Username)
+		return err
+	})
+	if err != nil {
+		if setbot.ErrorCode(err) == setbot.EInternal {
+			d.log.Error().Err(err).Str("page", id).Msg("acknowledge page")
+		}
+		return setbot.ErrorMessage(err)
 	}
 	d.kick()
-	return "Thanks, the page is acknowledged."
+	if !changed {
+		return "Somebody acknowledged this page already."
+	}
+	return "Thanks, the page is acknowledged. Nobody else will be paged."
 }
 
 // escalatePages takes the next ladder step of every open page that is due.
 // The step is claimed in the store with its posts, so a restart neither
-// repeats nor skips it.
+// repeats nor skips it. A page still waiting for its thread (an automatic
+// page whose first post is in the outbox) waits.
 func (d *Dispatcher) escalatePages(ctx context.Context) {
 	open, err := d.db.OpenPages()
 	if err != nil || len(open) == 0 {
@@ -89,8 +149,14 @@ func (d *Dispatcher) escalatePages(ctx context.Context) {
 		return
 	}
 	for _, p := range open {
+		if p.Root == "" {
+			continue
+		}
 		dec := setbot.NextPageStep(p, shift, d.cfg.AckWithin, d.now())
 		if dec.Step == setbot.StepNone {
+			if dec.Reason == setbot.ReasonNobodyToPage {
+				d.nobodyToPage(p)
+			}
 			continue
 		}
 		target, err := d.chat.UserByName(ctx, dec.Target)
@@ -101,6 +167,27 @@ func (d *Dispatcher) escalatePages(ctx context.Context) {
 	}
 }
 
+// nobodyToPage says once, in the page's thread, that the rotation has nobody
+// to page this week.
+func (d *Dispatcher) nobodyToPage(p setbot.Page) {
+	if _, sent, err := d.db.NoticeSent(noticePage, p.ID, "nobody"); err != nil || sent {
+		return
+	}
+	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+		claimed, err := tx.ClaimNotice(noticePage, p.ID, "nobody")
+		if err != nil || !claimed {
+			return err
+		}
+		d.log.Warn().Str("page", p.ID).Str("reason", setbot.ReasonNobodyToPage.String()).Msg("page ladder")
+		return enqueueReplies(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root,
+			Text: fmt.Sprintf("Nobody is on the SET rotation this week, so I could not page anyone. A lead or rotation admin can fill the week with `@%s override this primary @someone`.", d.cfg.Bot.Username)}})
+	})
+	if err != nil {
+		d.log.Error().Err(err).Str("page", p.ID).Msg("report an empty rotation")
+	}
+	d.kick()
+}
+
 func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User) {
 	err := d.db.Update(d.now(), func(tx *store.Tx) error {
 		p, dec, claimed, err := tx.ClaimPageStep(id, shift, d.cfg.AckWithin)
@@ -109,21 +196,53 @@ func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User
 		}
 		d.log.Info().Str("page", id).Str("step", dec.Step.String()).Str("target", string(dec.Target)).
 			Str("reason", dec.Reason.String()).Msg("paging")
-		ack := setbot.Button{Label: "Acknowledge", Action: actionAck + id, Style: "primary"}
-		text := fmt.Sprintf("@%s you are paged as SET %s (%s): %s\nAcknowledge with the button or `@%s ack` in this thread.",
-			dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), d.cfg.Bot.Username)
-		replies := []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: text, Buttons: []setbot.Button{ack}}}
-		if target.ID != "" && target.Username == dec.Target {
-			replies = append(replies, setbot.Reply{To: target.ID, Buttons: []setbot.Button{ack},
-				Text: fmt.Sprintf("You are paged as SET %s by @%s: %s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), d.chat.Permalink(p.Root))})
+		if err := d.enqueueHook(tx, setbot.StepHook(p, dec, tx.Now())); err != nil {
+			return err
 		}
-		return enqueueReplies(tx, replies)
+		return enqueueReplies(tx, d.stepReplies(p, dec, target))
 	})
 	if err != nil {
 		d.log.Error().Err(err).Str("page", id).Msg("claim page step")
 		return
 	}
 	d.kick()
+}
+
+// stepReplies are a ladder step's posts: a mention in the page's thread and,
+// when the person was found, a DM; both with the Acknowledge button.
+func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, target setbot.User) []setbot.Reply {
+	ack := setbot.Button{Label: "Acknowledge", Action: actionAck + p.ID, Style: "primary"}
+	text := fmt.Sprintf("@%s you are paged as SET %s (%s): %s\nAcknowledge with the button or `@%s ack` in this thread.",
+		dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), d.cfg.Bot.Username)
+	replies := []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: text, Buttons: []setbot.Button{ack}}}
+	if target.ID != "" && target.Username == dec.Target && !target.Deleted {
+		replies = append(replies, setbot.Reply{To: target.ID, Buttons: []setbot.Button{ack},
+			Text: fmt.Sprintf("You are paged as SET %s by @%s: %s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), d.chat.Permalink(p.Root))})
+	}
+	return replies
+}
+
+// enqueueHook queues a webhook delivery in tx, when a webhook is configured.
+// It runs in the slow lane, so a slow pager never holds up the ladder.
+func (d *Dispatcher) enqueueHook(tx *store.Tx, h setbot.PageHook) error {
+	if d.ext.Webhook == nil {
+		return nil
+	}
+	_, err := tx.Enqueue(jobPageHook, h.Page+"/"+h.Event+"/"+h.Step, h, tx.Now())
+	return err
+}
+
+// runPageHook delivers one webhook event. Unavailable endpoints are retried
+// with backoff by the outbox; a refused event is dropped and logged.
+func runPageHook(ctx context.Context, d *Dispatcher, j store.Job) error {
+	if d.ext.Webhook == nil {
+		return nil // the webhook was removed from the config since
+	}
+	var h setbot.PageHook
+	if err := json.Unmarshal(j.Payload, &h); err != nil {
+		return fmt.Errorf("decode page hook job: %w", err)
+	}
+	return d.ext.Webhook.Send(ctx, h)
 }
 
 // quoteInline shows text a person wrote without letting it mention anyone

@@ -27,6 +27,7 @@ type pageRecord struct {
 	Root      string    `json:"root,omitempty"`
 	By        string    `json:"by,omitempty"`
 	Issue     string    `json:"issue,omitempty"`
+	IssueURL  string    `json:"issue_url,omitempty"`
 	Created   time.Time `json:"created"`
 	Step      int       `json:"step"`
 	SteppedAt time.Time `json:"stepped_at"`
@@ -37,7 +38,7 @@ type pageRecord struct {
 
 func encodePage(p setbot.Page) ([]byte, error) {
 	r := pageRecord{V: pageVersion, ID: p.ID, Text: p.Text, Channel: string(p.Channel), Root: string(p.Root),
-		By: string(p.By), Issue: string(p.Issue), Created: p.Created.UTC(), Step: int(p.Step),
+		By: string(p.By), Issue: string(p.Issue), IssueURL: p.IssueURL, Created: p.Created.UTC(), Step: int(p.Step),
 		SteppedAt: p.SteppedAt.UTC(), AckedBy: string(p.AckedBy), AckedAt: p.AckedAt.UTC()}
 	for i, t := range p.Targets {
 		r.Targets[i] = string(t)
@@ -54,7 +55,7 @@ func decodePage(v []byte) (setbot.Page, error) {
 		return setbot.Page{}, fmt.Errorf("page %s has version %d; this build reads up to %d", r.ID, r.V, pageVersion)
 	}
 	p := setbot.Page{ID: r.ID, Text: r.Text, Channel: setbot.ChannelID(r.Channel), Root: setbot.PostID(r.Root),
-		By: setbot.Username(r.By), Issue: setbot.IssueKey(r.Issue), Created: r.Created, Step: setbot.PageStep(r.Step),
+		By: setbot.Username(r.By), Issue: setbot.IssueKey(r.Issue), IssueURL: r.IssueURL, Created: r.Created, Step: setbot.PageStep(r.Step),
 		SteppedAt: r.SteppedAt, AckedBy: setbot.Username(r.AckedBy), AckedAt: r.AckedAt}
 	for i, t := range r.Targets {
 		p.Targets[i] = setbot.Username(t)
@@ -129,23 +130,64 @@ func (db *DB) OpenPages() ([]setbot.Page, error) {
 	return out, err
 }
 
-// AckPage records that by acknowledged the page at at. changed is false when
-// it was already acknowledged; p then says by whom. A missing page is an
-// ENotFound *Error.
+// Page returns a stored page inside the transaction, or ok=false.
+func (tx *Tx) Page(id string) (setbot.Page, bool, error) { return tx.page(id) }
+
+// AckPage records that by acknowledged the page at the transaction's time.
+// changed is false when it was already acknowledged; p then says by whom. A
+// missing page is an ENotFound *Error. Enqueue what is said about the
+// acknowledgement in the same transaction.
+func (tx *Tx) AckPage(id string, by setbot.Username) (p setbot.Page, changed bool, err error) {
+	p, ok, err := tx.page(id)
+	if err != nil {
+		return p, false, err
+	}
+	if !ok {
+		return p, false, setbot.Errorf(setbot.ENotFound, "I can't find that page any more; it may have been cleaned up.")
+	}
+	if p, changed = p.Ack(by, tx.now); !changed {
+		return p, false, nil
+	}
+	return p, true, tx.putPage(p)
+}
+
+// AckPage is Tx.AckPage in a transaction of its own, at at.
 func (db *DB) AckPage(id string, by setbot.Username, at time.Time) (p setbot.Page, changed bool, err error) {
 	err = db.Update(at, func(tx *Tx) error {
-		var ok bool
-		if p, ok, err = tx.page(id); err != nil {
-			return err
-		} else if !ok {
-			return setbot.Errorf(setbot.ENotFound, "I can't find that page any more; it may have been cleaned up.")
-		}
-		if p, changed = p.Ack(by, at); !changed {
-			return nil
-		}
-		return tx.putPage(p)
+		p, changed, err = tx.AckPage(id, by)
+		return err
 	})
 	return p, changed, err
+}
+
+// SetPageRoot records the thread of a page that was made before its first
+// post (an automatic page). It returns the page; changed is false when the
+// page already had a thread, which is kept. A missing page is an ENotFound
+// *Error.
+func (tx *Tx) SetPageRoot(id string, root setbot.PostID) (p setbot.Page, changed bool, err error) {
+	p, ok, err := tx.page(id)
+	if err != nil {
+		return p, false, err
+	}
+	if !ok {
+		return p, false, setbot.Errorf(setbot.ENotFound, "I can't find that page any more.")
+	}
+	if p.Root != "" || root == "" {
+		return p, false, nil
+	}
+	p.Root = root
+	return p, true, tx.putPage(p)
+}
+
+// SetPageIssue records the ticket filed for the page's cause. ok is false
+// when there is no such page.
+func (tx *Tx) SetPageIssue(id string, key setbot.IssueKey, url string) (p setbot.Page, ok bool, err error) {
+	p, ok, err = tx.page(id)
+	if err != nil || !ok {
+		return p, false, err
+	}
+	p.Issue, p.IssueURL = key, url
+	return p, true, tx.putPage(p)
 }
 
 // ClaimPageStep decides, from the page as stored and at the transaction's

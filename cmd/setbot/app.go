@@ -84,7 +84,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	loc, weeks, _ := cfg.Weeks() // checked by Validate
 	d := dispatch.New(dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask,
-		Now: m.Now, Log: log, AckWithin: time.Duration(cfg.Escalation.AckWithin), Incidents: cfg.NagPolicy(),
+		Now: m.Now, Log: log, AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
 		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()}}, client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
 

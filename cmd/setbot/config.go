@@ -108,6 +108,11 @@ func (c *IncidentsConfig) validate() error {
 // EscalationConfig is [escalation].
 type EscalationConfig struct {
 	AckWithin Duration `toml:"ack_within"`
+	// PageL2 makes L2 intakes page SET too (L1 intakes always do).
+	PageL2 bool `toml:"page_l2"`
+	// WebhookURL receives every page step and acknowledgement as JSON. It
+	// may hold a secret: it is never logged.
+	WebhookURL string `toml:"webhook_url"`
 }
 
 // IntakeConfig is [intake].
@@ -230,6 +235,9 @@ func (c *Config) Validate() error {
 	if err := checkURL("http.public_url", c.HTTP.PublicURL, false); err != nil {
 		return err
 	}
+	if err := checkSecretURL("escalation.webhook_url", c.Escalation.WebhookURL); err != nil {
+		return err
+	}
 	if _, err := time.LoadLocation(c.Rotation.Timezone); err != nil {
 		return fmt.Errorf("rotation.timezone: %q is not an IANA time zone name (e.g. \"America/New_York\")", c.Rotation.Timezone)
 	}
@@ -275,6 +283,22 @@ func checkURL(key, v string, required bool) error {
 	}
 	if u.User != nil {
 		return fmt.Errorf("%s: must not contain credentials", key)
+	}
+	return nil
+}
+
+// checkSecretURL is checkURL for a URL that may carry a secret in its path
+// or query: the message never repeats the value.
+func checkSecretURL(key, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: must be an http(s) URL such as \"https://pager.example.com/hooks/...\"", key)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s: must not contain credentials before the host (put a token in the path or query)", key)
 	}
 	return nil
 }

@@ -193,3 +193,31 @@ func TestIncidentsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadConfigEscalationPagingKeys(t *testing.T) {
+	const secret = "hook-secret-81f2"
+	text := goodConfig + "page_l2 = true\nwebhook_url = \"https://pager.example.com/hooks/" + secret + "?k=" + secret + "\"\n"
+	c, err := LoadConfig(writeConfig(t, text), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Escalation.PageL2 || !strings.Contains(c.Escalation.WebhookURL, secret) {
+		t.Errorf("escalation = %+v", c.Escalation)
+	}
+	for name, bad := range map[string]string{
+		"not http":    "ftp://pager.example.com/" + secret,
+		"no host":     "https:///" + secret,
+		"credentials": "https://user:" + secret + "@pager.example.com/x",
+	} {
+		_, err := LoadConfig(writeConfig(t, goodConfig+"webhook_url = \""+bad+"\"\n"), noEnv)
+		if err == nil || !strings.Contains(err.Error(), "escalation.webhook_url") {
+			t.Errorf("%s: error %v does not name escalation.webhook_url", name, err)
+		} else if strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error repeats the URL's secret: %v", name, err)
+		}
+	}
+	c, err = LoadConfig(writeConfig(t, goodConfig), noEnv)
+	if err != nil || c.Escalation.PageL2 || c.Escalation.WebhookURL != "" {
+		t.Errorf("defaults: page_l2 %v, webhook_url %q, %v", c.Escalation.PageL2, c.Escalation.WebhookURL, err)
+	}
+}

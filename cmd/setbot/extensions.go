@@ -14,6 +14,7 @@ import (
 	"github.com/setbot/setbot/dispatch"
 	"github.com/setbot/setbot/jira"
 	"github.com/setbot/setbot/playbooks"
+	"github.com/setbot/setbot/webhook"
 )
 
 // extensions builds the optional parts (Jira) from the configuration. Jira's
@@ -26,6 +27,14 @@ func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) 
 	// Playbooks is asked about incident channels; a server without the
 	// plugin answers 404, which only means that source is absent.
 	ext.Playbooks = playbooks.New(cfg.Mattermost.URL, cfg.Mattermost.Token, nil)
+	if cfg.Escalation.WebhookURL != "" {
+		hook, err := webhook.New(cfg.Escalation.WebhookURL, nil)
+		if err != nil {
+			return ext, fmt.Errorf("escalation.webhook_url: %w", err)
+		}
+		ext.Webhook = hook
+		log.Info().Str("host", hook.Host()).Msg("page steps and acknowledgements go to the webhook")
+	}
 	if cfg.Jira == nil {
 		log.Warn().Msg("no [jira] table: confirmed intakes wait in the outbox until Jira is configured")
 		return ext, nil
