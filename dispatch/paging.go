@@ -217,7 +217,7 @@ func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, target 
 	replies := []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: text, Buttons: []setbot.Button{ack}}}
 	if target.ID != "" && target.Username == dec.Target && !target.Deleted {
 		replies = append(replies, setbot.Reply{To: target.ID, Buttons: []setbot.Button{ack},
-			Text: fmt.Sprintf("You are paged as SET %s by @%s: %s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), d.chat.Permalink(p.Root))})
+			Text: fmt.Sprintf("You are paged as SET %s by `@%s`: %s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), d.chat.Permalink(p.Root))})
 	}
 	return replies
 }

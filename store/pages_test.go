@@ -185,3 +185,64 @@ func TestPageFromANewerSetbotIsRefused(t *testing.T) {
 		t.Error("a version 2 page was read")
 	}
 }
+
+func TestAutomaticPageGetsItsThreadAndIssueOnce(t *testing.T) {
+	db := openSET(t)
+	p := setbot.Page{ID: "auto-1", Text: "L1 intake", Channel: "c1", By: "sam", Created: pgNow}
+	if err := db.AddPage(p, pgNow); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Update(pgNow, func(tx *Tx) error {
+		got, ok, err := tx.SetPageIssue("auto-1", "SET-9", "https://jira/SET-9")
+		if err != nil || !ok || got.Issue != "SET-9" || got.IssueURL != "https://jira/SET-9" {
+			t.Errorf("SetPageIssue = %+v, %v, %v", got, ok, err)
+		}
+		if _, ok, err := tx.SetPageIssue("nope", "SET-9", ""); ok || err != nil {
+			t.Errorf("SetPageIssue of a missing page: %v, %v", ok, err)
+		}
+		got, changed, err := tx.SetPageRoot("auto-1", "root-1")
+		if err != nil || !changed || got.Root != "root-1" || got.Issue != "SET-9" {
+			t.Errorf("SetPageRoot = %+v, %v, %v", got, changed, err)
+		}
+		if got, changed, _ := tx.SetPageRoot("auto-1", "root-2"); changed || got.Root != "root-1" {
+			t.Errorf("a second SetPageRoot changed the thread: %+v", got)
+		}
+		if _, _, err := tx.SetPageRoot("nope", "r"); setbot.ErrorCode(err) != setbot.ENotFound {
+			t.Errorf("SetPageRoot of a missing page: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := db.Page("auto-1")
+	if err != nil || !ok || got.Root != "root-1" || got.Issue != "SET-9" || got.IssueURL != "https://jira/SET-9" {
+		t.Errorf("stored page = %+v, %v, %v", got, ok, err)
+	}
+}
+
+func TestAckPageInTransaction(t *testing.T) {
+	db := openSET(t)
+	addTestPage(t, db, "p1", pgNow)
+	at := pgNow.Add(time.Minute)
+	err := db.Update(at, func(tx *Tx) error {
+		p, changed, err := tx.AckPage("p1", "bob")
+		if err != nil || !changed || p.AckedBy != "bob" || !p.AckedAt.Equal(at) {
+			t.Errorf("first ack = %+v, %v, %v", p, changed, err)
+		}
+		p, changed, err = tx.AckPage("p1", "ann")
+		if err != nil || changed || p.AckedBy != "bob" {
+			t.Errorf("second ack = %+v, %v, %v", p, changed, err)
+		}
+		if _, _, err := tx.AckPage("nope", "ann"); setbot.ErrorCode(err) != setbot.ENotFound {
+			t.Errorf("ack of a missing page: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := db.OpenPages(); len(open) != 0 {
+		t.Errorf("an acknowledged page is still open: %+v", open)
+	}
+}

@@ -1,0 +1,119 @@
+package dispatch
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+// gapWeeks: this week (2026-03-02) full, next week with a backup who left
+// and a primary who never existed, the week after without a lead, then the
+// roster runs out.
+var gapWeeks = []setbot.Week{
+	{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob", Lead: "carol"},
+	{Starts: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Primary: "ghost", Backup: "gone", Lead: "dave"},
+	{Starts: time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob"},
+}
+
+func TestGapsAreReportedOnceToTheLeads(t *testing.T) {
+	r := newPagingRig(t, gapWeeks...)
+	r.chat.users["gone"] = setbot.User{ID: "u-gone", Username: "gone", Deleted: true}
+	r.d.reportGaps(context.Background())
+	got := r.tick(t)
+	want := []string{
+		"2026-03-09: the SET primary, `@ghost`, has no active Mattermost account (it does not exist or was deactivated). Fix it with `@setbot override 2026-03-09 primary @someone`.",
+		"2026-03-09: the SET backup, `@gone`, has no active Mattermost account",
+		"2026-03-16: nobody is the SET lead. Fix it with `@setbot override 2026-03-16 lead @someone`.",
+		// 2026-03-23 is after the roster ran out: all three seats.
+		"2026-03-23: nobody is the SET lead", "2026-03-23: nobody is the SET primary", "2026-03-23: nobody is the SET backup",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("want %d gap reports, got:\n%s", len(want), texts(got))
+	}
+	for i, w := range want {
+		p := got[i]
+		if p.ChannelID != "c-set" || p.RootID != "" || !strings.Contains(p.Text, "the week of "+w) {
+			t.Errorf("report %d = %q, want it to contain %q", i, p.Text, w)
+		}
+		// The leads who can fix it are notified: admin erin, this week's
+		// lead carol, next week's lead dave.
+		if !strings.HasPrefix(p.Text, "@erin @carol @dave: ") {
+			t.Errorf("report %d is not addressed to the leads: %q", i, p.Text)
+		}
+		if live(p.Text, "ghost") || live(p.Text, "gone") {
+			t.Errorf("report %d notifies the missing user: %q", i, p.Text)
+		}
+	}
+
+	// The next check (hours later, or after a restart) reports nothing again.
+	r.now = r.now.Add(gapCheckEvery)
+	r.d.reportGaps(context.Background())
+	r.open(t)
+	r.d.reportGaps(context.Background())
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("gaps reported twice:\n%s", texts(got))
+	}
+}
+
+func TestGapsCheckedAtStartUpThenEveryFewHours(t *testing.T) {
+	r := newPagingRig(t, gapWeeks[:1]...) // next week has nobody
+	r.d.reportGaps(context.Background())
+	if got := r.tick(t); len(got) != 9 {
+		t.Fatalf("weeks 2-4 have 9 empty seats; got:\n%s", texts(got))
+	}
+	// An override made the current lead ghost; it shows at the next check,
+	// not before.
+	if err := r.db.PutOverrides([]setbot.Override{{WeekStart: "2026-03-02", Role: setbot.RoleLead, User: "ghost"}}, "erin", r.now); err != nil {
+		t.Fatal(err)
+	}
+	r.now = r.now.Add(gapCheckEvery - time.Minute)
+	r.d.reportGaps(context.Background())
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("checked again too soon:\n%s", texts(got))
+	}
+	r.now = r.now.Add(time.Minute)
+	r.d.reportGaps(context.Background())
+	got := r.tick(t)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "the SET lead, `@ghost`") {
+		t.Fatalf("want the new gap only:\n%s", texts(got))
+	}
+}
+
+func TestGapsNotGuessedWhileMattermostIsDown(t *testing.T) {
+	r := newPagingRig(t, gapWeeks...)
+	r.chat.lookup = setbot.Errorf(setbot.EUnavailable, "Mattermost is not answering.")
+	r.d.reportGaps(context.Background())
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("reported gaps without knowing who exists:\n%s", texts(got))
+	}
+	r.chat.lookup = nil
+	r.now = r.now.Add(gapRetry)
+	r.d.reportGaps(context.Background())
+	if got := r.tick(t); len(got) != 6 {
+		t.Fatalf("after Mattermost came back: want 6 reports, got:\n%s", texts(got))
+	}
+}
+
+func TestNoGapReportsWithoutARotation(t *testing.T) {
+	r := newPagingRig(t, setbot.Week{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
+	r.cfg.Rotation.Weeks = nil
+	r.open(t)
+	r.d.reportGaps(context.Background())
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("a setbot without a rotation reported gaps:\n%s", texts(got))
+	}
+}
+
+func TestGapWithoutAnyoneToFixIt(t *testing.T) {
+	r := newPagingRig(t, setbot.Week{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob"})
+	r.cfg.Rotation.Admins = nil
+	r.open(t)
+	r.d.reportGaps(context.Background())
+	got := r.tick(t)
+	if len(got) == 0 || !strings.HasPrefix(got[0].Text, "Rotation leads: ") || !strings.Contains(got[0].Text, "[rotation] admins") {
+		t.Fatalf("report without leads:\n%s", texts(got))
+	}
+}

@@ -1,0 +1,497 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// pagingChat is a Chat that records posts (each gets a new id) and knows a
+// few people. Methods the tests do not need panic (nil embedded interface).
+type pagingChat struct {
+	setbot.Chat
+	mu     sync.Mutex
+	posts  []setbot.Reply
+	keys   map[string]setbot.PostID
+	users  map[setbot.Username]setbot.User
+	lookup error // returned by UserByName when set
+}
+
+func (c *pagingChat) Post(_ context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id, ok := c.keys[key]; ok && key != "" {
+		return id, nil // idempotent, like pending_post_id
+	}
+	c.posts = append(c.posts, r)
+	id := setbot.PostID(fmt.Sprintf("post-%d", len(c.posts)))
+	c.keys[key] = id
+	return id, nil
+}
+
+func (c *pagingChat) UserByName(_ context.Context, n setbot.Username) (setbot.User, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lookup != nil {
+		return setbot.User{}, c.lookup
+	}
+	if u, ok := c.users[n]; ok {
+		return u, nil
+	}
+	return setbot.User{}, setbot.Errorf(setbot.ENotFound, "There is no user @%s.", n)
+}
+
+func (c *pagingChat) User(_ context.Context, id setbot.UserID) (setbot.User, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, u := range c.users {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return setbot.User{}, setbot.Errorf(setbot.ENotFound, "no such user")
+}
+
+func (c *pagingChat) Permalink(id setbot.PostID) string {
+	return "https://chat.example.com/pl/" + string(id)
+}
+
+func (c *pagingChat) take() []setbot.Reply {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.posts
+	c.posts = nil
+	return p
+}
+
+// fakeHook records webhook events; err is returned while set.
+type fakeHook struct {
+	mu     sync.Mutex
+	events []setbot.PageHook
+	err    error
+}
+
+func (h *fakeHook) Send(_ context.Context, e setbot.PageHook) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.err != nil {
+		return h.err
+	}
+	h.events = append(h.events, e)
+	return nil
+}
+
+func (h *fakeHook) take() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, e := range h.events {
+		out = append(out, e.Event+" "+e.Step+" "+e.Target+e.AckedBy)
+	}
+	h.events = nil
+	return out
+}
+
+// pagingRig is a dispatcher on a real store file with a fake chat, a
+// webhook, a fake clock, and this week's rotation: primary alice, backup
+// bob, lead carol; admin erin.
+type pagingRig struct {
+	d    *Dispatcher
+	db   *store.DB
+	path string
+	cfg  Config
+	chat *pagingChat
+	hook *fakeHook
+	now  time.Time
+	seq  int
+}
+
+var pg0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
+
+const pgAckWithin = 15 * time.Minute
+
+func newPagingRig(t *testing.T, weeks ...setbot.Week) *pagingRig {
+	t.Helper()
+	r := &pagingRig{path: filepath.Join(t.TempDir(), "setbot.db"), now: pg0, hook: &fakeHook{},
+		chat: &pagingChat{keys: map[string]setbot.PostID{}, users: map[setbot.Username]setbot.User{}}}
+	for _, n := range []string{"alice", "bob", "carol", "dave", "erin", "sam"} {
+		r.chat.users[setbot.Username(n)] = setbot.User{ID: setbot.UserID("u-" + n), Username: setbot.Username(n)}
+	}
+	if weeks == nil {
+		weeks = []setbot.Week{{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob", Lead: "carol"}}
+	}
+	r.cfg = Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, SETChannel: "c-set", AskChannel: "c-ask",
+		Now: func() time.Time { return r.now }, Log: zerolog.Nop(), AckWithin: pgAckWithin,
+		Rotation: Rotation{Location: time.UTC, Admins: []setbot.Username{"erin"}, Weeks: weeks}}
+	r.open(t)
+	return r
+}
+
+// open (re)starts the dispatcher on the store file, as a restart would.
+func (r *pagingRig) open(t *testing.T) {
+	t.Helper()
+	if r.db != nil {
+		r.db.Close()
+	}
+	db, err := store.Open(r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r.db = db
+	r.d = New(r.cfg, r.chat, db, Extensions{Webhook: r.hook})
+}
+
+// page posts "@setbot page text" in ~sustained-engineering as user.
+func (r *pagingRig) page(user, text string) setbot.PostID {
+	r.seq++
+	id := setbot.PostID(fmt.Sprintf("m%d", r.seq))
+	r.d.handle(context.Background(), setbot.Message{ID: id, ChannelID: "c-set", Kind: setbot.ChannelSET,
+		UserID: setbot.UserID("u-" + user), Username: setbot.Username(user), Text: "@setbot page " + text, Mentioned: true, At: r.now})
+	return id
+}
+
+// tick runs the ladder and the outbox as the timer loop would, and returns
+// what was posted.
+func (r *pagingRig) tick(t *testing.T) []setbot.Reply {
+	t.Helper()
+	for range 5 {
+		r.d.escalatePages(context.Background())
+		r.d.runDue(context.Background(), laneChat)
+		r.d.runDue(context.Background(), laneSlow)
+	}
+	return r.chat.take()
+}
+
+// live reports whether text mentions @name outside a code span, where
+// Mattermost would notify.
+func live(text, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], "@"+name)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 || text[at-1] != '`' {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+func texts(rs []setbot.Reply) string {
+	var b strings.Builder
+	for _, r := range rs {
+		fmt.Fprintf(&b, "[ch=%s to=%s root=%s buttons=%d] %s\n", r.ChannelID, r.To, r.RootID, len(r.Buttons), r.Text)
+	}
+	return b.String()
+}
+
+// wantStep checks that posts are exactly one ladder step for who: the
+// mention in the thread and a DM, both with the Acknowledge button.
+func wantStep(t *testing.T, posts []setbot.Reply, root setbot.PostID, who string, step setbot.PageStep) {
+	t.Helper()
+	if len(posts) != 2 {
+		t.Fatalf("want the %s step (thread + DM), got %d posts:\n%s", step, len(posts), texts(posts))
+	}
+	th, dm := posts[0], posts[1]
+	if th.ChannelID != "c-set" || th.RootID != root || !strings.HasPrefix(th.Text, "@"+who+" you are paged as SET "+step.String()) {
+		t.Errorf("thread post: %s", texts(posts[:1]))
+	}
+	if dm.To != setbot.UserID("u-"+who) || !strings.Contains(dm.Text, "paged as SET "+step.String()) {
+		t.Errorf("DM: %s", texts(posts[1:]))
+	}
+	for _, p := range posts {
+		if len(p.Buttons) != 1 || p.Buttons[0].Label != "Acknowledge" || !strings.HasPrefix(p.Buttons[0].Action, actionAck) {
+			t.Errorf("post without the Acknowledge button: %+v", p)
+		}
+	}
+}
+
+// pageAndStep pages, runs a tick, checks the answer and returns the page's
+// thread and the primary's step.
+func (r *pagingRig) pageAndStep(t *testing.T, text string) (setbot.PostID, []setbot.Reply) {
+	t.Helper()
+	root := r.page("sam", text)
+	got := r.tick(t)
+	if len(got) == 0 || !strings.Contains(got[0].Text, "Paging the SET primary") || got[0].RootID != root {
+		t.Fatalf("page answer:\n%s", texts(got))
+	}
+	wantStep(t, got[1:], root, "alice", setbot.StepPrimary)
+	return root, got[1:]
+}
+
+func TestLadderEscalatesPrimaryBackupLead(t *testing.T) {
+	r := newPagingRig(t)
+	root, first := r.pageAndStep(t, "checkout is down for @channel")
+	if live(texts(first), "channel") || live(texts(first), "sam") {
+		t.Errorf("a page repeats a live mention:\n%s", texts(first))
+	}
+
+	r.now = r.now.Add(pgAckWithin - time.Second)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("paged before ack_within passed:\n%s", texts(got))
+	}
+	r.now = r.now.Add(time.Second)
+	wantStep(t, r.tick(t), root, "bob", setbot.StepBackup)
+	r.now = r.now.Add(pgAckWithin)
+	lead := r.tick(t)
+	wantStep(t, lead, root, "carol", setbot.StepLead)
+	if !strings.Contains(lead[0].Text, "not acknowledged in time") {
+		t.Errorf("the lead's page does not say why: %q", lead[0].Text)
+	}
+	r.now = r.now.Add(10 * pgAckWithin)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("the ladder went on after the lead:\n%s", texts(got))
+	}
+	if live(texts(lead), "channel") {
+		t.Errorf("a page repeats a live @channel:\n%s", texts(lead))
+	}
+	want := []string{"page primary alice", "page backup bob", "page lead carol"}
+	if got := r.hook.take(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("webhook got %q, want %q", got, want)
+	}
+}
+
+func TestAckButtonStopsTheLadder(t *testing.T) {
+	r := newPagingRig(t)
+	root, step := r.pageAndStep(t, "search is broken")
+
+	r.now = r.now.Add(3 * time.Minute)
+	click := setbot.Click{UserID: "u-alice", Username: "alice", Action: step[1].Buttons[0].Action}
+	if got := r.d.Click(context.Background(), click); !strings.Contains(got, "acknowledged") {
+		t.Errorf("click answer %q", got)
+	}
+	got := r.tick(t)
+	if len(got) != 1 || got[0].RootID != root || !strings.Contains(got[0].Text, "Acknowledged by @alice at 2026-03-04 10:03 UTC (3m0s after the page)") {
+		t.Fatalf("ack post:\n%s", texts(got))
+	}
+	r.now = r.now.Add(5 * pgAckWithin)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("paged after the acknowledgement:\n%s", texts(got))
+	}
+	// A second click (the backup, late) changes nothing and says so.
+	click.UserID, click.Username = "u-bob", "bob"
+	if got := r.d.Click(context.Background(), click); !strings.Contains(got, "already") {
+		t.Errorf("second click answer %q", got)
+	}
+	if got := r.tick(t); len(got) != 1 || !strings.Contains(got[0].Text, "already acknowledged by `@alice`") {
+		t.Errorf("second click post:\n%s", texts(got))
+	}
+	if got := r.hook.take(); fmt.Sprint(got) != "[page primary alice ack  alice]" {
+		t.Errorf("webhook got %q", got)
+	}
+	p, _, _ := r.db.Page(string(root))
+	if p.AckedBy != "alice" || p.Step != setbot.StepPrimary {
+		t.Errorf("stored page %+v", p)
+	}
+}
+
+func TestAckButtonWithoutUsernameLooksItUp(t *testing.T) {
+	r := newPagingRig(t)
+	root, _ := r.pageAndStep(t, "search is broken")
+	r.d.Click(context.Background(), setbot.Click{UserID: "u-bob", Action: actionAck + string(root)})
+	if p, _, _ := r.db.Page(string(root)); p.AckedBy != "bob" {
+		t.Errorf("acked by %q, want bob", p.AckedBy)
+	}
+}
+
+func TestAckCommandInThread(t *testing.T) {
+	r := newPagingRig(t)
+	root, _ := r.pageAndStep(t, "logins fail")
+	r.now = r.now.Add(pgAckWithin)
+	wantStep(t, r.tick(t), root, "bob", setbot.StepBackup)
+	r.seq++
+	r.d.handle(context.Background(), setbot.Message{ID: "ack1", ChannelID: "c-set", RootID: root, Kind: setbot.ChannelSET,
+		UserID: "u-bob", Username: "bob", Text: "@setbot ack", Mentioned: true, At: r.now})
+	got := r.tick(t)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "Acknowledged by @bob") {
+		t.Fatalf("ack answer:\n%s", texts(got))
+	}
+	r.now = r.now.Add(pgAckWithin)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("the lead was paged after the backup acknowledged:\n%s", texts(got))
+	}
+	// Replaying the same post (the websocket and catch-up both deliver it)
+	// does nothing.
+	r.d.handle(context.Background(), setbot.Message{ID: "ack1", ChannelID: "c-set", RootID: root, Kind: setbot.ChannelSET,
+		UserID: "u-bob", Username: "bob", Text: "@setbot ack", Mentioned: true, At: r.now})
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("a replayed ack posted again:\n%s", texts(got))
+	}
+}
+
+func TestLadderRestartMidLadderNeitherRepeatsNorSkips(t *testing.T) {
+	r := newPagingRig(t)
+	root, _ := r.pageAndStep(t, "the database is full")
+
+	// Down for longer than ack_within; the restarted setbot pages the backup
+	// once, does not page the primary again, and waits ack_within for the lead.
+	r.now = r.now.Add(pgAckWithin + 7*time.Minute)
+	r.open(t)
+	wantStep(t, r.tick(t), root, "bob", setbot.StepBackup)
+	r.open(t)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("a second restart repeated a step:\n%s", texts(got))
+	}
+	r.now = r.now.Add(pgAckWithin)
+	wantStep(t, r.tick(t), root, "carol", setbot.StepLead)
+}
+
+func TestStepPostsSurviveACrashBeforeTheyAreSent(t *testing.T) {
+	r := newPagingRig(t)
+	root := r.page("sam", "the database is full")
+	r.d.runDue(context.Background(), laneChat)
+	r.chat.take()
+	// The step is claimed with its posts in one transaction; a crash before
+	// the outbox runs loses nothing and repeats nothing.
+	r.d.escalatePages(context.Background())
+	r.open(t)
+	wantStep(t, r.tick(t), root, "alice", setbot.StepPrimary)
+}
+
+func TestWebhookOutageNeverHoldsUpTheLadder(t *testing.T) {
+	r := newPagingRig(t)
+	r.hook.err = setbot.Errorf(setbot.EUnavailable, "The page webhook at https://pager.example.com did not answer.")
+	root, _ := r.pageAndStep(t, "pages are slow")
+	r.now = r.now.Add(pgAckWithin)
+	wantStep(t, r.tick(t), root, "bob", setbot.StepBackup)
+	jobs, err := r.db.DueJobs(r.now.Add(time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 2 || jobs[0].Kind != jobPageHook || jobs[0].Attempts == 0 {
+		t.Fatalf("webhook jobs waiting: %+v", jobs)
+	}
+	r.hook.err = nil
+	r.now = r.now.Add(time.Hour)
+	r.tick(t)
+	if got := r.hook.take(); fmt.Sprint(got) != "[page primary alice page backup bob page lead carol]" {
+		t.Errorf("after the outage the webhook got %q", got)
+	}
+}
+
+func TestNobodyOnTheRotationIsSaidOnce(t *testing.T) {
+	r := newPagingRig(t, setbot.Week{Starts: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), Primary: "alice"})
+	root := r.page("sam", "help")
+	got := r.tick(t)
+	if len(got) != 2 || got[1].RootID != root || !strings.Contains(got[1].Text, "Nobody is on the SET rotation") {
+		t.Fatalf("empty week:\n%s", texts(got))
+	}
+	r.now = r.now.Add(time.Hour)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("said twice:\n%s", texts(got))
+	}
+}
+
+func urgentIntake(p setbot.Priority, summary string) setbot.Intake {
+	return setbot.Intake{ID: "in-1", Reporter: "u-sam", Username: "sam", Summary: summary, Priority: p}
+}
+
+func (r *pagingRig) confirm(t *testing.T, in setbot.Intake) {
+	t.Helper()
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.autoPageIntake(tx, in) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (r *pagingRig) filed(t *testing.T, in setbot.Intake) {
+	t.Helper()
+	issue := setbot.Issue{Key: "SET-42", URL: "https://jira.example.com/browse/SET-42"}
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.pageFiled(tx, in, issue) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestL1IntakePagesInItsOwnThreadOnce(t *testing.T) {
+	r := newPagingRig(t)
+	in := urgentIntake(setbot.L1, "@channel all logins fail, ask @here")
+	r.confirm(t, in)
+	r.confirm(t, in) // a replayed confirmation pages nobody twice
+	got := r.tick(t)
+	if len(got) != 3 {
+		t.Fatalf("want the page's first post and the primary's step, got:\n%s", texts(got))
+	}
+	opening := got[0]
+	if opening.ChannelID != "c-set" || opening.RootID != "" || !strings.Contains(opening.Text, "Automatic page") ||
+		!strings.Contains(opening.Text, "L1 intake from @\u200dsam") || !strings.Contains(opening.Text, "all logins fail") {
+		t.Errorf("opening post: %s", texts(got[:1]))
+	}
+	for _, name := range []string{"channel", "here", "sam"} {
+		if live(texts(got), name) {
+			t.Errorf("the page mentions @%s:\n%s", name, texts(got))
+		}
+	}
+	root := setbot.PostID("post-1")
+	wantStep(t, got[1:], root, "alice", setbot.StepPrimary)
+
+	r.filed(t, in)
+	got = r.tick(t)
+	if len(got) != 1 || got[0].RootID != root || got[0].Text != "Ticket filed: [SET-42](https://jira.example.com/browse/SET-42)." {
+		t.Fatalf("ticket link:\n%s", texts(got))
+	}
+	r.filed(t, in)
+	if got := r.tick(t); len(got) != 0 {
+		t.Fatalf("the link was posted twice:\n%s", texts(got))
+	}
+	p, ok, _ := r.db.Page(autoPageID(in))
+	if !ok || p.Issue != "SET-42" || p.Root != root {
+		t.Errorf("stored page %+v", p)
+	}
+	if got := r.hook.take(); len(got) != 1 || got[0] != "page primary alice" {
+		t.Errorf("webhook %q", got)
+	}
+}
+
+func TestTicketFiledBeforeThePageThreadOpens(t *testing.T) {
+	r := newPagingRig(t)
+	in := urgentIntake(setbot.L1, "data loss")
+	r.confirm(t, in)
+	r.filed(t, in) // Jira answered before the chat lane ran
+	r.d.runDue(context.Background(), laneChat)
+	got := r.chat.take()
+	if len(got) != 1 || !strings.Contains(got[0].Text, "Automatic page") {
+		t.Fatalf("opening:\n%s", texts(got))
+	}
+	got = r.tick(t)
+	var links int
+	for _, p := range got {
+		if strings.Contains(p.Text, "Ticket filed: [SET-42]") && p.RootID == "post-1" {
+			links++
+		}
+	}
+	if links != 1 {
+		t.Fatalf("want the link once in the page's thread, got:\n%s", texts(got))
+	}
+}
+
+func TestOnlyUrgentIntakesPage(t *testing.T) {
+	for _, tc := range []struct {
+		p      setbot.Priority
+		pageL2 bool
+		pages  bool
+	}{
+		{setbot.L1, false, true}, {setbot.L2, false, false}, {setbot.L2, true, true},
+		{setbot.L3, true, false}, {setbot.L4, true, false},
+	} {
+		r := newPagingRig(t)
+		r.cfg.PageL2 = tc.pageL2
+		r.open(t)
+		in := urgentIntake(tc.p, "x")
+		r.confirm(t, in)
+		r.filed(t, in)
+		_, ok, _ := r.db.Page(autoPageID(in))
+		if got := len(r.tick(t)) > 0; ok != tc.pages || got != tc.pages {
+			t.Errorf("%s with page_l2=%v: page stored %v, posted %v; want %v", tc.p, tc.pageL2, ok, got, tc.pages)
+		}
+	}
+}
