@@ -222,8 +222,9 @@ func PageToAck(open []Page, user Username, thread PostID) (Page, bool) {
 	return Page{}, false
 }
 
-// AckAction is the button action that acknowledges page id.
-func AckAction(id string) string { return "ack:" + id }
+// AckAction is the button action that acknowledges page id. Buttons already
+// posted carry it: never change the prefix.
+func AckAction(id string) string { return "page:ack:" + id }
 
 // AckButton is the Acknowledge button of a page's posts.
 func AckButton(p Page) Button {

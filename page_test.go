@@ -218,7 +218,7 @@ func TestPageTextAndHook(t *testing.T) {
 	if want := `{"page_id":"p1","event":"ack","text":"checkout is down","issue":"SET-7","acked_by":"bob","at":"2026-11-25T14:20:00Z"}`; string(b) != want {
 		t.Errorf("ack hook JSON\n got %s\nwant %s", b, want)
 	}
-	if btn := setbot.AckButton(p); btn.Action != "ack:p1" || btn.Label != "Acknowledge" {
+	if btn := setbot.AckButton(p); btn.Action != "page:ack:p1" || btn.Label != "Acknowledge" {
 		t.Errorf("AckButton = %+v", btn)
 	}
 }

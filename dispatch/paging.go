@@ -11,9 +11,10 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
-// actionAck is the prefix of an Acknowledge button's action. The action is
-// signed by package bot, so a click can only name a page setbot paged.
-const actionAck = "page:ack:"
+// actionAck is the prefix of an Acknowledge button's action
+// (setbot.AckAction). The action is signed by package bot, so a click can
+// only name a page setbot paged.
+var actionAck = setbot.AckAction("")
 
 // jobPageHook sends a page step or acknowledgement to [escalation]
 // webhook_url. Payload: setbot.PageHook. Persisted: never rename.
@@ -211,7 +212,7 @@ func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User
 // stepReplies are a ladder step's posts: a mention in the page's thread and,
 // when the person was found, a DM; both with the Acknowledge button.
 func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, target setbot.User) []setbot.Reply {
-	ack := setbot.Button{Label: "Acknowledge", Action: actionAck + p.ID, Style: "primary"}
+	ack := setbot.AckButton(p)
 	text := fmt.Sprintf("@%s you are paged as SET %s (%s): %s\nAcknowledge with the button or `@%s ack` in this thread.",
 		dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), d.cfg.Bot.Username)
 	replies := []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: text, Buttons: []setbot.Button{ack}}}

@@ -119,7 +119,7 @@ var pg0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
 
 const pgAckWithin = 15 * time.Minute
 
-func newPagingRig(t *testing.T, weeks ...setbot.Week) *pagingRig {
+func newPagingRig(t testing.TB, weeks ...setbot.Week) *pagingRig {
 	t.Helper()
 	r := &pagingRig{path: filepath.Join(t.TempDir(), "setbot.db"), now: pg0, hook: &fakeHook{},
 		chat: &pagingChat{keys: map[string]setbot.PostID{}, users: map[setbot.Username]setbot.User{}}}
@@ -137,7 +137,7 @@ func newPagingRig(t *testing.T, weeks ...setbot.Week) *pagingRig {
 }
 
 // open (re)starts the dispatcher on the store file, as a restart would.
-func (r *pagingRig) open(t *testing.T) {
+func (r *pagingRig) open(t testing.TB) {
 	t.Helper()
 	if r.db != nil {
 		r.db.Close()
@@ -493,5 +493,39 @@ func TestOnlyUrgentIntakesPage(t *testing.T) {
 		if got := len(r.tick(t)) > 0; ok != tc.pages || got != tc.pages {
 			t.Errorf("%s with page_l2=%v: page stored %v, posted %v; want %v", tc.p, tc.pageL2, ok, got, tc.pages)
 		}
+	}
+}
+
+// BenchmarkEscalateIdleTick is one timer tick over 1,000 open pages that
+// are all waiting for their acknowledgement: the cost every tick pays.
+func BenchmarkEscalateIdleTick(b *testing.B) {
+	r := newPagingRig(b)
+	for i := range 1000 {
+		if err := r.db.AddPage(setbot.Page{ID: fmt.Sprintf("p%d", i), Text: "x", Channel: "c-set", Root: setbot.PostID(fmt.Sprintf("r%d", i)),
+			Created: r.now, Step: setbot.StepPrimary, SteppedAt: r.now, Targets: [3]setbot.Username{"alice"}}, r.now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r.d.escalatePages(context.Background())
+	}
+	if n := len(r.chat.take()); n != 0 {
+		b.Fatalf("an idle tick posted %d times", n)
+	}
+}
+
+// BenchmarkPageStep is one ladder step: decide, claim in the store with its
+// posts and webhook job, on a real store file.
+func BenchmarkPageStep(b *testing.B) {
+	r := newPagingRig(b)
+	i := 0
+	for b.Loop() {
+		i++
+		id := fmt.Sprintf("p%d", i)
+		if err := r.db.AddPage(setbot.Page{ID: id, Text: "x", Channel: "c-set", Root: "r", Created: r.now}, r.now); err != nil {
+			b.Fatal(err)
+		}
+		r.d.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, setbot.User{ID: "u-alice", Username: "alice"})
 	}
 }
