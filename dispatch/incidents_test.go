@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -386,6 +387,8 @@ func fileL2(t *testing.T, r *incRig) {
 
 func TestNagRemindsOwnerThenLead(t *testing.T) {
 	r := newIncRig(t)
+	var logs bytes.Buffer
+	r.d.log = zerolog.New(&logs)
 	fileL2(t, r)
 	if posts, _ := r.tick(t); len(posts) != 0 {
 		t.Fatalf("reminded at once: %+v", posts)
@@ -418,6 +421,11 @@ func TestNagRemindsOwnerThenLead(t *testing.T) {
 	posts, _ = r.tick(t)
 	if len(posts) != 1 || posts[0].RootID != ids[0] || !strings.HasPrefix(posts[0].Text, "@alice @carol ") {
 		t.Errorf("after grace: %+v; want the lead mentioned in the thread", posts)
+	}
+	for _, want := range []string{`"reason":"first reminder"`, `"reason":"grace period over, mentioning the lead","reminder":2`, `"lead":"carol"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, logs.String())
+		}
 	}
 	r.ask(t, "bob", "resolve SET-2")
 	r.now = inc0.Add(30 * 24 * time.Hour)
