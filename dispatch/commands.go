@@ -50,6 +50,7 @@ func (d *Dispatcher) commands() commandTable {
 	rows = append(rows, pagingCommands()...)
 	rows = append(rows, ticketCommands()...)
 	rows = append(rows, incidentCommands()...)
+	rows = append(rows, cycleCommands()...)
 	t := commandTable{rows: rows, byName: map[string]*command{}}
 	for i := range t.rows {
 		c := &t.rows[i]
