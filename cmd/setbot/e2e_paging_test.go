@@ -33,6 +33,8 @@ func TestE2EPagingWhoAndHeader(t *testing.T) {
 	if _, _, err := w.Admin.PatchChannel(ctx, w.SET.Id, &model.ChannelPatch{Header: &stale}); err != nil {
 		t.Fatal(err)
 	}
+	p := person(t, w, "support1")
+	startMark := p.Mark()
 	r := newRig(t, w, "")
 	r.start(t)
 
@@ -51,7 +53,19 @@ func TestE2EPagingWhoAndHeader(t *testing.T) {
 		t.Fatalf("channel header = %q, want %q", header, want)
 	}
 
-	p := person(t, w, "support1")
+	// The rig's rotation has only this week: next week's empty seats are
+	// reported to the lead who can fill them, with the command.
+	next := time.Now().UTC().AddDate(0, 0, 1)
+	for next.Weekday() != time.Monday {
+		next = next.AddDate(0, 0, 1)
+	}
+	week := next.Format("2006-01-02")
+	gap := mmtest.Containing(mmtest.Containing(p.FromBot(w.SET.Id, ""), "@carol: the SET rotation has a gap in the week of "+week+": nobody is the SET primary"),
+		"`@setbot override "+week+" primary @someone`")
+	if _, err := p.WaitFor(ctx, startMark, gap, replyTimeout); err != nil {
+		t.Errorf("no gap report for next week's primary: %v", err)
+	}
+
 	mark := p.Mark()
 	post, err := p.Post(ctx, w.SET.Id, "", "@setbot who")
 	if err != nil {
