@@ -3,7 +3,6 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -31,25 +30,12 @@ func incidentCommands() []command {
 	}
 }
 
-// incidentKeyPattern is a Jira issue key: a project key (a letter, then
-// letters, digits or underscores) and a number.
-var incidentKeyPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
-
-// parseIncidentKey reads a key as typed ("set-12" is SET-12).
-func parseIncidentKey(s string) (setbot.IssueKey, error) {
-	k := strings.ToUpper(strings.Trim(s, "[]()<>.,;:"))
-	if !incidentKeyPattern.MatchString(k) {
-		return "", setbot.Errorf(setbot.EInvalid, "%q is not a Jira key such as SET-123.", s)
-	}
-	return setbot.IssueKey(k), nil
-}
-
 // keyArg is the key that must start a command's arguments.
 func keyArg(r request) (setbot.IssueKey, error) {
 	if len(r.args) == 0 {
 		return "", setbot.Errorf(setbot.EInvalid, "Which ticket? Use `%s`.", usageOf(r))
 	}
-	return parseIncidentKey(r.args[0])
+	return setbot.ParseIssueKey(r.args[0])
 }
 
 func usageOf(r request) string {

@@ -291,7 +291,7 @@ func TestIncidentCommandErrorsAreSentences(t *testing.T) {
 	r := newIncRig(t)
 	for text, want := range map[string]string{
 		"incident":                  "Which ticket?",
-		"incident SET7":             `"SET7" is not a Jira key`,
+		"incident SET7":             `"SET7" is not a Jira issue key`,
 		"incident SET-7 L3":         "Only L1 and L2",
 		"incident SET-7 banana":     `I don't understand "banana"`,
 		"incident SET-99":           "Jira has no ticket SET-99",

@@ -8,7 +8,6 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -24,20 +23,6 @@ func ticketCommands() []command {
 		{name: "priority", aliases: []string{"prio"}, usage: "priority KEY L1|L2|L3|L4", summary: "change a Jira ticket's priority (SET members)", where: inSET, run: runPriority},
 		{name: "handover", aliases: []string{"hand-over"}, usage: "handover KEY <team> [note]", summary: "hand a Jira ticket to the owning team; SET stays the contact (SET members)", where: inSET, run: runHandover},
 	}
-}
-
-// issueKeyPattern is Jira's default project key format (an upper-case letter,
-// then letters, digits or underscores) and an issue number.
-var issueKeyPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$`)
-
-// ParseIssueKey reads a Jira issue key as typed ("set-12" is "SET-12").
-// Errors are EInvalid with a sentence.
-func ParseIssueKey(s string) (setbot.IssueKey, error) {
-	k := strings.ToUpper(strings.Trim(strings.TrimSpace(s), "`.,;:"))
-	if !issueKeyPattern.MatchString(k) {
-		return "", setbot.Errorf(setbot.EInvalid, "%q is not a Jira issue key: write it like `SET-123`.", clipArg(s))
-	}
-	return setbot.IssueKey(k), nil
 }
 
 // clipArg keeps an echoed argument short and free of markup that breaks out
@@ -98,7 +83,7 @@ func (d *Dispatcher) ticketPreamble(r request, want int, usage string) (setbot.I
 	if len(r.args) < want {
 		return "", setbot.Errorf(setbot.EInvalid, "Write it as `@%s %s`.", d.cfg.Bot.Username, usage)
 	}
-	return ParseIssueKey(r.args[0])
+	return setbot.ParseIssueKey(r.args[0])
 }
 
 func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {

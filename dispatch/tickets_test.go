@@ -164,19 +164,6 @@ func TestTicketCommandWithoutJira(t *testing.T) {
 	}
 }
 
-func TestParseIssueKey(t *testing.T) {
-	for in, want := range map[string]setbot.IssueKey{"SET-1": "SET-1", " set-42.": "SET-42", "`AB_2-9`": "AB_2-9"} {
-		if got, err := ParseIssueKey(in); err != nil || got != want {
-			t.Errorf("ParseIssueKey(%q) = %q, %v", in, got, err)
-		}
-	}
-	for _, in := range []string{"", "SET", "SET-", "SET-0", "1SET-2", "SET-1 OR 1=1", "SET-1\nx", "-1", "SÉT-1"} {
-		if _, err := ParseIssueKey(in); setbot.ErrorCode(err) != setbot.EInvalid {
-			t.Errorf("ParseIssueKey(%q) = %v, want EInvalid", in, err)
-		}
-	}
-}
-
 // BenchmarkTicketCommand is one "@setbot priority KEY L2" from the post to
 // its committed job: roster check, parse, and the bbolt commit.
 func BenchmarkTicketCommand(b *testing.B) {
