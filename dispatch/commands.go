@@ -37,12 +37,14 @@ var (
 	inChannels = []setbot.ChannelKind{setbot.ChannelSET, setbot.ChannelAsk}
 	inSET      = []setbot.ChannelKind{setbot.ChannelSET}
 	anywhere   = []setbot.ChannelKind{setbot.ChannelSET, setbot.ChannelAsk, setbot.ChannelDM}
+	// everywhere adds the other channels setbot is a member of.
+	everywhere = []setbot.ChannelKind{setbot.ChannelSET, setbot.ChannelAsk, setbot.ChannelDM, setbot.ChannelOther}
 )
 
 // commands builds the table: every command setbot knows is listed here.
 func (d *Dispatcher) commands() commandTable {
 	rows := []command{
-		{name: "help", aliases: []string{"?", "commands"}, usage: "help", summary: "what I can do for you", where: anywhere, run: runHelp},
+		{name: "help", aliases: []string{"?", "commands"}, usage: "help", summary: "what I can do for you", where: everywhere, run: runHelp},
 	}
 	rows = append(rows, command{name: "ticket", aliases: []string{"escalate", "new", "file"}, usage: "ticket",
 		summary: "start a SET ticket for this thread; we continue in a direct message", where: inChannels, run: runTicket})
@@ -110,6 +112,8 @@ func placeNames(where []setbot.ChannelKind) string {
 			names = append(names, "~ask-r-and-d")
 		case setbot.ChannelDM:
 			names = append(names, "a direct message with me")
+		case setbot.ChannelOther:
+			names = append(names, "any other channel I am in")
 		}
 	}
 	return strings.Join(names, " or ")

@@ -80,7 +80,9 @@ func (d *Dispatcher) routable(m setbot.Message) bool {
 	switch m.Kind {
 	case setbot.ChannelDM:
 		return true
-	case setbot.ChannelSET, setbot.ChannelAsk:
+	case setbot.ChannelSET, setbot.ChannelAsk, setbot.ChannelOther:
+		// In other channels (an incident's own channel, say) only the
+		// commands marked for everywhere run; the others get a pointer.
 		return m.Mentioned
 	}
 	return false

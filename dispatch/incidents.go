@@ -21,7 +21,7 @@ func incidentCommands() []command {
 	return []command{
 		{name: "incident", usage: "incident KEY [L1|L2] [~channel] [@owner]", where: anywhere, run: runTrackIncident,
 			summary: "track a ticket as an L1/L2 incident (L2 unless you say L1): I remind its owner when a status update is due"},
-		{name: "update", usage: "update KEY <what changed, what is next>", where: anywhere, run: runIncidentUpdate,
+		{name: "update", usage: "update KEY <what changed, what is next>", where: everywhere, run: runIncidentUpdate,
 			summary: "post an incident's status update: I record it, add it to the Jira ticket and echo it in the incident's thread"},
 		{name: "incidents", usage: "incidents", where: anywhere, run: runListIncidents,
 			summary: "list the tracked incidents with the age of each one's last update"},

@@ -184,6 +184,25 @@ func ensureChannel(ctx context.Context, admin *model.Client4, teamID, name, disp
 	return ch, nil
 }
 
+// Channel makes (or finds) another open channel of the team, with every
+// person and the setbot bot as members: an incident's own channel, say.
+func (w *World) Channel(ctx context.Context, name string) (*model.Channel, error) {
+	ch, err := ensureChannel(ctx, w.Admin, w.Team.Id, name, name)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{w.Bot.Id}
+	for _, u := range w.Users {
+		ids = append(ids, u.Id)
+	}
+	for _, id := range ids {
+		if _, _, err := w.Admin.AddChannelMember(ctx, ch.Id, id); err != nil {
+			return nil, fmt.Errorf("add %s to %s: %w", id, name, err)
+		}
+	}
+	return ch, nil
+}
+
 // ensureBot makes (or finds) a bot account, adds it to the team and the two
 // channels, and gives it a fresh access token.
 func (w *World) ensureBot(ctx context.Context, name string) (*model.User, string, error) {
