@@ -1,6 +1,9 @@
 package setbot
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Issue is a Jira ticket as setbot shows it.
 type Issue struct {
@@ -8,6 +11,15 @@ type Issue struct {
 	URL     string // the browse URL a person opens
 	Summary string
 	Status  string
+	// Priority, Assignee, AssigneeName and Updated are filled by listings
+	// (TicketLister); other calls may leave them empty.
+	Priority Priority
+	// Assignee is the assignee's Mattermost username when [jira.accounts]
+	// maps their Jira account back to one; AssigneeName is their Jira
+	// display name. Both are empty when the ticket is unassigned.
+	Assignee     Username
+	AssigneeName string
+	Updated      time.Time
 	// Notes are person-readable sentences about steps that could not be done
 	// and need a human (an assignee without a Jira account, a file too large
 	// to attach). Empty when everything went through.
@@ -60,4 +72,42 @@ type Tracker interface {
 	Handover(ctx context.Context, key IssueKey, team string, comment string) error
 	// Get returns a ticket.
 	Get(ctx context.Context, key IssueKey) (Issue, error)
+}
+
+// OnceCommenter is implemented by trackers that can comment exactly once
+// per ref: a retry after a lost answer, a timeout or a crash finds the
+// comment made with ref and does not make it again. Implemented by package
+// jira; a Tracker without it is reached through CommentOnce and
+// HandoverOnce, which fall back to Comment and Handover.
+type OnceCommenter interface {
+	// CommentOnce is Comment made at most once per ref on the ticket: it
+	// returns nil without commenting when the ticket already has a comment
+	// made with ref, and attaches each file at most once (a file already on
+	// the ticket with the same name and size is not uploaded again). ref is
+	// the caller's stable name for this comment, the same on every retry
+	// (an outbox job's key); it is stored with the comment, unseen by
+	// people. Errors are as for Tracker; on EUnavailable, call again with
+	// the same ref.
+	CommentOnce(ctx context.Context, key IssueKey, ref string, text string, files []TicketFile) error
+	// HandoverOnce is Handover whose comment is made at most once per ref;
+	// its other steps (component, assignee) may be repeated harmlessly.
+	HandoverOnce(ctx context.Context, key IssueKey, ref string, team string, comment string) error
+}
+
+// CommentOnce comments through t exactly once per ref when t is a
+// OnceCommenter, else with t.Comment (at least once: a retry may repeat it).
+func CommentOnce(ctx context.Context, t Tracker, key IssueKey, ref string, text string, files []TicketFile) error {
+	if oc, ok := t.(OnceCommenter); ok {
+		return oc.CommentOnce(ctx, key, ref, text, files)
+	}
+	return t.Comment(ctx, key, text, files)
+}
+
+// HandoverOnce hands over through t with its comment made once per ref when
+// t is a OnceCommenter, else with t.Handover.
+func HandoverOnce(ctx context.Context, t Tracker, key IssueKey, ref string, team string, comment string) error {
+	if oc, ok := t.(OnceCommenter); ok {
+		return oc.HandoverOnce(ctx, key, ref, team, comment)
+	}
+	return t.Handover(ctx, key, team, comment)
 }
