@@ -129,11 +129,11 @@ func (rt ReportTime) In(t time.Time, loc *time.Location) time.Time {
 type ReportReason int
 
 const (
-	ReportNotYet  ReportReason = iota // this week's time has not come
-	ReportOnTime                      // its time has come: post it
-	ReportLate                        // its time passed earlier today (setbot was down): post it late
-	ReportSent                        // this week's report was claimed already
-	ReportMissed                      // its day is over: this week's report is not posted any more
+	ReportNotYet ReportReason = iota // this week's time has not come
+	ReportOnTime                     // its time has come: post it
+	ReportLate                       // its time passed earlier today (setbot was down): post it late
+	ReportSent                       // this week's report was claimed already
+	ReportMissed                     // its day is over: this week's report is not posted any more
 )
 
 var reportReasonNames = [...]string{

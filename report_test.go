@@ -124,7 +124,7 @@ func TestReportFitsOnePost(t *testing.T) {
 	if !strings.Contains(got, "more (the post is full: see Jira for the rest)") || !strings.HasSuffix(got, "([thread](https://chat/pl/root-pg))") {
 		t.Errorf("the cut report does not say how many more, or lost its tail:\n%s", got[len(got)-600:])
 	}
-	lines := strings.Count(got, "\n- [SET-")+strings.Count(got, "\n- :warning: [SET-")
+	lines := strings.Count(got, "\n- [SET-") + strings.Count(got, "\n- :warning: [SET-")
 	var more int
 	fmt.Sscanf(got[strings.Index(got, "- … and ")+len("- … and "):], "%d", &more)
 	if lines+more != 2000 {
@@ -149,7 +149,7 @@ func BenchmarkStartReport(b *testing.B) {
 	r.Tickets = nil
 	for i := range MaxReportTickets {
 		r.Tickets = append(r.Tickets, Issue{Key: IssueKey(fmt.Sprintf("SET-%d", i+1)), URL: "https://jira.example.com/browse/x",
-			Summary: "A summary of a usual length for a ticket", Priority: Priority(i%5), Assignee: "zed", Updated: rep0.Add(-time.Duration(i) * time.Hour)})
+			Summary: "A summary of a usual length for a ticket", Priority: Priority(i % 5), Assignee: "zed", Updated: rep0.Add(-time.Duration(i) * time.Hour)})
 	}
 	b.ReportAllocs()
 	for b.Loop() {
