@@ -146,6 +146,10 @@ type call struct {
 	// timeout) like GET, PUT and DELETE; other POSTs return an error marked
 	// unknown so the caller can look before trying again.
 	idempotent bool
+	// single calls are made once: any failure returns at once (marked
+	// retryable and unknown as the reason says, with the wait the policy
+	// asks for), so that the caller can look at Jira before trying again.
+	single bool
 }
 
 // do runs c, decoding a 2xx body into out when out is not nil.
@@ -166,6 +170,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return decode(cl.op, body, out)
 		case r == reasonClientError:
 			return newAPIError(cl.op, status, body)
+		case cl.single:
+			return &apiError{op: cl.op, status: status, err: terr, retryable: true, detail: snippet(body),
+				unknown: r.outcomeUnknown(), wait: wait}
 		case r.outcomeUnknown() && !repeatable:
 			return &apiError{op: cl.op, status: status, err: terr, unknown: true, detail: snippet(body)}
 		case r == reasonRetryAfterLong || attempt >= c.policy.MaxAttempts:

@@ -39,6 +39,12 @@ var users = []jiratest.User{
 
 func setup(t *testing.T, o jiratest.Options, mut ...func(*jira.Config)) (*jira.Client, *jiratest.Server, *recorder) {
 	t.Helper()
+	return setupWith(t, o, nil, mut...)
+}
+
+// setupWith is setup with extra client options.
+func setupWith(t *testing.T, o jiratest.Options, opts []jira.Option, mut ...func(*jira.Config)) (*jira.Client, *jiratest.Server, *recorder) {
+	t.Helper()
 	o.Token = token
 	if o.Users == nil {
 		o.Users = users
@@ -58,8 +64,8 @@ func setup(t *testing.T, o jiratest.Options, mut ...func(*jira.Config)) (*jira.C
 	}
 	cfg.SetDefaults()
 	rec := &recorder{}
-	c, err := jira.New(cfg, jira.WithSleep(rec.sleep), jira.WithJitter(func() float64 { return 0.5 }),
-		jira.WithAttemptTimeout(300*time.Millisecond))
+	c, err := jira.New(cfg, append([]jira.Option{jira.WithSleep(rec.sleep), jira.WithJitter(func() float64 { return 0.5 }),
+		jira.WithAttemptTimeout(300 * time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,16 @@ func (c *Client) SetPriority(ctx context.Context, key setbot.IssueKey, p setbot.
 // (its component added, its assignee set) and comments; the SET labels and
 // component stay, so SET remains the contact.
 func (c *Client) Handover(ctx context.Context, key setbot.IssueKey, team string, comment string) error {
+	text, err := c.handover(ctx, key, team, comment)
+	if err != nil {
+		return c.public("handover", err)
+	}
+	return c.public("handover", c.comment(ctx, key, text))
+}
+
+// handover makes the handover's changes (each may be repeated harmlessly)
+// and returns the comment to make, in wiki markup.
+func (c *Client) handover(ctx context.Context, key setbot.IssueKey, team string, comment string) (string, error) {
 	name, t, ok := c.handoverTeam(team)
 	if !ok {
 		var known []string
@@ -88,15 +98,15 @@ func (c *Client) Handover(ctx context.Context, key setbot.IssueKey, team string,
 		}
 		slices.Sort(known)
 		if len(known) == 0 {
-			return setbot.Errorf(setbot.EUnconfigured, "No teams are configured for handover: an admin needs to fill [jira.handover_teams].")
+			return "", setbot.Errorf(setbot.EUnconfigured, "No teams are configured for handover: an admin needs to fill [jira.handover_teams].")
 		}
-		return setbot.Errorf(setbot.EInvalid, "I don't know the team %q. Teams I can hand over to: %s.", team, strings.Join(known, ", "))
+		return "", setbot.Errorf(setbot.EInvalid, "I don't know the team %q. Teams I can hand over to: %s.", team, strings.Join(known, ", "))
 	}
 	if t.Component != "" {
 		body := issueCreate{Update: map[string][]map[string]any{"components": {{"add": nameRef{Name: t.Component}}}}}
 		if err := c.do(ctx, call{op: "hand " + string(key) + " over to " + name, method: http.MethodPut,
 			path: apiPath("issue/%s", key), body: body}, nil); err != nil {
-			return c.public("handover", err)
+			return "", err
 		}
 	}
 	if t.Assignee != "" {
@@ -106,14 +116,14 @@ func (c *Client) Handover(ctx context.Context, key setbot.IssueKey, team string,
 		}
 		if err := c.do(ctx, call{op: "assign " + string(key) + " to " + name, method: http.MethodPut,
 			path: apiPath("issue/%s/assignee", key), body: map[string]string{idKey: t.Assignee}}, nil); err != nil {
-			return c.public("handover", err)
+			return "", err
 		}
 	}
 	text := fmt.Sprintf("Handed over to *%s* by SET via setbot. SET stays the contact for support on this ticket.", inline(name))
 	if strings.TrimSpace(comment) != "" {
 		text += "\n" + plain(comment)
 	}
-	return c.public("handover", c.comment(ctx, key, text))
+	return text, nil
 }
 
 func (c *Client) handoverTeam(team string) (string, HandoverTeam, bool) {

@@ -1,5 +1,7 @@
 package jira
 
+import "encoding/json"
+
 // Jira's JSON, as much of it as setbot reads or writes. Private: no other
 // package sees Jira's shapes. Request bodies are setbot's own structs, so
 // they carry no stray fields (go-jira's create sends "Password":"" inside
@@ -44,6 +46,7 @@ type issueFields struct {
 	Labels     []string `json:"labels"`
 	Attachment []struct {
 		Filename string `json:"filename"`
+		Size     int64  `json:"size"`
 	} `json:"attachment"`
 }
 
@@ -163,6 +166,23 @@ type transitionReq struct {
 	Transition nameRef `json:"transition"`
 }
 
+// commentReq is POST /issue/{key}/comment.
 type commentReq struct {
-	Body string `json:"body"`
+	Body       string           `json:"body"`
+	Properties []entityProperty `json:"properties,omitempty"`
+}
+
+// commentPage is GET /issue/{key}/comment?expand=properties, paged with
+// startAt, maxResults and total.
+type commentPage struct {
+	Comments []struct {
+		ID         string `json:"id"`
+		Properties []struct {
+			Key   string          `json:"key"`
+			Value json.RawMessage `json:"value"`
+		} `json:"properties"`
+	} `json:"comments"`
+	StartAt    int `json:"startAt"`
+	MaxResults int `json:"maxResults"`
+	Total      int `json:"total"`
 }

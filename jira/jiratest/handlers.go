@@ -83,6 +83,8 @@ func (s *Server) issueSub(w http.ResponseWriter, r *http.Request, is *Issue, sub
 		writeJSON(w, http.StatusOK, map[string]any{"transitions": transitionsFrom(is.Status)})
 	case sub[0] == "transitions" && m == "POST":
 		s.transition(w, is, body)
+	case sub[0] == "comment" && len(sub) == 1 && m == "GET":
+		s.comments(w, r, is)
 	case sub[0] == "comment" && m == "POST":
 		s.comment(w, is, body)
 	case sub[0] == "attachments" && m == "POST":
@@ -187,24 +189,6 @@ func (s *Server) assign(w http.ResponseWriter, is *Issue, body []byte) {
 	}
 	is.Assignee = *id
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) comment(w http.ResponseWriter, is *Issue, body []byte) {
-	var req struct {
-		Body *string `json:"body"`
-	}
-	if err := json.Unmarshal(body, &req); err != nil || req.Body == nil || strings.TrimSpace(*req.Body) == "" {
-		writeFieldErr(w, http.StatusBadRequest, "comment", "Comment body can not be empty!")
-		return
-	}
-	if n := utf16Len(*req.Body); n > MaxTextField {
-		writeFieldErr(w, http.StatusBadRequest, "comment", fmt.Sprintf("The entered text is too long. It exceeds the allowed limit of %d characters.", MaxTextField))
-		return
-	}
-	c := Comment{ID: fmt.Sprint(20000 + len(is.Comments)), Body: *req.Body}
-	is.Comments = append(is.Comments, c)
-	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "body": c.Body,
-		"self": fmt.Sprintf("%s/rest/api/2/issue/%s/comment/%s", s.baseURL, is.ID, c.ID)})
 }
 
 func (s *Server) putProperty(w http.ResponseWriter, is *Issue, key string, body []byte) {

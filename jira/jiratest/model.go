@@ -40,8 +40,9 @@ type Attachment struct {
 
 // Comment is a comment on an issue.
 type Comment struct {
-	ID   string `json:"id"`
-	Body string `json:"body"`
+	ID         string                     `json:"id"`
+	Body       string                     `json:"body"`
+	Properties map[string]json.RawMessage `json:"properties,omitempty"`
 }
 
 // doneStatuses are the statuses in the Done category.

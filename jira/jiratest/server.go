@@ -35,6 +35,9 @@ const (
 	MaxPropertyKey = 255
 	// MaxCreateMetaResults is the largest page the createmeta endpoints serve.
 	MaxCreateMetaResults = 200
+	// defaultCommentPage is the document's default maxResults for
+	// GET /issue/{key}/comment.
+	defaultCommentPage = 100
 	// MaxTextField is the most characters description, comment and other
 	// text fields hold.
 	MaxTextField = 32767
@@ -72,6 +75,9 @@ type Options struct {
 	// SearchLag hides each new issue from this many searches, like Jira
 	// Cloud's eventually consistent index.
 	SearchLag int
+	// CommentPage is the most comments one page of GET …/comment holds,
+	// whatever maxResults asks; default 100, the document's default.
+	CommentPage int
 	// SpecPath is the OpenAPI document; "" finds it with SpecPath().
 	SpecPath string
 	// NoContract turns the contract check off.
@@ -131,6 +137,9 @@ func NewServer(o Options) (s *Server, contractNote string) {
 	}
 	if o.UploadLimit == 0 {
 		o.UploadLimit = 10 << 20
+	}
+	if o.CommentPage <= 0 {
+		o.CommentPage = defaultCommentPage
 	}
 	s = &Server{opts: o, closing: make(chan struct{}), nextID: 10000}
 	switch {
