@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // route answers one request; s.mu is taken here, not by the caller.
@@ -188,6 +189,7 @@ func (s *Server) assign(w http.ResponseWriter, is *Issue, body []byte) {
 		return
 	}
 	is.Assignee = *id
+	is.Updated = time.Now().UTC()
 	w.WriteHeader(http.StatusNoContent)
 }
 

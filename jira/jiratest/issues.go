@@ -266,6 +266,7 @@ func (s *Server) bean(is *Issue, fieldList string) map[string]any {
 		"issuetype":  map[string]any{"name": is.IssueType},
 		"project":    map[string]any{"key": is.Project},
 		"created":    is.Created.Format("2006-01-02T15:04:05.000-0700"),
+		"updated":    is.updated().Format("2006-01-02T15:04:05.000-0700"),
 		"components": names(is.Components),
 		"attachment": attachmentsJSON(is.Attachments),
 		// Jira sends "assignee": null for nobody; the document's untyped
@@ -276,11 +277,14 @@ func (s *Server) bean(is *Issue, fieldList string) map[string]any {
 		all["priority"] = map[string]any{"name": is.Priority}
 	}
 	if is.Assignee != "" {
+		a := map[string]any{"accountId": is.Assignee}
 		if s.opts.DataCenter {
-			all["assignee"] = map[string]any{"name": is.Assignee}
-		} else {
-			all["assignee"] = map[string]any{"accountId": is.Assignee}
+			a = map[string]any{"name": is.Assignee}
 		}
+		if u, ok := s.account(is.Assignee); ok && u.Display != "" {
+			a["displayName"] = u.Display
+		}
+		all["assignee"] = a
 	}
 	fields := all
 	if fieldList != "" && fieldList != "*all" {

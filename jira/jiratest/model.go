@@ -25,6 +25,8 @@ type Issue struct {
 	Attachments []Attachment               `json:"attachments"`
 	Comments    []Comment                  `json:"comments"`
 	Created     time.Time                  `json:"created"`
+	// Updated is when the issue last changed; zero: Created.
+	Updated time.Time `json:"updated"`
 	// hiddenFor is how many more searches miss this issue: the index lags
 	// behind creation on Jira Cloud.
 	hiddenFor int
@@ -56,6 +58,14 @@ func (is *Issue) statusCategory() string {
 		return "new"
 	}
 	return "indeterminate"
+}
+
+// updated is when the issue last changed.
+func (is *Issue) updated() time.Time {
+	if is.Updated.IsZero() {
+		return is.Created
+	}
+	return is.Updated
 }
 
 func (is *Issue) clone() Issue {

@@ -262,6 +262,9 @@ func (s *Server) AddIssue(is Issue) string {
 	if is.Status == "" {
 		is.Status = "To Do"
 	}
+	if is.Created.IsZero() {
+		is.Created = time.Now().UTC()
+	}
 	s.add(&is)
 	return is.Key
 }

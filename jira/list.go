@@ -1,0 +1,157 @@
+package jira
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+var _ setbot.TicketLister = (*Client)(nil)
+
+// listFields are the fields the weekly reports show.
+var listFields = []string{"summary", "status", "priority", "assignee", "labels", "updated"}
+
+// jiraTime is how Jira writes date-times in issue fields.
+const jiraTime = "2006-01-02T15:04:05.000-0700"
+
+// listedBean is an issue as the open-ticket listing reads it.
+type listedBean struct {
+	Key    string `json:"key"`
+	Fields struct {
+		Summary  string      `json:"summary"`
+		Status   *statusBean `json:"status"`
+		Priority *struct {
+			Name string `json:"name"`
+		} `json:"priority"`
+		Assignee *struct {
+			AccountID   string `json:"accountId"`
+			Name        string `json:"name"`
+			DisplayName string `json:"displayName"`
+		} `json:"assignee"`
+		Labels  []string `json:"labels"`
+		Updated string   `json:"updated"`
+	} `json:"fields"`
+}
+
+type listedCloudPage struct {
+	Issues        []listedBean `json:"issues"`
+	NextPageToken string       `json:"nextPageToken"`
+	IsLast        bool         `json:"isLast"`
+}
+
+type listedDCPage struct {
+	Issues  []listedBean `json:"issues"`
+	StartAt int          `json:"startAt"`
+	Total   int          `json:"total"`
+}
+
+// OpenTickets returns up to max tickets of the project whose status is not
+// in the Done category, most urgent first as Jira orders them (priority,
+// then least recently updated). The assignee is mapped back to a
+// Mattermost username through [jira.accounts] when it is there.
+func (c *Client) OpenTickets(ctx context.Context, max int) ([]setbot.Issue, error) {
+	if max <= 0 {
+		return nil, nil
+	}
+	jql := "project = " + QuoteJQL(c.cfg.Project) + " AND statusCategory != Done ORDER BY priority DESC, updated ASC"
+	beans, err := c.listOpen(ctx, jql, max)
+	if err != nil {
+		return nil, c.public("list", err)
+	}
+	back := map[string]setbot.Username{}
+	for mm, acct := range c.cfg.Accounts {
+		back[acct] = setbot.Username(mm)
+	}
+	out := make([]setbot.Issue, 0, len(beans))
+	for _, b := range beans {
+		out = append(out, c.listed(b, back))
+	}
+	return out, nil
+}
+
+// listOpen pages like search (token on Cloud, startAt on Data Center) with
+// the fields the listing reads.
+func (c *Client) listOpen(ctx context.Context, jql string, max int) ([]listedBean, error) {
+	const op = "list the open tickets"
+	var out []listedBean
+	if c.cfg.Deployment == DataCenter {
+		for len(out) < max {
+			var page listedDCPage
+			req := searchDC{JQL: jql, StartAt: len(out), MaxResults: min(searchPage, max-len(out)), Fields: listFields}
+			if err := c.do(ctx, call{op: op, method: http.MethodPost, path: apiPath("search"), body: req, idempotent: true}, &page); err != nil {
+				return nil, err
+			}
+			out = append(out, page.Issues...)
+			if len(page.Issues) == 0 || page.StartAt+len(page.Issues) >= page.Total {
+				break
+			}
+		}
+		return out[:min(len(out), max)], nil
+	}
+	token := ""
+	for len(out) < max {
+		var page listedCloudPage
+		req := searchJQL{JQL: jql, Fields: listFields, MaxResults: min(searchPage, max-len(out)), NextPageToken: token}
+		if err := c.do(ctx, call{op: op, method: http.MethodPost, path: apiPath("search/jql"), body: req, idempotent: true}, &page); err != nil {
+			return nil, err
+		}
+		out = append(out, page.Issues...)
+		if page.IsLast || page.NextPageToken == "" || len(page.Issues) == 0 {
+			break
+		}
+		token = page.NextPageToken
+	}
+	return out[:min(len(out), max)], nil
+}
+
+// listed turns a bean into an Issue; back maps Jira accounts to usernames.
+func (c *Client) listed(b listedBean, back map[string]setbot.Username) setbot.Issue {
+	key := setbot.IssueKey(b.Key)
+	f := b.Fields
+	is := setbot.Issue{Key: key, URL: c.browseURL(key), Summary: f.Summary, Priority: c.priorityOf(f.Labels, f.Priority)}
+	if f.Status != nil {
+		is.Status = f.Status.Name
+	}
+	if a := f.Assignee; a != nil {
+		id := a.AccountID
+		if c.cfg.Deployment == DataCenter {
+			id = a.Name
+		}
+		is.Assignee = back[id]
+		is.AssigneeName = a.DisplayName
+		if is.AssigneeName == "" {
+			is.AssigneeName = "someone without a display name"
+		}
+	}
+	if t, err := time.Parse(jiraTime, f.Updated); err == nil {
+		is.Updated = t
+	}
+	return is
+}
+
+// priorityOf reads the support level: setbot's priority label first (it
+// says L1–L4 exactly), else the Jira priority mapped back through
+// [jira.priorities].
+func (c *Client) priorityOf(labels []string, p *struct {
+	Name string `json:"name"`
+}) setbot.Priority {
+	for _, pr := range []setbot.Priority{setbot.L1, setbot.L2, setbot.L3, setbot.L4} {
+		for _, l := range labels {
+			if l == priorityLabel(pr) {
+				return pr
+			}
+		}
+	}
+	if p == nil {
+		return setbot.PriorityUnset
+	}
+	for _, pr := range []setbot.Priority{setbot.L1, setbot.L2, setbot.L3, setbot.L4} {
+		if strings.EqualFold(c.cfg.priorityName(pr), p.Name) {
+			return pr
+		}
+	}
+	return setbot.PriorityUnset
+}
