@@ -91,7 +91,9 @@ func runAddTo(ctx context.Context, d *Dispatcher, j store.Job) error {
 	}
 	req, err := d.ticketRequest(ctx, in)
 	if err == nil {
-		err = d.ext.Tracker.Comment(ctx, key, additionComment(in), req.Files)
+		// Exactly once: a retry after a lost answer or a crash finds the
+		// comment made with this job's ref and makes no second one.
+		err = setbot.CommentOnce(ctx, d.ext.Tracker, key, commentRef(j), additionComment(in), req.Files)
 	}
 	log := d.log.With().Str("issue", string(key)).Str("intake", in.ID).Logger()
 	switch {

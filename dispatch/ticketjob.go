@@ -41,15 +41,15 @@ type ticketOp struct {
 	Root     setbot.PostID    `json:"root"`
 }
 
-// call makes the Jira change.
-func (op ticketOp) call(ctx context.Context, t setbot.Tracker) error {
+// call makes the Jira change; ref names its comment (handover), made once.
+func (op ticketOp) call(ctx context.Context, t setbot.Tracker, ref string) error {
 	switch op.Op {
 	case opAssign:
 		return t.Assign(ctx, op.Key, op.User, op.Email)
 	case opPriority:
 		return t.SetPriority(ctx, op.Key, op.Priority)
 	case opHandover:
-		return t.Handover(ctx, op.Key, op.Team, op.Comment)
+		return setbot.HandoverOnce(ctx, t, op.Key, ref, op.Team, op.Comment)
 	}
 	return fmt.Errorf("unknown ticket operation %q", op.Op)
 }
@@ -100,7 +100,7 @@ func runTicketOp(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if d.ext.Tracker == nil {
 		err = setbot.Errorf(setbot.EUnconfigured, "Jira is no longer configured for setbot.")
 	} else {
-		err = op.call(ctx, d.ext.Tracker)
+		err = op.call(ctx, d.ext.Tracker, commentRef(j))
 	}
 	switch {
 	case err == nil:
@@ -128,6 +128,11 @@ func runTicketOp(ctx context.Context, d *Dispatcher, j store.Job) error {
 		return d.finishTicketOp(j, op.reply(fmt.Sprintf("I couldn't %s: %s", op.verb(), setbot.ErrorMessage(err))))
 	}
 }
+
+// commentRef is the ref a job's Jira comment is made with
+// (setbot.CommentOnce): the same on every retry of the job, also after a
+// restart, and unique across stores.
+func commentRef(j store.Job) string { return "setbot-" + jobKey(j) }
 
 // finishTicketOp retires the job and queues its answer in one transaction.
 func (d *Dispatcher) finishTicketOp(j store.Job, r setbot.Reply) error {

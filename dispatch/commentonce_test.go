@@ -1,0 +1,177 @@
+package dispatch
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// onceJira is the ticket fake that is also a setbot.OnceCommenter, with
+// Jira's once semantics: a ref's comment is made on its first call only.
+// The first lose calls make the comment but lose the answer (EUnavailable),
+// like a timeout after Jira accepted it.
+type onceJira struct {
+	*ticketTracker
+	mu   sync.Mutex
+	refs []string       // "comment <ref>" or "handover <ref>", per call
+	made map[string]int // comments made, by ref
+	lose int
+}
+
+var _ setbot.OnceCommenter = (*onceJira)(nil)
+
+func (o *onceJira) once(kind, ref string, c trackedComment) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.refs = append(o.refs, kind+" "+ref)
+	if o.made[ref] == 0 {
+		o.ticketTracker.mu.Lock()
+		o.ticketTracker.comments = append(o.ticketTracker.comments, c)
+		o.ticketTracker.mu.Unlock()
+	}
+	o.made[ref]++
+	if o.lose > 0 {
+		o.lose--
+		return setbot.Errorf(setbot.EUnavailable, "Jira is not answering right now.")
+	}
+	return nil
+}
+
+func (o *onceJira) CommentOnce(_ context.Context, key setbot.IssueKey, ref, text string, files []setbot.TicketFile) error {
+	return o.once("comment", ref, trackedComment{key, text, files})
+}
+
+func (o *onceJira) HandoverOnce(_ context.Context, key setbot.IssueKey, ref, team, comment string) error {
+	return o.once("handover", ref, trackedComment{key: key, text: team + ": " + comment})
+}
+
+func (o *onceJira) takeRefs() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r := o.refs
+	o.refs = nil
+	return r
+}
+
+func useOnceJira(r *ticketRig, lose int) *onceJira {
+	o := &onceJira{ticketTracker: r.jira, made: map[string]int{}, lose: lose}
+	r.d.ext.Tracker = o
+	return o
+}
+
+// restart closes the store and opens it again under a new dispatcher.
+func (r *ticketRig) restart(t *testing.T) {
+	t.Helper()
+	path := r.db.Path()
+	if err := r.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r.db = db
+	r.d = New(r.d.cfg, r.chat, db, r.d.ext)
+}
+
+// sameRef checks that every call used one job ref and returns it.
+func sameRef(t *testing.T, calls []string, kind string, n int) string {
+	t.Helper()
+	if len(calls) != n {
+		t.Fatalf("calls %q, want %d", calls, n)
+	}
+	for _, c := range calls {
+		if c != calls[0] || !strings.HasPrefix(c, kind+" setbot-job-") {
+			t.Fatalf("calls %q: want one ref %q… on every retry", calls, kind+" setbot-job-")
+		}
+	}
+	return strings.TrimPrefix(calls[0], kind+" ")
+}
+
+// Add to KEY: the comment's answer is lost twice and setbot restarts in
+// between; every retry asks with the same ref, so one comment is made.
+func TestAddToCommentsOnceAcrossRetriesAndRestart(t *testing.T) {
+	r := newTicketRig(t)
+	r.jira.similar = []setbot.Issue{{Key: "SET-7", URL: "https://jira.example.com/browse/SET-7"}}
+	o := useOnceJira(r, 2)
+	r.intakeToCheck(t)
+	r.drain(t)
+	r.chat.taken()
+	r.dm("add SET-7")
+	r.drain(t)
+	if r.pending(t) != 1 {
+		t.Fatal("the add-to job was not kept for a retry")
+	}
+	r.restart(t)
+	for range 3 {
+		r.now = r.now.Add(retryCap)
+		r.drain(t)
+	}
+	ref := sameRef(t, o.takeRefs(), "comment", 3)
+	if o.made[ref] != 3 || len(r.jira.comments) != 1 || r.jira.comments[0].key != "SET-7" || len(r.jira.comments[0].files) != 1 {
+		t.Fatalf("made %v, comments %+v", o.made, r.jira.comments)
+	}
+	for _, c := range r.jira.takeCalls() {
+		if strings.HasPrefix(c, "comment ") {
+			t.Fatalf("plain Comment called (%q) although the tracker comments once", c)
+		}
+	}
+	if dm := lastDM(t, r.chat.taken()); !strings.Contains(dm.Text, "Added your description and files to [SET-7]") || r.pending(t) != 0 {
+		t.Fatalf("DM %q, %d jobs left", dm.Text, r.pending(t))
+	}
+}
+
+// A tracker without OnceCommenter still gets the comment, through Comment.
+func TestAddToFallsBackToComment(t *testing.T) {
+	r := newTicketRig(t)
+	r.jira.similar = []setbot.Issue{{Key: "SET-7"}}
+	r.intakeToCheck(t)
+	r.drain(t)
+	r.dm("add SET-7")
+	r.drain(t)
+	var comments int
+	for _, c := range r.jira.takeCalls() {
+		if c == "comment SET-7" {
+			comments++
+		}
+	}
+	if comments != 1 || len(r.jira.comments) != 1 {
+		t.Fatalf("%d Comment calls, %d comments", comments, len(r.jira.comments))
+	}
+}
+
+// Handover: a lost answer, then the retry, with the same ref; a second
+// handover command is another job, so another ref.
+func TestHandoverCommentsOnceAcrossRetries(t *testing.T) {
+	r := newTicketRig(t)
+	o := useOnceJira(r, 1)
+	id := r.mention("alice", "handover SET-12 server the planner is theirs")
+	r.drain(t)
+	if p := onlyPost(t, r); p.RootID != id || !strings.Contains(p.Text, "keep trying to hand SET-12 over to Server") {
+		t.Fatalf("first answer %q", p.Text)
+	}
+	r.now = r.now.Add(retryCap)
+	r.drain(t)
+	if p := onlyPost(t, r); !strings.Contains(p.Text, "handed over to Server") {
+		t.Fatalf("answer %q", p.Text)
+	}
+	ref := sameRef(t, o.takeRefs(), "handover", 2)
+	if len(r.jira.comments) != 1 || !strings.Contains(r.jira.comments[0].text, "the planner is theirs") {
+		t.Fatalf("comments %+v", r.jira.comments)
+	}
+	r.mention("alice", "handover SET-12 mobile")
+	r.drain(t)
+	if next := o.takeRefs(); len(next) != 1 || next[0] == "handover "+ref {
+		t.Fatalf("second handover asked %q; the first used %q", next, ref)
+	}
+	for _, c := range r.jira.takeCalls() {
+		if strings.HasPrefix(c, "handover ") {
+			t.Fatalf("plain Handover called (%q) although the tracker comments once", c)
+		}
+	}
+}
