@@ -267,8 +267,10 @@ func (r CycleReport) channelSection() []string {
 			continue
 		}
 		where := "its channel"
-		if r.ChannelLink != nil {
-			where = fmt.Sprintf("[its channel](%s)", r.ChannelLink(in.Channel))
+		if link := ""; r.ChannelLink != nil {
+			if link = r.ChannelLink(in.Channel); link != "" {
+				where = fmt.Sprintf("[its channel](%s)", link)
+			}
 		}
 		lines = append(lines, oneLine(fmt.Sprintf("- %s (%s) %s: %s", in.Key, in.Priority, in.Title, where), 400))
 	}

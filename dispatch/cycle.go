@@ -1,12 +1,147 @@
 package dispatch
 
-import "context"
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
 
 // The SET weekly cycle's scheduled reports (the seed's "SET Weekly Cycle":
-// start of the week, Friday hand-over) live in this file.
+// start of the week, Friday hand-over) live in this file and
+// cycle_job.go. The timer claims a report once per week in the store, in
+// the transaction that queues the durable job that writes it; the job reads
+// Jira when it runs, so the report is current.
+
+// Reports are the times of the weekly reports ([reports]); nil: not posted.
+type Reports struct {
+	Start    *setbot.ReportTime
+	Handover *setbot.ReportTime
+}
+
+// at is the configured time of a report kind, or nil.
+func (r Reports) at(k setbot.ReportKind) *setbot.ReportTime {
+	switch k {
+	case setbot.ReportStart:
+		return r.Start
+	case setbot.ReportHandover:
+		return r.Handover
+	}
+	return nil
+}
+
+// noticeReport is the store notification kind of scheduled reports:
+// report/<kind>/<week>.
+const noticeReport = "report"
 
 // cycleCommands are the report commands of the command table.
-func cycleCommands() []command { return nil }
+func cycleCommands() []command {
+	return []command{
+		{name: "report", aliases: []string{"reports"}, usage: "report [handover]",
+			summary: "the start-of-week report now (open tickets, owners, incidents, pages), or the Friday hand-over report", where: inSET, run: runReport},
+	}
+}
 
-// cycleReports is called on every timer tick.
-func (d *Dispatcher) cycleReports(_ context.Context) {}
+// runReport queues the report as a job answering in the command's thread.
+func runReport(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+	kind := setbot.ReportStart
+	if len(r.args) > 0 {
+		k, err := setbot.ParseReportKind(r.args[0])
+		if err != nil {
+			return outcome{}, err
+		}
+		kind = k
+	}
+	ro, err := d.roster()
+	if err != nil {
+		return outcome{}, err
+	}
+	job := reportJob{Kind: kind, Week: ro.WeekOf(d.now()).Format(setbot.WeekLayout), Channel: r.msg.ChannelID, Root: r.msg.ThreadID()}
+	return outcome{apply: func(tx *store.Tx) error {
+		_, err := tx.Enqueue(jobReport, string(r.msg.ID), job, time.Time{})
+		return err
+	}}, nil
+}
+
+// cycleReports is called on every timer tick: it claims and queues each
+// configured report that is due (setbot.DueReport). The claim and the job
+// are one transaction, so a restart neither repeats nor skips a report.
+func (d *Dispatcher) cycleReports(_ context.Context) {
+	for _, kind := range setbot.ReportKinds {
+		rt := d.cfg.Reports.at(kind)
+		if rt == nil {
+			continue
+		}
+		if err := d.claimReport(kind, *rt); err != nil {
+			d.log.Error().Err(err).Stringer("report", kind).Msg("weekly report: claim")
+		}
+	}
+}
+
+func (d *Dispatcher) claimReport(kind setbot.ReportKind, rt setbot.ReportTime) error {
+	now := d.now()
+	loc := d.cfg.Rotation.Location
+	week := setbot.DueReport(rt, loc, now, "").Week
+	sent := ""
+	if _, ok, err := d.db.NoticeSent(noticeReport, kind.String(), week); err != nil {
+		return err
+	} else if ok {
+		sent = week
+	}
+	dec := setbot.DueReport(rt, loc, now, sent)
+	if !dec.Due {
+		return nil
+	}
+	job := reportJob{Kind: kind, Week: dec.Week, Channel: d.cfg.SETChannel, Scheduled: true}
+	if dec.Reason == setbot.ReportLate {
+		job.Due = dec.At
+	}
+	claimed := false
+	err := d.db.Update(now, func(tx *store.Tx) error {
+		var err error
+		if claimed, err = tx.ClaimNotice(noticeReport, kind.String(), dec.Week); err != nil || !claimed {
+			return err
+		}
+		_, err = tx.Enqueue(jobReport, "", job, time.Time{})
+		return err
+	})
+	if err == nil && claimed {
+		d.log.Info().Stringer("report", kind).Str("week", dec.Week).Stringer("reason", dec.Reason).Msg("weekly report queued")
+		d.kick()
+	}
+	return err
+}
+
+// actionCycleAssign prefixes the hand-over's "Assign all" button:
+// "cycle:assign:<user>:<thread root or empty>:<KEY,KEY,…>". The action is
+// signed by package bot, so a click can only carry what setbot offered.
+const actionCycleAssign = "cycle:assign:"
+
+// maxAssignAll bounds the tickets one button reassigns, so that its action
+// stays small; the report lists the rest with their commands.
+const maxAssignAll = 50
+
+func assignAllAction(to setbot.Username, root setbot.PostID, keys []setbot.IssueKey) string {
+	ks := make([]string, 0, len(keys))
+	for _, k := range keys[:min(len(keys), maxAssignAll)] {
+		ks = append(ks, string(k))
+	}
+	return actionCycleAssign + string(to) + ":" + string(root) + ":" + strings.Join(ks, ",")
+}
+
+func parseAssignAll(action string) (to setbot.Username, root setbot.PostID, keys []setbot.IssueKey, ok bool) {
+	parts := strings.SplitN(strings.TrimPrefix(action, actionCycleAssign), ":", 3)
+	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
+		return "", "", nil, false
+	}
+	for _, k := range strings.Split(parts[2], ",") {
+		key, err := setbot.ParseIssueKey(k)
+		if err != nil {
+			return "", "", nil, false
+		}
+		keys = append(keys, key)
+	}
+	return setbot.Username(parts[0]), setbot.PostID(parts[1]), keys, true
+}

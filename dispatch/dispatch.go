@@ -46,6 +46,8 @@ type Config struct {
 	// Incidents is how often an L1/L2 incident needs a status update, and
 	// when the lead is mentioned ([incidents]).
 	Incidents setbot.NagPolicy
+	// Reports are the weekly cycle reports' times ([reports]); zero: none.
+	Reports Reports
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -191,6 +193,8 @@ func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
 		return d.clickIntake(c)
 	case isSnooze(c.Action):
 		return d.clickSnooze(c)
+	case strings.HasPrefix(c.Action, actionCycleAssign):
+		return d.clickAssignAll(c)
 	}
 	d.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
 	return "That button no longer does anything."
