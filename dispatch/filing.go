@@ -133,8 +133,10 @@ func (d *Dispatcher) stepOrSay(tx *store.Tx, user setbot.UserID, in conversation
 // intake came from; the conversation learns the outcome.
 func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
 	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
-	replies := []setbot.Reply{
-		{ChannelID: d.cfg.SETChannel, Text: fmt.Sprintf("New SET ticket %s (%s, %s) from @%s: %s", link, in.Priority, in.Type, in.Username, quoteInline(in.Summary))},
+	announce := fmt.Sprintf("New SET ticket %s (%s, %s) from @%s: %s", link, in.Priority, in.Type, in.Username, quoteInline(in.Summary))
+	var replies []setbot.Reply
+	if !in.Priority.Urgent() { // an urgent one's announcement starts its incident thread (trackFiled)
+		replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: announce})
 	}
 	if in.Origin != "" && in.Origin != d.cfg.SETChannel || in.OriginRoot != "" {
 		replies = append(replies, setbot.Reply{ChannelID: in.Origin, RootID: in.OriginRoot, Text: "Filed as " + link + "."})
@@ -142,7 +144,7 @@ func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) e
 	if err := enqueueReplies(tx, replies); err != nil {
 		return err
 	}
-	if err := d.trackFiled(tx, in, issue); err != nil {
+	if err := d.trackFiled(tx, in, issue, announce); err != nil {
 		return err
 	}
 	if err := d.pageFiled(tx, in, issue); err != nil {

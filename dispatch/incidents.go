@@ -293,9 +293,9 @@ func runResolveIncident(_ context.Context, d *Dispatcher, r request) (outcome, e
 
 // trackFiled is called in the transaction that records a filed ticket: an
 // L1/L2 ticket becomes a tracked incident owned by its assignee, the SET
-// primary at filing time. Its thread starts with the first reminder or
-// update echo.
-func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+// primary at filing time, and its announcement in ~sustained-engineering
+// starts the incident's thread (or joins it, when it was tracked already).
+func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string) error {
 	if !in.Priority.Urgent() {
 		return nil
 	}
@@ -312,7 +312,9 @@ func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Iss
 	if started {
 		d.log.Info().Str("issue", string(got.Key)).Str("priority", got.Priority.String()).Str("owner", string(owner)).Msg("filed incident tracked")
 	}
-	return nil
+	// The announcement in ~sustained-engineering becomes the incident's
+	// thread: reminders and updates gather under it.
+	return enqueueIncidentPost(tx, incidentPost{Key: got.Key, Where: whereThread, Text: announce})
 }
 
 // isSnooze reports whether a click's action belongs to a reminder.

@@ -362,7 +362,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 		p   setbot.Priority
 	}{{"SET-1", setbot.L1}, {"SET-2", setbot.L2}, {"SET-3", setbot.L3}, {"SET-4", setbot.L4}} {
 		err := r.db.Update(r.now, func(tx *store.Tx) error {
-			return r.d.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key})
+			return r.d.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key))
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -374,14 +374,23 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 	}
 }
 
-// fileL2 tracks SET-2 as a filed L2 ticket at the rig's time.
+// fileL2 tracks SET-2 as a filed L2 ticket at the rig's time; its
+// announcement starts the incident's thread.
 func fileL2(t *testing.T, r *incRig) {
 	t.Helper()
 	err := r.db.Update(r.now, func(tx *store.Tx) error {
-		return r.d.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"})
+		return r.d.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2")
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	r.drain(t)
+	posts, ids := r.chat.take()
+	if len(posts) != 1 || posts[0].Text != "New SET ticket SET-2" || posts[0].RootID != "" || posts[0].ChannelID != r.d.cfg.SETChannel {
+		t.Fatalf("announcement %+v; want one new post in ~sustained-engineering", posts)
+	}
+	if got := r.incident(t, "SET-2").Root; got != ids[0] {
+		t.Fatalf("the incident's thread is %q, want the announcement %q", got, ids[0])
 	}
 }
 
@@ -407,12 +416,13 @@ func TestNagRemindsOwnerThenLead(t *testing.T) {
 		t.Fatalf("first reminder: %d posts %+v", len(posts), posts)
 	}
 	first := posts[0]
-	if first.ChannelID != "c-set" || first.RootID != "" || !strings.HasPrefix(first.Text, "@alice SET-2 (L2)") ||
+	thread := r.incident(t, "SET-2").Root
+	if first.ChannelID != "c-set" || first.RootID != thread || !strings.HasPrefix(first.Text, "@alice SET-2 (L2)") ||
 		strings.Contains(first.Text, "@carol") || len(first.Buttons) != 2 || first.Buttons[0].Label != "Snooze 1h" {
 		t.Errorf("first reminder %+v", first)
 	}
-	if in := r.incident(t, "SET-2"); in.Root != ids[0] || in.Reminders != 1 {
-		t.Errorf("after the first reminder: %+v; want its post as the thread", in)
+	if in := r.incident(t, "SET-2"); in.Root != thread || in.Reminders != 1 {
+		t.Errorf("after the first reminder: %+v; want it in the announcement's thread", in)
 	}
 	if posts, _ := r.tick(t); len(posts) != 0 {
 		t.Fatalf("reminded twice: %+v", posts)
