@@ -231,24 +231,6 @@ func AckButton(p Page) Button {
 	return Button{Label: "Acknowledge", Action: AckAction(p.ID), Style: "primary"}
 }
 
-// PageText is what a step posts in the page's thread and sends as a DM: who
-// is paged and why, and how to acknowledge without the button.
-func PageText(p Page, d PageDecision, ackWithin time.Duration) string {
-	if ackWithin <= 0 {
-		ackWithin = DefaultAckWithin
-	}
-	why := ""
-	if d.Reason != ReasonFirstPage {
-		prev := p.Target(p.Step)
-		why = fmt.Sprintf(" @%s did not acknowledge within %s.", prev, ackWithin)
-	}
-	next := "Nobody else is on the ladder after you."
-	if d.Step < StepLead {
-		next = fmt.Sprintf("If nobody acknowledges within %s, the next person on SET is paged.", ackWithin)
-	}
-	return fmt.Sprintf("**Page for @%s (SET %s)**%s\n> %s\n\nClick **Acknowledge** or reply `@setbot ack` in this thread. %s", d.Target, d.Step, why, p.Text, next)
-}
-
 // AckText says who acknowledged and when, in loc.
 func AckText(p Page, loc *time.Location) string {
 	if loc == nil {

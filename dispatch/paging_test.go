@@ -529,3 +529,21 @@ func BenchmarkPageStep(b *testing.B) {
 		r.d.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, setbot.User{ID: "u-alice", Username: "alice"})
 	}
 }
+
+// TestOldPagesArePruned: housekeeping forgets pages whose ladder ended long
+// ago, so the ladder's scan does not grow forever.
+func TestOldPagesArePruned(t *testing.T) {
+	r := newPagingRig(t)
+	r.page("dave", "checkout is down")
+	if open, _ := r.db.OpenPages(); len(open) != 1 {
+		t.Fatalf("%d open pages, want 1", len(open))
+	}
+	r.d.prune(r.now.Add(pageRetention - time.Minute))
+	if open, _ := r.db.OpenPages(); len(open) != 1 {
+		t.Fatalf("a page younger than %s was pruned", pageRetention)
+	}
+	r.d.prune(r.now.Add(pageRetention + time.Minute))
+	if open, _ := r.db.OpenPages(); len(open) != 0 {
+		t.Fatalf("%d pages left after %s, want 0", len(open), pageRetention)
+	}
+}

@@ -12,6 +12,10 @@ const (
 	// seenRetention is how long handled-post marks are kept; posts older than
 	// this are never replayed by the server or by catch-up.
 	seenRetention = 14 * 24 * time.Hour
+	// pageRetention is how long a page is kept after it was made: its
+	// ladder (three steps of [escalation] ack_within) has long ended, and
+	// `@setbot ack` no longer finds it.
+	pageRetention = 14 * 24 * time.Hour
 	pruneEvery    = 6 * time.Hour
 )
 
@@ -89,5 +93,10 @@ func (d *Dispatcher) prune(now time.Time) {
 		d.log.Error().Err(err).Msg("prune handled marks")
 	} else if n > 0 {
 		d.log.Info().Int("removed", n).Msg("pruned handled marks")
+	}
+	if n, err := d.db.PrunePages(now.Add(-pageRetention)); err != nil {
+		d.log.Error().Err(err).Msg("prune pages")
+	} else if n > 0 {
+		d.log.Info().Int("removed", n).Msg("pruned old pages")
 	}
 }
