@@ -82,10 +82,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	loc, weeks, _ := cfg.Weeks() // checked by Validate
+	loc, weeks, _ := cfg.Weeks()            // checked by Validate
+	start, handover, _ := cfg.ReportTimes() // checked by Validate
 	d := dispatch.New(dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask,
 		Now: m.Now, Log: log, AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
-		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()}}, client, db, ext)
+		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()},
+		Reports:  dispatch.Reports{Start: start, Handover: handover}}, client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)

@@ -25,6 +25,7 @@ type Config struct {
 	Rotation   RotationConfig   `toml:"rotation"`
 	Incidents  IncidentsConfig  `toml:"incidents"`
 	Escalation EscalationConfig `toml:"escalation"`
+	Reports    ReportsConfig    `toml:"reports"`
 	Intake     IntakeConfig     `toml:"intake"`
 	Log        LogConfig        `toml:"log"`
 }
@@ -103,6 +104,36 @@ func (c *IncidentsConfig) validate() error {
 		}
 	}
 	return nil
+}
+
+// ReportsConfig is [reports]: when the weekly cycle reports are posted,
+// as "Mon 09:00" in [rotation] timezone. Unset keys take the defaults; an
+// empty string turns that report off (hence the pointers).
+type ReportsConfig struct {
+	Start    *string `toml:"start"`
+	Handover *string `toml:"handover"`
+}
+
+// ReportTimes reads [reports]; a nil time means the report is off.
+func (c *Config) ReportTimes() (start, handover *setbot.ReportTime, err error) {
+	read := func(key string, v *string, def setbot.ReportTime) (*setbot.ReportTime, error) {
+		if v == nil {
+			return &def, nil
+		}
+		if strings.TrimSpace(*v) == "" {
+			return nil, nil
+		}
+		rt, err := setbot.ParseReportTime(*v)
+		if err != nil {
+			return nil, fmt.Errorf("reports.%s: %s Use \"\" to turn this report off.", key, setbot.ErrorMessage(err))
+		}
+		return &rt, nil
+	}
+	if start, err = read("start", c.Reports.Start, setbot.DefaultStartReport); err != nil {
+		return nil, nil, err
+	}
+	handover, err = read("handover", c.Reports.Handover, setbot.DefaultHandoverReport)
+	return start, handover, err
 }
 
 // EscalationConfig is [escalation].
@@ -252,6 +283,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	if err := c.Incidents.validate(); err != nil {
+		return err
+	}
+	if _, _, err := c.ReportTimes(); err != nil {
 		return err
 	}
 	switch c.Log.Level {
