@@ -197,3 +197,58 @@ func TestCommentOnceRefusals(t *testing.T) {
 		t.Fatalf("%d comments", n)
 	}
 }
+
+// BenchmarkCommentOnceAlreadyMade is the retry's cost on a busy ticket:
+// 1,000 comments (10 pages) read to find the ref on the last one, against
+// the fake over loopback with the contract check off.
+func BenchmarkCommentOnceAlreadyMade(b *testing.B) {
+	fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
+	cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
+	cfg.SetDefaults()
+	c, err := jira.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := setbot.IssueKey(fake.AddIssue(jiratest.Issue{Summary: "busy"}))
+	ctx := context.Background()
+	for range 999 {
+		if err := c.Comment(ctx, key, "noise", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := c.CommentOnce(ctx, key, "last", "the one", nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := c.CommentOnce(ctx, key, "last", "the one", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if n := len(fake.Issues()[0].Comments); n != 1000 {
+		b.Fatalf("%d comments", n)
+	}
+}
+
+// BenchmarkCommentOnceNew is a first comment with one file on a quiet
+// ticket: look, read attachments, upload, comment.
+func BenchmarkCommentOnceNew(b *testing.B) {
+	fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
+	cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
+	cfg.SetDefaults()
+	c, err := jira.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	files := []setbot.TicketFile{{Name: "mattermost.log", Data: []byte("log line\n")}}
+	i := 0
+	for b.Loop() {
+		i++
+		key := setbot.IssueKey(fake.AddIssue(jiratest.Issue{Summary: "quiet"}))
+		if err := c.CommentOnce(ctx, key, "ref", "hello", files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
