@@ -76,6 +76,11 @@ func (s *syncBuffer) String() string {
 // botConfig writes a configuration for the world into dir.
 func botConfig(t *testing.T, w *mmtest.World, dir string, extra string) string {
 	t.Helper()
+	if !strings.Contains(extra, "[reports]") {
+		// The weekly reports are off unless a test turns them on: a report
+		// posted at its time would land in other tests' channel.
+		extra += "\n[reports]\nstart = \"\"\nhandover = \"\"\n"
+	}
 	text := fmt.Sprintf(`
 [mattermost]
 url = %q
