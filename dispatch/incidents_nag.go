@@ -276,7 +276,7 @@ func runIncidentComment(ctx context.Context, d *Dispatcher, j store.Job) error {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the update waits in setbot's queue.")
 	}
 	text := fmt.Sprintf("Status update from @%s (posted in Mattermost through setbot):\n%s", c.By, c.Text)
-	err := d.ext.Tracker.Comment(ctx, c.Key, text, nil)
+	err := setbot.CommentOnce(ctx, d.ext.Tracker, c.Key, commentRef(j), text, nil)
 	if err == nil || setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil {
 		return err
 	}

@@ -631,3 +631,49 @@ func BenchmarkNagIdleTick(b *testing.B) {
 		d.nagIncidents(context.Background())
 	}
 }
+
+// onceIncTracker is incTracker with Jira's exactly-once comments: the
+// first lose calls make the comment and lose the answer.
+type onceIncTracker struct {
+	*incTracker
+	refs []string
+	made map[string]bool
+	lose int
+}
+
+func (o *onceIncTracker) CommentOnce(ctx context.Context, key setbot.IssueKey, ref, text string, files []setbot.TicketFile) error {
+	o.refs = append(o.refs, ref)
+	if !o.made[ref] {
+		o.made[ref] = true
+		if err := o.incTracker.Comment(ctx, key, text, files); err != nil {
+			return err
+		}
+	}
+	if o.lose > 0 {
+		o.lose--
+		return setbot.Errorf(setbot.EUnavailable, "Jira is not answering.")
+	}
+	return nil
+}
+
+func (o *onceIncTracker) HandoverOnce(context.Context, setbot.IssueKey, string, string, string) error {
+	return nil
+}
+
+// TestIncidentUpdateCommentsOnce: an update whose Jira answer is lost is
+// retried with the same ref, so Jira has it once.
+func TestIncidentUpdateCommentsOnce(t *testing.T) {
+	r := newIncRig(t)
+	once := &onceIncTracker{incTracker: r.jira, made: map[string]bool{}, lose: 1}
+	r.d.ext.Tracker = once
+	r.ask(t, "bob", "incident SET-7")
+	r.ask(t, "bob", "update SET-7 still digging")
+	r.now = r.now.Add(time.Hour)
+	r.drain(t)
+	if len(once.refs) != 2 || once.refs[0] != once.refs[1] || !strings.HasPrefix(once.refs[0], "setbot-job-") {
+		t.Fatalf("comment refs %q; want two calls with one job ref", once.refs)
+	}
+	if len(r.jira.comments) != 1 {
+		t.Errorf("Jira has %d comments %q, want 1", len(r.jira.comments), r.jira.comments)
+	}
+}
