@@ -61,15 +61,22 @@ func (c *Client) OpenTickets(ctx context.Context, max int) ([]setbot.Issue, erro
 	if err != nil {
 		return nil, c.public("list", err)
 	}
-	back := map[string]setbot.Username{}
-	for mm, acct := range c.cfg.Accounts {
-		back[acct] = setbot.Username(mm)
-	}
+	back := c.accountsBack()
 	out := make([]setbot.Issue, 0, len(beans))
 	for _, b := range beans {
 		out = append(out, c.listed(b, back))
 	}
 	return out, nil
+}
+
+// accountsBack maps Jira accounts to Mattermost usernames ([jira.accounts]
+// read backwards).
+func (c *Client) accountsBack() map[string]setbot.Username {
+	back := map[string]setbot.Username{}
+	for mm, acct := range c.cfg.Accounts {
+		back[acct] = setbot.Username(mm)
+	}
+	return back
 }
 
 // listOpen pages like search (token on Cloud, startAt on Data Center) with

@@ -11,15 +11,17 @@ import (
 	"github.com/setbot/setbot"
 )
 
-// Get returns a ticket.
+// Get returns a ticket with what the listing shows: status, priority,
+// assignee (mapped back to a Mattermost username when it can be) and when it
+// was last updated.
 func (c *Client) Get(ctx context.Context, key setbot.IssueKey) (setbot.Issue, error) {
-	var b issueBean
+	var b listedBean
 	err := c.do(ctx, call{op: "read " + string(key), method: http.MethodGet, path: apiPath("issue/%s", key),
-		query: url.Values{"fields": {"summary,status"}}}, &b)
+		query: url.Values{"fields": {strings.Join(listFields, ",")}}}, &b)
 	if err != nil {
 		return setbot.Issue{}, c.public("get", err)
 	}
-	return c.issue(&b), nil
+	return c.listed(b, c.accountsBack()), nil
 }
 
 // Comment attaches files (linking those too large for Jira) and comments.

@@ -104,6 +104,10 @@ func TestOpsOnAFiledTicket(t *testing.T) {
 	if err != nil || g.Key != key || g.Status != "In Progress" || !strings.HasPrefix(g.Summary, "Server crashes") {
 		t.Fatalf("Get = %+v, %v", g, err)
 	}
+	// Handed over to acc-bob, which [jira.accounts] knows as carol; L1 set above.
+	if g.Priority != setbot.L1 || g.Assignee != "carol" || g.AssigneeName == "" || g.Updated.IsZero() {
+		t.Errorf("Get priority %v assignee %q (%q) updated %v; want L1, carol", g.Priority, g.Assignee, g.AssigneeName, g.Updated)
+	}
 	if _, err := c.Get(ctx, "SET-999"); setbot.ErrorCode(err) != setbot.ENotFound {
 		t.Fatalf("Get missing = %v", err)
 	}
