@@ -71,7 +71,7 @@ type trackArgs struct {
 }
 
 func parseTrackArgs(words []string) (trackArgs, error) {
-	a := trackArgs{priority: setbot.L2}
+	var a trackArgs // priority unset: the ticket's L1/L2, else L2
 	for _, w := range words {
 		switch {
 		case strings.HasPrefix(w, "~"):
@@ -93,7 +93,9 @@ func parseTrackArgs(words []string) (trackArgs, error) {
 }
 
 // runTrackIncident is "incident KEY [L1|L2] [~channel] [@owner]". The ticket
-// is read from Jira for its title when Jira answers; tracking works without.
+// is read from Jira for its title, and for its level and assignee when they
+// are not given, when Jira answers; tracking works without (as L2, owned by
+// the SET primary).
 func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	key, err := keyArg(r)
 	if err != nil {
@@ -116,10 +118,19 @@ func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, e
 	switch issue, err := d.getIssue(ctx, key); {
 	case err == nil:
 		in.Title = issue.Summary
+		if in.Priority == setbot.PriorityUnset && issue.Priority.Urgent() {
+			in.Priority = issue.Priority
+		}
+		if in.Owner == "" {
+			in.Owner = issue.Assignee // "" (nobody, or no Mattermost name): the SET primary
+		}
 	case setbot.ErrorCode(err) == setbot.EUnavailable:
 		note = " (Jira did not answer, so I could not read its title.)"
 	default:
 		return outcome{}, err
+	}
+	if in.Priority == setbot.PriorityUnset {
+		in.Priority = setbot.L2
 	}
 	return d.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
 		text, err := d.track(tx, in, r.msg)

@@ -80,7 +80,8 @@ func (c *incChat) take() ([]setbot.Reply, []setbot.PostID) {
 type incTracker struct {
 	setbot.Tracker // other methods are not used here
 	mu             sync.Mutex
-	issues         map[setbot.IssueKey]string // key -> summary
+	issues         map[setbot.IssueKey]string       // key -> summary
+	details        map[setbot.IssueKey]setbot.Issue // priority and assignee, when set
 	getErr         error
 	commentErr     error
 	comments       []string
@@ -96,7 +97,9 @@ func (f *incTracker) Get(_ context.Context, key setbot.IssueKey) (setbot.Issue, 
 	if !ok {
 		return setbot.Issue{}, setbot.Errorf(setbot.ENotFound, "Jira has no ticket %s.", key)
 	}
-	return setbot.Issue{Key: key, Summary: s}, nil
+	is := f.details[key]
+	is.Key, is.Summary = key, s
+	return is, nil
 }
 
 func (f *incTracker) Comment(_ context.Context, key setbot.IssueKey, text string, _ []setbot.TicketFile) error {
@@ -675,5 +678,24 @@ func TestIncidentUpdateCommentsOnce(t *testing.T) {
 	}
 	if len(r.jira.comments) != 1 {
 		t.Errorf("Jira has %d comments %q, want 1", len(r.jira.comments), r.jira.comments)
+	}
+}
+
+// TestIncidentTakesLevelAndOwnerFromTheTicket: without L1/L2 or @owner,
+// tracking takes them from the ticket; what is typed wins.
+func TestIncidentTakesLevelAndOwnerFromTheTicket(t *testing.T) {
+	r := newIncRig(t)
+	r.jira.issues["SET-9"] = "checkout down"
+	r.jira.details = map[setbot.IssueKey]setbot.Issue{
+		"SET-7": {Priority: setbot.L1, Assignee: "dave"},
+		"SET-9": {Priority: setbot.L3, Assignee: "dave"},
+	}
+	wantOne(t, r.ask(t, "bob", "incident SET-7"), "Tracking SET-7 (L1)")
+	if in := r.incident(t, "SET-7"); in.Owner != "dave" || in.Priority != setbot.L1 {
+		t.Errorf("SET-7 tracked as %v owned by %q; want the ticket's L1 and dave", in.Priority, in.Owner)
+	}
+	wantOne(t, r.ask(t, "bob", "incident SET-9 @erin"), "Tracking SET-9 (L2)")
+	if in := r.incident(t, "SET-9"); in.Owner != "erin" || in.Priority != setbot.L2 {
+		t.Errorf("SET-9 tracked as %v owned by %q; want L2 (the ticket's L3 is no incident level) and the typed @erin", in.Priority, in.Owner)
 	}
 }
