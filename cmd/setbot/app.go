@@ -75,19 +75,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil || client == nil {
 		return err
 	}
-	set, ask := client.Channels()
 	log.Info().Str("bot", string(client.Me().Username)).Str("team", client.TeamName()).Msg("logged in to Mattermost")
 
 	ext, err := m.extensions(ctx, log, cfg)
 	if err != nil {
 		return err
 	}
-	loc, weeks, _ := cfg.Weeks()            // checked by Validate
-	start, handover, _ := cfg.ReportTimes() // checked by Validate
-	d := dispatch.New(dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask,
-		Now: m.Now, Log: log, AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
-		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()},
-		Reports:  dispatch.Reports{Start: start, Handover: handover}}, client, db, ext)
+	d := dispatch.New(m.dispatchConfig(cfg, client, log), client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
@@ -97,6 +91,24 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Addr = ln.Addr().String()
 	srv := &http.Server{Handler: m.routes(log, db, listener, client, d), ReadHeaderTimeout: 10 * time.Second}
 
+	m.serve(ctx, log, d, listener, srv, ln)
+	return nil
+}
+
+// dispatchConfig is the dispatcher's part of the configuration.
+func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logger) dispatch.Config {
+	set, ask := client.Channels()
+	loc, weeks, _ := cfg.Weeks()            // checked by Validate
+	start, handover, _ := cfg.ReportTimes() // checked by Validate
+	return dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask, Now: m.Now, Log: log,
+		AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
+		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()},
+		Reports:  dispatch.Reports{Start: start, Handover: handover}}
+}
+
+// serve runs the dispatcher, the listener and the HTTP server until ctx
+// ends (or the HTTP server fails), then stops them and waits for all three.
+func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispatcher, listener *bot.Listener, srv *http.Server, ln net.Listener) {
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -128,7 +140,6 @@ func (m *Main) Run(ctx context.Context) error {
 	_ = srv.Shutdown(sctx)
 	wg.Wait()
 	log.Info().Msg("stopped")
-	return nil
 }
 
 // connect logs in to Mattermost, retrying while the server is unreachable;
