@@ -114,8 +114,7 @@ func (r *cycleRig) drain() {
 		if len(jobs) == 0 {
 			return
 		}
-		r.d.runDue(context.Background(), laneSlow)
-		r.d.runDue(context.Background(), laneChat)
+		runLanes(r.d)
 	}
 }
 

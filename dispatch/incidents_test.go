@@ -196,8 +196,7 @@ func (r *incRig) drain(t *testing.T) {
 		if len(jobs) == 0 {
 			return
 		}
-		r.d.runDue(context.Background(), laneSlow)
-		r.d.runDue(context.Background(), laneChat)
+		runLanes(r.d)
 	}
 	t.Fatal("the outbox did not drain")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/setbot/setbot"
@@ -18,12 +19,14 @@ const (
 )
 
 // lane separates fast chat jobs from slow outside calls so that a slow Jira
-// never holds up a reply.
+// never holds up a reply, and short lookups from long writes so that a
+// queue of filings never holds up a duplicate search the person waits for.
 type lane int
 
 const (
-	laneChat lane = iota
-	laneSlow
+	laneChat   lane = iota
+	laneSlow        // Jira writes, webhooks, reports: minutes under retries
+	laneLookup      // short, bounded reads a conversation waits for
 )
 
 // jobSpec is how one kind of job runs.
@@ -73,14 +76,19 @@ func jobKey(j store.Job) string {
 
 // runOutbox runs due jobs in two lanes until ctx ends.
 func (d *Dispatcher) runOutbox(ctx context.Context) {
-	slow := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		d.lane(ctx, laneSlow, slow)
-	}()
-	d.lane(ctx, laneChat, d.wake, slow)
-	<-done
+	var wg sync.WaitGroup
+	var wakes []chan struct{}
+	for _, l := range []lane{laneSlow, laneLookup} {
+		wake := make(chan struct{}, 1)
+		wakes = append(wakes, wake)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.lane(ctx, l, wake)
+		}()
+	}
+	d.lane(ctx, laneChat, d.wake, wakes...)
+	wg.Wait()
 }
 
 // lane runs the due jobs of one lane whenever woken, and at least every tick.
@@ -106,17 +114,20 @@ func (d *Dispatcher) lane(ctx context.Context, l lane, wake <-chan struct{}, for
 }
 
 func (d *Dispatcher) runDue(ctx context.Context, l lane) {
-	jobs, err := d.db.DueJobs(d.now(), jobsPerScan)
+	// Unknown kinds (left by a newer setbot) are reported by the chat lane.
+	inLane := func(kind string) bool {
+		spec, ok := jobSpecs[kind]
+		return ok && spec.lane == l || !ok && l == laneChat
+	}
+	jobs, err := d.db.DueJobsOf(d.now(), jobsPerScan, inLane)
 	if err != nil {
 		d.log.Error().Err(err).Msg("read outbox")
 		return
 	}
 	for _, j := range jobs {
 		spec, ok := jobSpecs[j.Kind]
-		if !ok || spec.lane != l {
-			if !ok && l == laneChat {
-				d.log.Error().Str("kind", j.Kind).Uint64("job", j.ID).Msg("unknown job kind left in the outbox")
-			}
+		if !ok {
+			d.log.Error().Str("kind", j.Kind).Uint64("job", j.ID).Msg("unknown job kind left in the outbox")
 			continue
 		}
 		if ctx.Err() != nil {

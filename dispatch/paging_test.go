@@ -166,8 +166,7 @@ func (r *pagingRig) tick(t *testing.T) []setbot.Reply {
 	t.Helper()
 	for range 5 {
 		r.d.escalatePages(context.Background())
-		r.d.runDue(context.Background(), laneChat)
-		r.d.runDue(context.Background(), laneSlow)
+		runLanes(r.d)
 	}
 	return r.chat.take()
 }
@@ -545,5 +544,26 @@ func TestOldPagesArePruned(t *testing.T) {
 	r.d.prune(r.now.Add(pageRetention + time.Minute))
 	if open, _ := r.db.OpenPages(); len(open) != 0 {
 		t.Fatalf("%d pages left after %s, want 0", len(open), pageRetention)
+	}
+}
+
+// TestChatLaneIsNotStarvedByJiraJobs: a backlog of due Jira jobs larger
+// than one scan does not hide a reply from the chat lane.
+func TestChatLaneIsNotStarvedByJiraJobs(t *testing.T) {
+	r := newPagingRig(t)
+	err := r.db.Update(r.now, func(tx *store.Tx) error {
+		for i := range jobsPerScan + 10 {
+			if _, err := tx.Enqueue(jobFile, fmt.Sprint("intake-", i), filing{}, time.Time{}); err != nil {
+				return err
+			}
+		}
+		return enqueueReplies(tx, []setbot.Reply{{ChannelID: "c-set", Text: "still answered"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.d.runDue(context.Background(), laneChat)
+	if posts := r.chat.take(); len(posts) != 1 || posts[0].Text != "still answered" {
+		t.Fatalf("chat lane posted %+v behind %d Jira jobs; want the reply", posts, jobsPerScan+10)
 	}
 }

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -68,5 +69,12 @@ func TestQuoteInlineNeutralisesMentions(t *testing.T) {
 		if strings.Contains(got, live) {
 			t.Errorf("quoteInline left %q live in %q", live, got)
 		}
+	}
+}
+
+// runLanes runs what is due in every outbox lane once, as runOutbox would.
+func runLanes(d *Dispatcher) {
+	for _, l := range []lane{laneSlow, laneLookup, laneChat} {
+		d.runDue(context.Background(), l)
 	}
 }

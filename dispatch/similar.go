@@ -25,7 +25,7 @@ const (
 func init() {
 	// The search runs in the chat lane, bounded by similarTimeout, so that a
 	// person waiting for the review is not queued behind slow filings.
-	jobSpecs[jobSimilar] = jobSpec{laneChat, runSimilar}
+	jobSpecs[jobSimilar] = jobSpec{laneLookup, runSimilar}
 	jobSpecs[jobAddTo] = jobSpec{laneSlow, runAddTo}
 }
 

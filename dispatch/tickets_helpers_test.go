@@ -218,8 +218,7 @@ func (r *ticketRig) drain(t *testing.T) {
 		if len(jobs) == 0 {
 			return
 		}
-		r.d.runDue(context.Background(), laneSlow)
-		r.d.runDue(context.Background(), laneChat)
+		runLanes(r.d)
 	}
 }
 

@@ -49,6 +49,12 @@ func putJob(b *bolt.Bucket, j Job) error {
 
 // DueJobs returns up to limit jobs whose time has come, oldest first.
 func (db *DB) DueJobs(now time.Time, limit int) ([]Job, error) {
+	return db.DueJobsOf(now, limit, nil)
+}
+
+// DueJobsOf is DueJobs for the kinds want accepts (nil: every kind), so that
+// many due jobs of one kind never hide the others.
+func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) ([]Job, error) {
 	var jobs []Job
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
@@ -57,7 +63,7 @@ func (db *DB) DueJobs(now time.Time, limit int) ([]Job, error) {
 			if err := json.Unmarshal(v, &j); err != nil {
 				return fmt.Errorf("decode job %d: %w", binary.BigEndian.Uint64(k), err)
 			}
-			if !j.NotBefore.After(now) {
+			if !j.NotBefore.After(now) && (want == nil || want(j.Kind)) {
 				jobs = append(jobs, j)
 			}
 		}

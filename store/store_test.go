@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -175,6 +176,29 @@ func TestOutboxOrderRetryAndFinish(t *testing.T) {
 	at, ok, err := db.NextJobAt()
 	if err != nil || !ok || !at.IsZero() {
 		t.Fatalf("NextJobAt = %v, %v, %v; want the zero time of job c, due at once", at, ok, err)
+	}
+}
+
+func TestDueJobsOfSkipsOtherKinds(t *testing.T) {
+	db := openTemp(t)
+	err := db.Update(t0, func(tx *Tx) error {
+		for i := range 5 {
+			if _, err := tx.Enqueue("slow", fmt.Sprint(i), i, time.Time{}); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Enqueue("chat", "reply", "hi", time.Time{})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := db.DueJobsOf(t0, 2, func(kind string) bool { return kind == "chat" })
+	if err != nil || len(jobs) != 1 || jobs[0].Key != "reply" {
+		t.Fatalf("DueJobsOf(chat) = %+v, %v; want the reply behind five other jobs", jobs, err)
+	}
+	if jobs, _ := db.DueJobs(t0, 2); len(jobs) != 2 || jobs[0].Kind != "slow" {
+		t.Fatalf("DueJobs = %+v; want the first two, of any kind", jobs)
 	}
 }
 
