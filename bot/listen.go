@@ -35,6 +35,9 @@ const (
 // handled in a channel (zero when none).
 type Cursors interface {
 	Cursor(setbot.ChannelID) (time.Time, error)
+	// NewestCursor is the newest cursor of any channel: where catch-up starts
+	// in a channel with no cursor of its own (a new DM, an incident channel).
+	NewestCursor() (time.Time, error)
 	// Created is when setbot's memory begins: catch-up never reaches before it.
 	Created() (time.Time, error)
 }
@@ -182,26 +185,35 @@ func (l *Listener) onHello(ctx context.Context, ev *model.WebSocketEvent) {
 	l.log.Info().Bool("resumed", resumed).Bool("first", first).Msg("Mattermost websocket connected")
 }
 
-// catchUp delivers posts made since the newest one handled, in the two
-// channels and in the bot's DMs, oldest first.
+// catchUp delivers posts made since the newest one handled, in every
+// channel of setbot's team it is in and in its direct and group messages,
+// oldest first per channel. A channel setbot never handled a post in is read
+// from the newest cursor of all, so a first DM or a mention in a new
+// incident channel made while setbot was down is not lost.
 func (l *Listener) catchUp(ctx context.Context) {
+	newest, err := l.cursors.NewestCursor()
+	if err != nil || newest.IsZero() {
+		return // nothing handled anywhere yet: no history to replay
+	}
 	chans, resp, err := l.c.api.GetChannelsForUserWithLastDeleteAt(ctx, l.c.me.Id, 0)
 	if err != nil {
 		l.log.Warn().Err(apiError(resp, err, "list channels")).Msg("catch-up skipped")
 		return
 	}
 	for _, ch := range chans {
-		if ch.Id != l.c.set.Id && ch.Id != l.c.ask.Id && ch.Type != model.ChannelTypeDirect {
-			continue
+		if ch.TeamId == l.c.team.Id || ch.Type == model.ChannelTypeDirect || ch.Type == model.ChannelTypeGroup {
+			l.catchUpChannel(ctx, ch, newest)
 		}
-		l.catchUpChannel(ctx, ch)
 	}
 }
 
-func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel) {
+func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest time.Time) {
 	since, err := l.cursors.Cursor(setbot.ChannelID(ch.Id))
-	if err != nil || since.IsZero() {
-		return // nothing handled there yet: no history to replay
+	if err != nil {
+		return
+	}
+	if since.IsZero() {
+		since = newest
 	}
 	from := since.Add(-catchUpOverlap)
 	if created, err := l.cursors.Created(); err == nil && from.Before(created) {

@@ -244,6 +244,27 @@ func TestCursorOnlyMovesForward(t *testing.T) {
 	}
 }
 
+func TestNewestCursor(t *testing.T) {
+	db := openTemp(t)
+	if got, err := db.NewestCursor(); err != nil || !got.IsZero() {
+		t.Fatalf("newest cursor of a new store = %v, %v; want zero", got, err)
+	}
+	err := db.Update(t0, func(tx *Tx) error {
+		for ch, at := range map[setbot.ChannelID]time.Time{"a": t0, "b": t0.Add(2 * time.Minute), "c": t0.Add(time.Minute)} {
+			if err := tx.SetCursor(ch, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.NewestCursor(); !got.Equal(t0.Add(2 * time.Minute)) {
+		t.Fatalf("newest cursor = %v, want channel b's %v", got, t0.Add(2*time.Minute))
+	}
+}
+
 func TestPruneSeen(t *testing.T) {
 	db := openTemp(t)
 	for i, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(48 * time.Hour)} {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
 	"time"
@@ -89,7 +90,26 @@ func (tx *Tx) SetCursor(ch setbot.ChannelID, at time.Time) error {
 	return meta.Put(cursorKey(ch), millis(at))
 }
 
-func cursorKey(ch setbot.ChannelID) []byte { return []byte("cursor/" + string(ch)) }
+func cursorKey(ch setbot.ChannelID) []byte { return []byte(cursorPrefix + string(ch)) }
+
+const cursorPrefix = "cursor/"
+
+// NewestCursor is the newest cursor of any channel: about when setbot last
+// handled a post anywhere. Zero when it never has.
+func (db *DB) NewestCursor() (time.Time, error) {
+	var newest time.Time
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketMeta).Cursor()
+		prefix := []byte(cursorPrefix)
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if t := fromMillis(v); t.After(newest) {
+				newest = t
+			}
+		}
+		return nil
+	})
+	return newest, err
+}
 
 // ButtonKey returns the key that signs button actions, creating it once.
 func (db *DB) ButtonKey() ([]byte, error) {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +76,53 @@ func eventually(cond func() bool) bool {
 		}
 	}
 	return false
+}
+
+// TestE2EMissedInNewPlacesIsAnsweredAfterRestart: while setbot is down, a
+// mention in a channel it never handled a post in and a DM from someone who
+// never wrote to it are answered after it comes back.
+func TestE2EMissedInNewPlacesIsAnsweredAfterRestart(t *testing.T) {
+	w := theWorld(t)
+	ctx := context.Background()
+	cfg := botConfig(t, w, t.TempDir(), "")
+	bot := start(t, cfg)
+	s1 := person(t, w, "support1")
+	mark := s1.Mark()
+	first, err := s1.Post(ctx, w.SET.Id, "", "@setbot help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.WaitFor(ctx, mark, s1.FromBot(w.SET.Id, first.Id), replyTimeout); err != nil {
+		t.Fatal(err)
+	}
+	bot.stop(t)
+
+	room, err := w.Channel(ctx, fmt.Sprintf("war-room-%d", time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave, s2 := person(t, w, "dave"), person(t, w, "support2")
+	daveMark, s2Mark := dave.Mark(), s2.Mark()
+	asked, err := dave.Post(ctx, room.Id, "", "@setbot help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm, err := s2.DMChannel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.DM(ctx, "help"); err != nil {
+		t.Fatal(err)
+	}
+	start(t, cfg)
+	if _, err := dave.WaitFor(ctx, daveMark, dave.FromBot(room.Id, asked.Id), replyTimeout); err != nil {
+		t.Errorf("the mention in a new channel made while setbot was down was lost: %v", err)
+	}
+	if _, err := s2.WaitFor(ctx, s2Mark, s2.FromBot(dm, ""), replyTimeout); err != nil {
+		t.Errorf("the DM sent while setbot was down was lost: %v", err)
+	}
+	time.Sleep(time.Second) // room for a repeat, if there were one
+	if n := len(s2.Matching(s2Mark, s2.FromBot(dm, ""))); n != 1 {
+		t.Errorf("the missed DM was answered %d times, want once", n)
+	}
 }
