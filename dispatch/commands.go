@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/setbot/setbot"
 )
@@ -68,8 +69,11 @@ func (d *Dispatcher) commands() commandTable {
 func parse(m setbot.Message, text string) request {
 	text = strings.TrimSpace(text)
 	r := request{msg: m}
-	word, rest, _ := strings.Cut(text, " ")
-	r.name = strings.ToLower(strings.TrimSpace(word))
+	word, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		word, rest = text[:i], text[i:]
+	}
+	r.name = strings.ToLower(word)
 	r.rest = strings.TrimSpace(rest)
 	r.args = strings.Fields(r.rest)
 	return r

@@ -99,13 +99,18 @@ func (d *Dispatcher) replyTo(m setbot.Message, text string, buttons ...setbot.Bu
 // stripMention removes the bot's @name from a channel post's text.
 func (d *Dispatcher) stripMention(text string) string {
 	name := "@" + string(d.cfg.Bot.Username)
-	fields := strings.Fields(text)
-	out := fields[:0]
-	for _, f := range fields {
-		if strings.EqualFold(strings.TrimRight(f, ".,:;!?"), name) {
-			continue
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		fields := strings.Fields(line)
+		out := fields[:0]
+		for _, f := range fields {
+			if strings.EqualFold(strings.TrimRight(f, ".,:;!?"), name) {
+				continue
+			}
+			out = append(out, f)
 		}
-		out = append(out, f)
+		lines[i] = strings.Join(out, " ")
 	}
-	return strings.Join(out, " ")
+	// Line breaks stay: a multi-line update or note keeps its shape.
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }

@@ -47,6 +47,10 @@ func TestParseAndStripMention(t *testing.T) {
 	if got := d.stripMention("@setbot, help"); got != "help" {
 		t.Fatalf("stripMention = %q", got)
 	}
+	r = parse(setbot.Message{}, d.stripMention("@setbot\nupdate SET-1 rolled back:\n- db restored\n- cache @setbot flushed"))
+	if r.name != "update" || r.rest != "SET-1 rolled back:\n- db restored\n- cache flushed" || r.args[0] != "SET-1" {
+		t.Fatalf("a multi-line command lost its shape: %+v", r)
+	}
 }
 
 func TestFitPostKeepsRunesAndNotes(t *testing.T) {

@@ -27,7 +27,7 @@ func TestTicketCommandsCallJiraAndAnswerInThread(t *testing.T) {
 		{"alice", "assign set-12 @dave", "assign SET-12 dave dave@example.com", "Done: [SET-12](https://jira.example.com/browse/SET-12) is now assigned to @dave."},
 		{"bob", "assign SET-12 none", "assign SET-12  ", "SET-12](https://jira.example.com/browse/SET-12) is now unassigned."},
 		{"carol", "priority SET-12 l1", "priority SET-12 L1", "is now L1 (critical"},
-		{"erin", "handover SET-12 server the planner is theirs\nsee the trace", "handover SET-12 Server Requested by @erin in Mattermost.⏎the planner is theirs see the trace", "handed over to Server"},
+		{"erin", "handover SET-12 server the planner is theirs\nsee the trace", "handover SET-12 Server Requested by @erin in Mattermost.⏎the planner is theirs⏎see the trace", "handed over to Server"},
 		{"alice", "prio SET-7 major", "priority SET-7 L2", "SET-7"},
 	}
 	for _, c := range cases {
