@@ -36,13 +36,15 @@ func clipArg(s string) string {
 }
 
 // setMembers are who may change tickets at now: everybody on the rotation
-// this week and the next upcomingWeeks-1 weeks, and the rotation admins.
+// last week, this week and the next upcomingWeeks-1 weeks, and the rotation
+// admins.
 func (d *Dispatcher) setMembers() ([]setbot.Username, error) {
 	ro, err := d.roster()
 	if err != nil {
 		return nil, err
 	}
-	us := ro.Users(d.now(), upcomingWeeks)
+	// From last week on: the outgoing team still finishes its hand-over.
+	us := ro.Users(d.now().AddDate(0, 0, -7), upcomingWeeks+1)
 	for _, a := range d.cfg.Rotation.Admins {
 		if !slices.Contains(us, a) {
 			us = append(us, a)

@@ -173,3 +173,22 @@ func BenchmarkTicketCommand(b *testing.B) {
 		r.mention("alice", "priority SET-12 L2")
 	}
 }
+
+// TestLastWeeksTeamStillCounts: the outgoing team finishes its hand-over
+// the week after, so last week's people are SET members; the week before
+// is not.
+func TestLastWeeksTeamStillCounts(t *testing.T) {
+	r := newTicketRig(t)
+	r.now = tr0.AddDate(0, 0, 7) // alice was last week's primary
+	r.mention("alice", "priority SET-1 L2")
+	r.drain(t)
+	if p := onlyPost(t, r); strings.Contains(p.Text, "only SET members") {
+		t.Fatalf("last week's primary was refused: %q", p.Text)
+	}
+	r.now = tr0.AddDate(0, 0, 14)
+	r.mention("alice", "priority SET-1 L2")
+	r.drain(t)
+	if p := onlyPost(t, r); !strings.Contains(p.Text, "only SET members") {
+		t.Fatalf("the primary of two weeks ago was let in: %q", p.Text)
+	}
+}
