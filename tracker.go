@@ -111,3 +111,15 @@ func HandoverOnce(ctx context.Context, t Tracker, key IssueKey, ref string, team
 	}
 	return t.Handover(ctx, key, team, comment)
 }
+
+// CommentReader is implemented by trackers that can tell when a person last
+// commented on a ticket, so that a status update posted straight in Jira
+// counts (issue 7). Implemented by package jira.
+type CommentReader interface {
+	// LastHumanComment returns when the newest comment on the ticket not
+	// written by setbot's own Jira account was made, and by whom: by is the
+	// author's Mattermost username when [jira.accounts] maps their Jira
+	// account back to one, else "". found is false, with no error, when
+	// nobody but setbot has commented. Errors are as for Tracker.
+	LastHumanComment(ctx context.Context, key IssueKey) (at time.Time, by Username, found bool, err error)
+}

@@ -155,6 +155,13 @@ func (c *Client) public(op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	se := personOf(err)
+	c.log.Error().Str("op", op).Str("code", se.Code).Err(err).Msg("jira call failed")
+	return se
+}
+
+// personOf is the *setbot.Error a person may see for err (not nil).
+func personOf(err error) *setbot.Error {
 	var se *setbot.Error
 	var ae *apiError
 	switch {
@@ -164,6 +171,5 @@ func (c *Client) public(op string, err error) error {
 	default:
 		se = &setbot.Error{Code: setbot.EInternal, Message: setbot.InternalMessage}
 	}
-	c.log.Error().Str("op", op).Str("code", se.Code).Err(err).Msg("jira call failed")
 	return se
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // entityProperty is a comment property as Jira takes and returns it.
@@ -30,7 +31,7 @@ func (s *Server) comment(w http.ResponseWriter, is *Issue, body []byte) {
 		writeFieldErr(w, http.StatusBadRequest, "comment", fmt.Sprintf("The entered text is too long. It exceeds the allowed limit of %d characters.", MaxTextField))
 		return
 	}
-	c := Comment{ID: fmt.Sprint(20000 + len(is.Comments)), Body: *req.Body}
+	c := Comment{ID: fmt.Sprint(20000 + len(is.Comments)), Body: *req.Body, Author: s.selfID(), Created: time.Now().UTC()}
 	for _, p := range req.Properties {
 		if msg := checkProperty(p); msg != "" {
 			writeFieldErr(w, http.StatusBadRequest, "properties", msg)
@@ -74,8 +75,9 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, is *Issue) {
 		writeErr(w, http.StatusBadRequest, "maxResults must be a number")
 		return
 	}
-	if ob := q.Get("orderBy"); ob != "" && ob != "created" && ob != "+created" {
-		writeErr(w, http.StatusBadRequest, "The fake Jira orders comments by created only")
+	ordered, ok := orderComments(is.Comments, q.Get("orderBy"))
+	if !ok {
+		writeErr(w, http.StatusBadRequest, "orderBy must be created, +created or -created")
 		return
 	}
 	max = min(max, s.opts.CommentPage)
@@ -84,14 +86,16 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, is *Issue) {
 	}
 	expand := slices.Contains(strings.Split(q.Get("expand"), ","), "properties")
 	page := []map[string]any{}
-	for i := startAt; i < len(is.Comments) && i < startAt+max; i++ {
-		page = append(page, s.commentBean(is, is.Comments[i], expand))
+	for i := startAt; i < len(ordered) && i < startAt+max; i++ {
+		page = append(page, s.commentBean(is, ordered[i], expand))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"comments": page, "startAt": startAt, "maxResults": max, "total": len(is.Comments)})
 }
 
 func (s *Server) commentBean(is *Issue, c Comment, withProperties bool) map[string]any {
-	out := map[string]any{"id": c.ID, "body": c.Body, "self": fmt.Sprintf("%s/rest/api/2/issue/%s/comment/%s", s.baseURL, is.ID, c.ID)}
+	created := c.Created.Format(commentTime)
+	out := map[string]any{"id": c.ID, "body": c.Body, "self": fmt.Sprintf("%s/rest/api/2/issue/%s/comment/%s", s.baseURL, is.ID, c.ID),
+		"author": s.userBean(c.Author), "updateAuthor": s.userBean(c.Author), "created": created, "updated": created}
 	if withProperties {
 		props := []entityProperty{}
 		for k, v := range c.Properties {
@@ -108,4 +112,69 @@ func intParam(v string, def int) (int, error) {
 		return def, nil
 	}
 	return strconv.Atoi(v)
+}
+
+// commentTime is how the fake writes a comment's times: RFC 3339 with
+// milliseconds, as the document's date-time format requires (real Jira
+// writes the offset without a colon, "+0000", which the client also reads).
+const commentTime = "2006-01-02T15:04:05.000Z07:00"
+
+// orderComments is the orderBy parameter as the document allows it:
+// created or +created (oldest first, the default) or -created.
+func orderComments(cs []Comment, orderBy string) ([]Comment, bool) {
+	switch orderBy {
+	case "", "created", "+created":
+		out := slices.Clone(cs)
+		slices.SortStableFunc(out, func(a, b Comment) int { return a.Created.Compare(b.Created) })
+		return out, true
+	case "-created":
+		out := slices.Clone(cs)
+		slices.SortStableFunc(out, func(a, b Comment) int { return b.Created.Compare(a.Created) })
+		return out, true
+	}
+	return nil, false
+}
+
+// selfID is the account the API caller (setbot) has.
+func (s *Server) selfID() string {
+	if s.opts.DataCenter {
+		return SelfName
+	}
+	return SelfAccountID
+}
+
+// userBean is a comment author as Jira writes it (UserDetails): unknown
+// accounts get their id as display name.
+func (s *Server) userBean(id string) map[string]any {
+	display := id
+	switch u, ok := s.account(id); {
+	case id == s.selfID():
+		display = "setbot"
+	case ok:
+		display = u.Display
+	}
+	if s.opts.DataCenter {
+		return map[string]any{"name": id, "key": id, "displayName": display, "active": true}
+	}
+	return map[string]any{"accountId": id, "accountType": "atlassian", "displayName": display, "active": true}
+}
+
+// AddComment adds a comment written by author (an accountId on Cloud, a
+// username on Data Center) now, as a person would in Jira's web page, and
+// returns its id. It panics when the issue does not exist.
+func (s *Server) AddComment(key, author, body string) string {
+	return s.AddCommentAt(key, author, body, time.Now().UTC())
+}
+
+// AddCommentAt is AddComment made at a given time.
+func (s *Server) AddCommentAt(key, author, body string, at time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	is := s.issue(key)
+	if is == nil {
+		panic("jiratest: AddComment on a missing issue " + key)
+	}
+	c := Comment{ID: fmt.Sprint(20000 + len(is.Comments)), Body: body, Author: author, Created: at.UTC()}
+	is.Comments = append(is.Comments, c)
+	return c.ID
 }

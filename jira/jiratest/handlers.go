@@ -113,12 +113,18 @@ func (s *Server) withIssue(w http.ResponseWriter, key string, f func(*Issue)) {
 	f(is)
 }
 
+// The caller's own account, as GET /myself names it.
+const (
+	SelfAccountID = "setbot-account" // Cloud
+	SelfName      = "setbot"         // Data Center
+)
+
 func (s *Server) myself(w http.ResponseWriter) {
 	if s.opts.DataCenter {
-		writeJSON(w, http.StatusOK, map[string]any{"name": "setbot", "displayName": "setbot", "active": true})
+		writeJSON(w, http.StatusOK, map[string]any{"name": SelfName, "key": SelfName, "displayName": "setbot", "active": true})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"accountId": "setbot-account", "displayName": "setbot",
+	writeJSON(w, http.StatusOK, map[string]any{"accountId": SelfAccountID, "displayName": "setbot",
 		"emailAddress": s.opts.Email, "active": true, "accountType": "atlassian"})
 }
 

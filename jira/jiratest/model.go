@@ -45,6 +45,11 @@ type Comment struct {
 	ID         string                     `json:"id"`
 	Body       string                     `json:"body"`
 	Properties map[string]json.RawMessage `json:"properties,omitempty"`
+	// Author is the accountId (Cloud) or username (Data Center) of who
+	// wrote it: the caller's own account (SelfAccount) for comments made
+	// through the API, anyone for AddComment.
+	Author  string    `json:"author"`
+	Created time.Time `json:"created"`
 }
 
 // doneStatuses are the statuses in the Done category.

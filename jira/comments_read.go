@@ -1,0 +1,157 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+// Reading who last commented, so that a status update a person posts
+// straight in Jira counts for an incident (issue 7, source 3). Comments are
+// read newest first (orderBy=-created, in the document for Cloud and taken
+// by Data Center too); setbot's own comments, made with its account, are
+// skipped: they echo updates already recorded.
+
+const (
+	// humanCommentPage is the page asked for when looking for the newest
+	// comment by a person: usually the first comment is one.
+	humanCommentPage = 20
+	// maxCommentsScanned bounds the look: a ticket whose newest 1,000
+	// comments are all setbot's has no recent human comment worth reading.
+	// setbot's own bound.
+	maxCommentsScanned = 1000
+)
+
+var _ setbot.CommentReader = (*Client)(nil)
+
+// selfAccount is setbot's own Jira account: an accountId on Cloud, a
+// username and user key on Data Center.
+type selfAccount struct {
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+	Key       string `json:"key"`
+}
+
+// commentAuthor is a comment's author as both deployments write it.
+type commentAuthor struct {
+	AccountID   string `json:"accountId"`
+	Name        string `json:"name"`
+	Key         string `json:"key"`
+	DisplayName string `json:"displayName"`
+}
+
+// authoredPage is GET /issue/{key}/comment with authors and times.
+type authoredPage struct {
+	Comments []struct {
+		ID      string         `json:"id"`
+		Author  *commentAuthor `json:"author"`
+		Created string         `json:"created"`
+	} `json:"comments"`
+	StartAt int `json:"startAt"`
+	Total   int `json:"total"`
+}
+
+// is reports whether a is the account s.
+func (s selfAccount) is(a *commentAuthor, deployment string) bool {
+	if a == nil {
+		return false
+	}
+	if deployment == DataCenter {
+		return (a.Name != "" && a.Name == s.Name) || (a.Key != "" && a.Key == s.Key)
+	}
+	return a.AccountID != "" && a.AccountID == s.AccountID
+}
+
+// LastHumanComment returns the time and author of the newest comment on
+// the ticket not made by setbot's own account (see setbot.CommentReader).
+// Failures are logged at warning level only: the caller asks again later.
+func (c *Client) LastHumanComment(ctx context.Context, key setbot.IssueKey) (time.Time, setbot.Username, bool, error) {
+	at, by, found, err := c.lastHumanComment(ctx, key)
+	if err != nil {
+		se := personOf(err)
+		c.log.Warn().Str("op", "read comments").Str("issue", string(key)).Str("code", se.Code).Err(err).Msg("jira call failed")
+		return time.Time{}, "", false, se
+	}
+	return at, by, found, nil
+}
+
+func (c *Client) lastHumanComment(ctx context.Context, key setbot.IssueKey) (time.Time, setbot.Username, bool, error) {
+	self, err := c.myself(ctx)
+	if err != nil {
+		return time.Time{}, "", false, err
+	}
+	for startAt := 0; startAt < maxCommentsScanned; {
+		var p authoredPage
+		q := url.Values{"orderBy": {"-created"}, "startAt": {strconv.Itoa(startAt)}, "maxResults": {strconv.Itoa(humanCommentPage)}}
+		if err := c.do(ctx, call{op: "read the comments of " + string(key), method: http.MethodGet,
+			path: apiPath("issue/%s/comment", key), query: q}, &p); err != nil {
+			return time.Time{}, "", false, err
+		}
+		// The newest in the page, whatever order the server kept.
+		var best time.Time
+		var author *commentAuthor
+		for _, cm := range p.Comments {
+			t, err := parseJiraTime(cm.Created)
+			if err != nil || self.is(cm.Author, c.cfg.Deployment) || !t.After(best) {
+				continue
+			}
+			best, author = t, cm.Author
+		}
+		if !best.IsZero() {
+			return best, c.usernameOf(author), true, nil
+		}
+		startAt += len(p.Comments)
+		if len(p.Comments) == 0 || startAt >= p.Total {
+			break
+		}
+	}
+	return time.Time{}, "", false, nil
+}
+
+// usernameOf maps a Jira author back to a Mattermost username through
+// [jira.accounts]; "" when it is not there.
+func (c *Client) usernameOf(a *commentAuthor) setbot.Username {
+	if a == nil {
+		return ""
+	}
+	id := a.AccountID
+	if c.cfg.Deployment == DataCenter {
+		id = a.Name
+	}
+	return c.accountsBack()[id]
+}
+
+// myself returns setbot's own Jira account, read once with GET /myself.
+func (c *Client) myself(ctx context.Context) (selfAccount, error) {
+	c.mu.Lock()
+	s := c.self
+	c.mu.Unlock()
+	if s != nil {
+		return *s, nil
+	}
+	var me selfAccount
+	if err := c.do(ctx, call{op: "read setbot's own Jira account", method: http.MethodGet, path: apiPath("myself")}, &me); err != nil {
+		return selfAccount{}, err
+	}
+	if me.AccountID == "" && me.Name == "" && me.Key == "" {
+		return selfAccount{}, fmt.Errorf("read setbot's own Jira account: /myself named no account")
+	}
+	c.mu.Lock()
+	c.self = &me
+	c.mu.Unlock()
+	return me, nil
+}
+
+// parseJiraTime reads a date-time as Jira writes it ("+0000") or as RFC
+// 3339 ("+00:00" or "Z"), the document's date-time format.
+func parseJiraTime(s string) (time.Time, error) {
+	if t, err := time.Parse(jiraTime, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
