@@ -2,7 +2,6 @@ package jira
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -36,18 +35,6 @@ type listedBean struct {
 	} `json:"fields"`
 }
 
-type listedCloudPage struct {
-	Issues        []listedBean `json:"issues"`
-	NextPageToken string       `json:"nextPageToken"`
-	IsLast        bool         `json:"isLast"`
-}
-
-type listedDCPage struct {
-	Issues  []listedBean `json:"issues"`
-	StartAt int          `json:"startAt"`
-	Total   int          `json:"total"`
-}
-
 // OpenTickets returns up to max tickets of the project whose status is not
 // in the Done category, most urgent first as Jira orders them (priority,
 // then least recently updated). The assignee is mapped back to a
@@ -57,7 +44,7 @@ func (c *Client) OpenTickets(ctx context.Context, max int) ([]setbot.Issue, erro
 		return nil, nil
 	}
 	jql := "project = " + QuoteJQL(c.cfg.Project) + " AND statusCategory != Done ORDER BY priority DESC, updated ASC"
-	beans, err := c.listOpen(ctx, jql, max)
+	beans, err := searchAll[listedBean](ctx, c, "list the open tickets", jql, listFields, max)
 	if err != nil {
 		return nil, c.public("list", err)
 	}
@@ -77,41 +64,6 @@ func (c *Client) accountsBack() map[string]setbot.Username {
 		back[acct] = setbot.Username(mm)
 	}
 	return back
-}
-
-// listOpen pages like search (token on Cloud, startAt on Data Center) with
-// the fields the listing reads.
-func (c *Client) listOpen(ctx context.Context, jql string, max int) ([]listedBean, error) {
-	const op = "list the open tickets"
-	var out []listedBean
-	if c.cfg.Deployment == DataCenter {
-		for len(out) < max {
-			var page listedDCPage
-			req := searchDC{JQL: jql, StartAt: len(out), MaxResults: min(searchPage, max-len(out)), Fields: listFields}
-			if err := c.do(ctx, call{op: op, method: http.MethodPost, path: apiPath("search"), body: req, idempotent: true}, &page); err != nil {
-				return nil, err
-			}
-			out = append(out, page.Issues...)
-			if len(page.Issues) == 0 || page.StartAt+len(page.Issues) >= page.Total {
-				break
-			}
-		}
-		return out[:min(len(out), max)], nil
-	}
-	token := ""
-	for len(out) < max {
-		var page listedCloudPage
-		req := searchJQL{JQL: jql, Fields: listFields, MaxResults: min(searchPage, max-len(out)), NextPageToken: token}
-		if err := c.do(ctx, call{op: op, method: http.MethodPost, path: apiPath("search/jql"), body: req, idempotent: true}, &page); err != nil {
-			return nil, err
-		}
-		out = append(out, page.Issues...)
-		if page.IsLast || page.NextPageToken == "" || len(page.Issues) == 0 {
-			break
-		}
-		token = page.NextPageToken
-	}
-	return out[:min(len(out), max)], nil
 }
 
 // listed turns a bean into an Issue; back maps Jira accounts to usernames.

@@ -8,14 +8,19 @@ import (
 // searchPage is the page size setbot asks for; Jira caps it anyway.
 const searchPage = 50
 
-// search returns up to max issues matching jql with the given fields,
-// paging with nextPageToken on Cloud (POST /search/jql; the old /search is
-// removed there) and startAt on Data Center (which has only /search).
+// search returns up to max issues matching jql with the given fields.
 func (c *Client) search(ctx context.Context, op, jql string, fields []string, max int) ([]issueBean, error) {
-	var out []issueBean
+	return searchAll[issueBean](ctx, c, op, jql, fields, max)
+}
+
+// searchAll pages through the issues matching jql, decoded as B, with
+// nextPageToken on Cloud (POST /search/jql; the old /search is removed
+// there) and startAt on Data Center (which has only /search).
+func searchAll[B any](ctx context.Context, c *Client, op, jql string, fields []string, max int) ([]B, error) {
+	var out []B
 	if c.cfg.Deployment == DataCenter {
 		for len(out) < max {
-			var page searchDCPage
+			var page searchDCPage[B]
 			req := searchDC{JQL: jql, StartAt: len(out), MaxResults: min(searchPage, max-len(out)), Fields: fields}
 			if err := c.do(ctx, call{op: op, method: http.MethodPost, path: apiPath("search"), body: req, idempotent: true}, &page); err != nil {
 				return nil, err
@@ -25,11 +30,11 @@ func (c *Client) search(ctx context.Context, op, jql string, fields []string, ma
 				break
 			}
 		}
-		return out, nil
+		return out[:min(len(out), max)], nil
 	}
 	token := ""
 	for len(out) < max {
-		var page searchJQLPage
+		var page searchJQLPage[B]
 		req := searchJQL{JQL: jql, Fields: fields, MaxResults: min(searchPage, max-len(out)), NextPageToken: token}
 		if err := c.do(ctx, call{op: op, method: http.MethodPost, path: apiPath("search/jql"), body: req, idempotent: true}, &page); err != nil {
 			return nil, err

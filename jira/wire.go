@@ -78,10 +78,11 @@ type searchJQL struct {
 	NextPageToken string   `json:"nextPageToken,omitempty"`
 }
 
-type searchJQLPage struct {
-	Issues        []issueBean `json:"issues"`
-	NextPageToken string      `json:"nextPageToken"`
-	IsLast        bool        `json:"isLast"`
+// searchJQLPage is a page of Cloud's /search/jql, of issues decoded as B.
+type searchJQLPage[B any] struct {
+	Issues        []B    `json:"issues"`
+	NextPageToken string `json:"nextPageToken"`
+	IsLast        bool   `json:"isLast"`
 }
 
 // searchDC is Data Center's POST /search.
@@ -92,10 +93,11 @@ type searchDC struct {
 	Fields     []string `json:"fields"`
 }
 
-type searchDCPage struct {
-	Issues  []issueBean `json:"issues"`
-	StartAt int         `json:"startAt"`
-	Total   int         `json:"total"`
+// searchDCPage is a page of Data Center's /search, of issues decoded as B.
+type searchDCPage[B any] struct {
+	Issues  []B `json:"issues"`
+	StartAt int `json:"startAt"`
+	Total   int `json:"total"`
 }
 
 // createMetaTypes is GET /issue/createmeta/{project}/issuetypes; Cloud
