@@ -31,6 +31,12 @@ const (
 	nagIdle = time.Hour
 	// nagRetry is when a reminder whose claim failed is tried again.
 	nagRetry = time.Minute
+	// jiraEvery is how often one incident's ticket is asked for its newest
+	// comment by a person, and only when a reminder is due: the same
+	// spacing as Playbooks (issue 7, source 3).
+	jiraEvery = playbooksEvery
+	// jiraTimeout bounds one such question, like playbooksTimeout.
+	jiraTimeout = playbooksTimeout
 )
 
 // nagPlan is what the timer loop remembers between ticks so that it reads
@@ -40,6 +46,9 @@ type nagPlan struct {
 	version uint64    // the incidents' store version the plan was made from
 	nextAt  time.Time // the earliest reminder or Playbooks question; zero: now
 	asked   map[setbot.IssueKey]time.Time
+	// jiraAsked is when each incident's ticket was last asked for its
+	// newest comment by a person.
+	jiraAsked map[setbot.IssueKey]time.Time
 	// quiet is set once "no Playbooks run" was logged, so that a server
 	// without the plugin logs it once, at debug level.
 	quiet bool
@@ -67,6 +76,7 @@ func (d *Dispatcher) nagIncidents(ctx context.Context) {
 	next := now.Add(nagIdle)
 	var shift *setbot.Shift
 	d.nag.forget(open)
+	jiraDown := false // one failed Jira question per tick is enough
 	for _, in := range open {
 		if at, ok := d.askPlaybooks(ctx, in, now); ok {
 			next = earliestOf(next, at)
@@ -75,6 +85,9 @@ func (d *Dispatcher) nagIncidents(ctx context.Context) {
 		if !n.Remind {
 			next = earliestOf(next, n.Next)
 			continue
+		}
+		if d.commentedInJira(ctx, in, now, &jiraDown) {
+			continue // the comment is an update: the next tick plans from it
 		}
 		if shift == nil {
 			s, err := d.shift()
@@ -92,18 +105,25 @@ func (d *Dispatcher) nagIncidents(ctx context.Context) {
 	d.nag.version, d.nag.nextAt = version, next
 }
 
-// forget drops the Playbooks question times of incidents no longer open.
+// forget drops the Playbooks and Jira question times of incidents no
+// longer open.
 func (p *nagPlan) forget(open []setbot.Incident) {
-	if len(p.asked) == 0 {
-		return
+	p.asked = keepOpen(p.asked, open)
+	p.jiraAsked = keepOpen(p.jiraAsked, open)
+}
+
+// keepOpen is times without the incidents that are not in open.
+func keepOpen(times map[setbot.IssueKey]time.Time, open []setbot.Incident) map[setbot.IssueKey]time.Time {
+	if len(times) == 0 {
+		return times
 	}
 	keep := make(map[setbot.IssueKey]time.Time, len(open))
 	for _, in := range open {
-		if at, ok := p.asked[in.Key]; ok {
+		if at, ok := times[in.Key]; ok {
 			keep[in.Key] = at
 		}
 	}
-	p.asked = keep
+	return keep
 }
 
 // earliestOf is the earlier of a and b, ignoring a zero b.
@@ -185,6 +205,50 @@ func (d *Dispatcher) askPlaybooks(ctx context.Context, in setbot.Incident, now t
 		}
 	}
 	return now.Add(playbooksEvery), true
+}
+
+// commentedInJira is asked when in's reminder is due. At most every
+// jiraEvery per incident, and while Jira answers this tick (down), it asks
+// the ticket for its newest comment by a person (setbot's own comments,
+// which echo updates already recorded, are not counted); a comment newer
+// than the last update is recorded as one. It reports whether that pushed
+// the reminder back. Jira's errors are logged as warnings and never hold a
+// reminder up.
+func (d *Dispatcher) commentedInJira(ctx context.Context, in setbot.Incident, now time.Time, down *bool) bool {
+	cr, ok := d.ext.Tracker.(setbot.CommentReader)
+	if !ok || *down {
+		return false
+	}
+	if last, ok := d.nag.jiraAsked[in.Key]; ok && now.Before(last.Add(jiraEvery)) {
+		return false
+	}
+	if d.nag.jiraAsked == nil {
+		d.nag.jiraAsked = map[setbot.IssueKey]time.Time{}
+	}
+	d.nag.jiraAsked[in.Key] = now
+	log := d.log.With().Str("issue", string(in.Key)).Logger()
+	qctx, cancel := context.WithTimeout(ctx, jiraTimeout)
+	at, by, found, err := cr.LastHumanComment(qctx, in.Key)
+	cancel()
+	if err != nil {
+		*down = true
+		log.Warn().Err(err).Msg("incidents: Jira did not say who last commented; reminding without it")
+		return false
+	}
+	if !found || !at.After(in.LastUpdate) {
+		return false
+	}
+	at = earliestOf(at, now) // a Jira clock ahead of ours must not postpone reminders
+	got, changed, err := d.db.RecordUpdate(in.Key, at)
+	if err != nil {
+		log.Error().Err(err).Msg("incidents: record a Jira comment as an update")
+		return false
+	}
+	if !changed {
+		return false
+	}
+	log.Info().Time("at", at).Str("by", string(by)).Msg("incidents: status update from a Jira comment")
+	return !setbot.RemindNow(got, d.cfg.Incidents, now).Remind
 }
 
 // Job kinds of incidents. Persisted in the outbox: never rename one.
