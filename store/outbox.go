@@ -121,3 +121,33 @@ func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
 		return putJob(b, j)
 	})
 }
+
+// OutboxStats is how full the outbox is, for monitoring.
+type OutboxStats struct {
+	Jobs   int       // jobs waiting, due or not
+	Oldest time.Time // when the oldest waiting job was queued; zero when none
+}
+
+// OutboxStats counts the waiting jobs and finds the oldest one. It decodes
+// no job but the first (ids grow with time, so the first is the oldest); the
+// count walks the bucket's pages, not its values.
+func (db *DB) OutboxStats() (OutboxStats, error) {
+	var s OutboxStats
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		s.Jobs = b.Stats().KeyN
+		_, v := b.Cursor().First()
+		if v == nil {
+			return nil
+		}
+		var j struct {
+			Created time.Time `json:"created"`
+		}
+		if err := json.Unmarshal(v, &j); err != nil {
+			return fmt.Errorf("decode oldest job: %w", err)
+		}
+		s.Oldest = j.Created
+		return nil
+	})
+	return s, err
+}

@@ -172,3 +172,8 @@ func (db *DB) Blob(key string) (data []byte, ok bool, err error) {
 
 // Now is the transaction's time.
 func (tx *Tx) Now() time.Time { return tx.now }
+
+// OnCommit runs fn after the transaction has committed, before Handle or
+// Update returns; never when it fails or rolls back. It is for counting what
+// the transaction did (metrics), not for more work on the store.
+func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }

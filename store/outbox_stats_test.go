@@ -1,0 +1,87 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestOutboxStatsCountsJobsAndFindsTheOldest(t *testing.T) {
+	db := openTemp(t)
+	if s, err := db.OutboxStats(); err != nil || s.Jobs != 0 || !s.Oldest.IsZero() {
+		t.Fatalf("empty outbox: stats = %+v, %v; want 0 jobs and no oldest", s, err)
+	}
+	var ids []uint64
+	for i, at := range []time.Time{t0, t0.Add(time.Minute), t0.Add(2 * time.Minute)} {
+		err := db.Update(at, func(tx *Tx) error {
+			id, err := tx.Enqueue(jobKindTest, "", i, time.Time{})
+			ids = append(ids, id)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, err := db.OutboxStats(); err != nil || s.Jobs != 3 || !s.Oldest.Equal(t0) {
+		t.Fatalf("stats = %+v, %v; want 3 jobs, oldest queued at %v", s, err, t0)
+	}
+	// A retried job keeps its place and its age.
+	if err := db.RetryJob(ids[0], t0.Add(time.Hour), "down"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.OutboxStats(); s.Jobs != 3 || !s.Oldest.Equal(t0) {
+		t.Fatalf("after a retry: stats = %+v; want 3 jobs, oldest still %v", s, t0)
+	}
+	if err := db.FinishJob(ids[0], t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.OutboxStats(); s.Jobs != 2 || !s.Oldest.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("after finishing the oldest: stats = %+v; want 2 jobs, oldest %v", s, t0.Add(time.Minute))
+	}
+}
+
+func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
+	db := openTemp(t)
+	ran := 0
+	err := db.Update(t0, func(tx *Tx) error {
+		tx.OnCommit(func() { ran++ })
+		return errors.New("refused")
+	})
+	if err == nil || ran != 0 {
+		t.Fatalf("failed transaction: err = %v, OnCommit ran %d times; want an error and 0", err, ran)
+	}
+	if err := db.Update(t0, func(tx *Tx) error { tx.OnCommit(func() { ran++ }); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	dup, err := db.Handle("post1", t0, func(tx *Tx) error { tx.OnCommit(func() { ran++ }); return nil })
+	if err != nil || dup {
+		t.Fatal(dup, err)
+	}
+	if ran != 2 {
+		t.Fatalf("OnCommit ran %d times after two commits; want 2", ran)
+	}
+}
+
+func BenchmarkOutboxStats(b *testing.B) {
+	db, err := Open(b.TempDir() + "/setbot.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(t0, func(tx *Tx) error {
+		for i := range 1000 {
+			if _, err := tx.Enqueue(jobKindTest, "", i, time.Time{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := db.OutboxStats(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
