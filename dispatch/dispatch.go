@@ -88,12 +88,18 @@ type Extensions struct {
 	// Webhook receives every page step and acknowledgement ([escalation]
 	// webhook_url); nil: none.
 	Webhook PageHookSender
+	// Meter counts posts, jobs, pages and clicks for /metrics (package
+	// metrics); nil: nothing is counted.
+	Meter Meter
 }
 
 // New returns a dispatcher. Call Run to start it.
 func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
+	}
+	if ext.Meter == nil {
+		ext.Meter = noMeter{}
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -186,6 +192,7 @@ func (d *Dispatcher) kick() {
 // Click handles a verified button click and returns a short text for the
 // person who clicked (may be empty).
 func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
+	d.ext.Meter.Clicked(clickKind(c.Action))
 	switch {
 	case strings.HasPrefix(c.Action, actionAck):
 		return d.clickAck(c)

@@ -132,6 +132,7 @@ func (d *Dispatcher) stepOrSay(tx *store.Tx, user setbot.UserID, in conversation
 // link goes to the reporter, to ~sustained-engineering and to the thread the
 // intake came from; the conversation learns the outcome.
 func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+	tx.OnCommit(d.ext.Meter.Filed)
 	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
 	announce := fmt.Sprintf("New SET ticket %s (%s, %s) from @%s: %s", link, in.Priority, in.Type, in.Username, quoteInline(in.Summary))
 	var replies []setbot.Reply

@@ -30,6 +30,8 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 	if seen, err := d.db.Seen(m.ID); err != nil || seen {
 		if err != nil {
 			log.Error().Err(err).Msg("read handled mark")
+		} else {
+			d.ext.Meter.Duplicate()
 		}
 		return
 	}
@@ -66,9 +68,12 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 		log.Error().Err(err).Msg("commit post handling; it will be retried on catch-up")
 		return
 	}
-	if !dup {
-		d.kick()
+	if dup {
+		d.ext.Meter.Duplicate()
+		return
 	}
+	d.ext.Meter.Handled(postKind(m.Kind))
+	d.kick()
 }
 
 // routable says whether setbot reacts to a post at all: never to bots

@@ -161,6 +161,7 @@ func (d *Dispatcher) remind(key setbot.IssueKey, shift setbot.Shift) (ok bool) {
 	if !claimed {
 		return true
 	}
+	d.ext.Meter.Reminded(n.MentionLead)
 	ev := d.log.Info().Str("issue", string(key)).Str("reason", n.Reason.String()).Int("reminder", in.Reminders).
 		Str("owner", string(owner)).Time("next", n.Next)
 	if n.MentionLead {

@@ -139,22 +139,27 @@ func (d *Dispatcher) runDue(ctx context.Context, l lane) {
 
 func (d *Dispatcher) runJob(ctx context.Context, spec jobSpec, j store.Job) {
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
+	start := d.now()
 	err := spec.run(jctx, d, j)
 	cancel()
+	took := d.now().Sub(start)
 	log := d.log.With().Str("kind", j.Kind).Uint64("job", j.ID).Int("attempts", j.Attempts+1).Logger()
 	switch {
 	case err == nil:
+		d.ext.Meter.Job(j.Kind, jobDone, took)
 		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
 			log.Error().Err(err).Msg("remove finished job")
 		}
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
 		at := d.now().Add(retryDelay(j.Attempts + 1))
 		log.Warn().Err(err).Time("retry_at", at).Msg("job failed; will retry")
+		d.ext.Meter.Job(j.Kind, jobRetry, took)
 		if err := d.db.RetryJob(j.ID, at, setbot.ErrorMessage(err)); err != nil {
 			log.Error().Err(err).Msg("reschedule job")
 		}
 	default:
 		log.Error().Err(err).Msg("job cannot succeed; dropped")
+		d.ext.Meter.Job(j.Kind, jobDropped, took)
 		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
 			log.Error().Err(err).Msg("remove failed job")
 		}

@@ -90,6 +90,7 @@ func (d *Dispatcher) ack(tx *store.Tx, id string, by setbot.Username) (changed b
 			Text: fmt.Sprintf("This page was already acknowledged by `@%s` at %s.", p.AckedBy, p.AckedAt.In(loc).Format("15:04 MST"))}})
 	}
 	d.log.Info().Str("page", id).Str("by", string(by)).Msg("page acknowledged; ladder stopped")
+	tx.OnCommit(d.ext.Meter.Acked)
 	if err := d.enqueueHook(tx, setbot.AckHook(p)); err != nil {
 		return false, err
 	}
@@ -197,6 +198,7 @@ func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User
 		}
 		d.log.Info().Str("page", id).Str("step", dec.Step.String()).Str("target", string(dec.Target)).
 			Str("reason", dec.Reason.String()).Msg("paging")
+		tx.OnCommit(func() { d.ext.Meter.Paged(dec.Step.String()) })
 		if err := d.enqueueHook(tx, setbot.StepHook(p, dec, tx.Now())); err != nil {
 			return err
 		}
