@@ -1,0 +1,68 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// OutboxStats reads how many jobs wait in the outbox and when the oldest
+// was queued (zero when none); store.DB.OutboxStats adapted.
+type OutboxStats func() (jobs int, oldest time.Time, err error)
+
+// WatchOutbox exports setbot_outbox_jobs and
+// setbot_outbox_oldest_job_age_seconds, read from stats at every scrape
+// (one store read for both). A growing outbox means an outside system
+// (Jira, the webhook, Mattermost) is not taking its jobs.
+func (r *Registry) WatchOutbox(stats OutboxStats, now func() time.Time) {
+	r.reg.MustRegister(&outboxCollector{stats: stats, now: now})
+}
+
+// WatchWebsocket exports setbot_websocket_connected (1 or 0) and
+// setbot_websocket_reconnects_total, read at every scrape.
+func (r *Registry) WatchWebsocket(connected func() bool, reconnects func() int64) {
+	r.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: namespace, Name: "websocket_connected",
+			Help: "1 while the Mattermost websocket is connected, else 0."},
+			func() float64 {
+				if connected() {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: namespace, Name: "websocket_reconnects_total",
+			Help: "Websocket reconnects after the first connection."},
+			func() float64 { return float64(reconnects()) }))
+}
+
+var (
+	descOutboxJobs = prometheus.NewDesc(namespace+"_outbox_jobs",
+		"Jobs waiting in the outbox, due or retrying.", nil, nil)
+	descOutboxAge = prometheus.NewDesc(namespace+"_outbox_oldest_job_age_seconds",
+		"Age of the oldest job waiting in the outbox; 0 when it is empty.", nil, nil)
+)
+
+// outboxCollector reads the store once per scrape for both outbox gauges.
+type outboxCollector struct {
+	stats OutboxStats
+	now   func() time.Time
+}
+
+func (c *outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descOutboxJobs
+	ch <- descOutboxAge
+}
+
+func (c *outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	n, oldest, err := c.stats()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descOutboxJobs, err)
+		return
+	}
+	age := 0.0
+	if !oldest.IsZero() {
+		age = max(c.now().Sub(oldest).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(descOutboxJobs, prometheus.GaugeValue, float64(n))
+	ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, age)
+}
