@@ -17,6 +17,7 @@ import (
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/bot"
 	"github.com/setbot/setbot/dispatch"
+	"github.com/setbot/setbot/metrics"
 	"github.com/setbot/setbot/store"
 )
 
@@ -81,15 +82,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	reg := newMetrics(log, db, m.Now)
+	ext.Meter = reg
 	d := dispatch.New(m.dispatchConfig(cfg, client, log), client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
+	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
 		return fmt.Errorf("http.listen: cannot listen on %s: %w", cfg.HTTP.Listen, err)
 	}
 	m.Addr = ln.Addr().String()
-	srv := &http.Server{Handler: m.routes(log, db, listener, client, d), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: m.routes(log, db, listener, client, d, reg), ReadHeaderTimeout: 10 * time.Second}
 
 	m.serve(ctx, log, d, listener, srv, ln)
 	return nil
@@ -187,8 +191,8 @@ func (m *Main) logger(cfg *Config) zerolog.Logger {
 	return zerolog.New(w).Level(lvl).With().Timestamp().Str("app", "setbot").Logger()
 }
 
-// routes serves health, readiness and button callbacks.
-func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher) http.Handler {
+// routes serves health, readiness, metrics and button callbacks.
+func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -203,6 +207,7 @@ func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.
 			fmt.Fprintln(w, "ready")
 		}
 	})
+	mux.Handle("GET /metrics", reg.Handler())
 	mux.Handle("POST "+bot.ActionPath, c.ActionHandler(log, d.Click))
 	return mux
 }

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/bot"
+	"github.com/setbot/setbot/dispatch"
+	"github.com/setbot/setbot/store"
+)
+
+// TestRoutesServeHealthReadinessAndMetrics serves the real routes over a
+// real store, with a listener that never connected (nothing dials out).
+func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "setbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	err = db.Update(now.Add(-time.Minute), func(tx *store.Tx) error {
+		_, err := tx.Enqueue("post", "", setbot.Reply{Text: "waiting"}, time.Time{})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *bot.Client // never dialled: the routes only hold it
+	l := c.NewListener(zerolog.Nop(), db, func(setbot.Message) {})
+	reg := newMetrics(zerolog.Nop(), db, func() time.Time { return now })
+	reg.WatchWebsocket(l.Connected, l.Reconnects.Load)
+	reg.Handled("dm")
+	m := NewMain(io.Discard)
+	var d *dispatch.Dispatcher
+	srv := httptest.NewServer(m.routes(zerolog.Nop(), db, l, c, d, reg))
+	defer srv.Close()
+
+	get := func(path string) (int, string) {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	if code, body := get("/healthz"); code != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "websocket") {
+		t.Errorf("/readyz before the websocket is up: %d %q; want 503 naming the websocket", code, body)
+	}
+	code, body := get("/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d %q", code, body)
+	}
+	for _, want := range []string{
+		"\nsetbot_posts_handled_total{kind=\"dm\"} 1\n",
+		"\nsetbot_outbox_jobs 1\n",
+		"\nsetbot_outbox_oldest_job_age_seconds 60\n",
+		"\nsetbot_websocket_connected 0\n",
+		"\nsetbot_websocket_reconnects_total 0\n",
+		"\ngo_goroutines ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
+		}
+	}
+	res, err := http.Post(srv.URL+"/metrics", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /metrics: %d, want 405", res.StatusCode)
+	}
+}
