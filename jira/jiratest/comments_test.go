@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 )
 
 func TestFakeCommentsPageWithProperties(t *testing.T) {
@@ -65,5 +66,52 @@ func TestFakeCommentsPageWithProperties(t *testing.T) {
 	}
 	if v := s.Violations(); len(v) != 0 {
 		t.Fatalf("violations: %v", v)
+	}
+}
+
+// TestFakeCommentAuthorsAndOrder: comments made through the API are the
+// caller's (GET /myself's account), AddCommentAt writes as anyone at any
+// time, and orderBy=-created lists newest first, within the contract on
+// both deployments.
+func TestFakeCommentAuthorsAndOrder(t *testing.T) {
+	for _, dc := range []bool{false, true} {
+		s := New(t, Options{DataCenter: dc, Users: []User{{AccountID: "acc-bob", Name: "bob", Display: "Bob"}}})
+		requireContract(t, s)
+		key := s.AddIssue(Issue{Summary: "x"})
+		bob, self, idField := "acc-bob", SelfAccountID, "accountId"
+		if dc {
+			bob, self, idField = "bob", SelfName, "name"
+		}
+		s.AddCommentAt(key, bob, "later", time.Now().Add(time.Hour))
+		s.AddCommentAt(key, bob, "earlier", time.Now().Add(-time.Hour))
+		c := rawClient{t, s}
+		var auth []string
+		if dc {
+			auth = []string{"Authorization", "Bearer " + s.Token()}
+		}
+		if st, _, b := c.do("POST", "/rest/api/2/issue/"+key+"/comment", map[string]any{"body": "mine"}, auth...); st != 201 {
+			t.Fatalf("comment: %d %s", st, b)
+		}
+		_, _, b := c.do("GET", "/rest/api/2/issue/"+key+"/comment?orderBy=-created", nil, auth...)
+		var p struct {
+			Comments []struct {
+				Body    string         `json:"body"`
+				Author  map[string]any `json:"author"`
+				Created string         `json:"created"`
+			} `json:"comments"`
+		}
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, cm := range p.Comments {
+			got = append(got, fmt.Sprintf("%s by %v", cm.Body, cm.Author[idField]))
+		}
+		if want := fmt.Sprintf("[later by %s mine by %s earlier by %s]", bob, self, bob); fmt.Sprint(got) != want {
+			t.Errorf("datacenter=%v: newest first %v, want %s", dc, got, want)
+		}
+		if v := s.Violations(); len(v) != 0 {
+			t.Fatalf("violations: %v", v)
+		}
 	}
 }
