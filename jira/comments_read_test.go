@@ -139,3 +139,34 @@ func TestLastHumanCommentJiraDown(t *testing.T) {
 		t.Errorf("after the outage: found %v, err %v", found, err)
 	}
 }
+
+// BenchmarkLastHumanComment is one question over loopback: a person's
+// comment newest (one page), or behind 50 of setbot's newer ones (three
+// pages of humanCommentPage).
+func BenchmarkLastHumanComment(b *testing.B) {
+	for _, behind := range []int{0, 50} {
+		b.Run(map[int]string{0: "newest", 50: "behind-50"}[behind], func(b *testing.B) {
+			fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
+			cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
+			cfg.SetDefaults()
+			c, err := jira.New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			key := fake.AddIssue(jiratest.Issue{Summary: "busy"})
+			fake.AddCommentAt(key, "acc-bob", "status", time.Now().Add(-time.Hour))
+			for range behind {
+				if err := c.Comment(ctx, setbot.IssueKey(key), "noise", nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, found, err := c.LastHumanComment(ctx, setbot.IssueKey(key)); !found || err != nil {
+					b.Fatal(found, err)
+				}
+			}
+		})
+	}
+}
