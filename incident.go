@@ -298,7 +298,7 @@ func ReminderText(in Incident, n Nag, owner, lead Username, now time.Time) strin
 	if n.MentionLead {
 		b.WriteString(" SET lead, please make sure somebody picks this up.")
 	}
-	fmt.Fprintf(&b, "\nPost one with `%s` (or a Playbooks status update in the incident channel).", UpdateCommand(in.Key))
+	fmt.Fprintf(&b, "\nPost one with `%s` (or comment on the Jira ticket, or post a Playbooks status update in the incident channel).", UpdateCommand(in.Key))
 	return b.String()
 }
 
