@@ -20,21 +20,26 @@ var headerSegment = regexp.MustCompile(`SET: lead (?:@[\w.\-]+|` + nobody + `) �
 
 // HeaderSegment is the header segment for a shift:
 // "SET: lead @x · primary @y · backup @z".
-func HeaderSegment(s Shift) string {
+func HeaderSegment(s Shift) string { return "SET: " + seats(s, mention) }
+
+// Line is the shift as one line of "@setbot who" and "@setbot rotation":
+// "2026-11-30: lead @x · primary @y · backup @z".
+func (s Shift) Line() string { return s.Week() + ": " + seats(s, mention) }
+
+// seats is "lead X · primary Y · backup Z" with each person written by name
+// and an empty seat as "nobody": the one shape of a team on a line.
+func seats(s Shift, name func(Username) string) string {
 	seat := func(u Username) string {
 		if u == "" {
 			return nobody
 		}
-		return "@" + string(u)
+		return name(u)
 	}
-	return "SET: lead " + seat(s.Lead) + " · primary " + seat(s.Primary) + " · backup " + seat(s.Backup)
+	return "lead " + seat(s.Lead) + " · primary " + seat(s.Primary) + " · backup " + seat(s.Backup)
 }
 
-// Line is the shift as one line of "@setbot who" and "@setbot rotation":
-// "2026-11-30: lead @x · primary @y · backup @z".
-func (s Shift) Line() string {
-	return s.Week() + ": " + strings.TrimPrefix(HeaderSegment(s), "SET: ")
-}
+// mention writes u so that Mattermost notifies them: "@u".
+func mention(u Username) string { return "@" + string(u) }
 
 // HeaderWithSegment returns header with setbot's segment set to the shift's:
 // the first existing segment is replaced in place, any further copies are

@@ -283,16 +283,10 @@ func (r CycleReport) channelSection() []string {
 // teamLine is "lead @carol · primary @alice · backup @bob"; notify false
 // writes the names without notifying them.
 func teamLine(s Shift, notify bool) string {
-	name := func(u Username) string {
-		switch {
-		case u == "":
-			return "nobody"
-		case notify:
-			return "@" + string(u)
-		}
-		return "`@" + string(u) + "`"
+	if notify {
+		return seats(s, mention)
 	}
-	return fmt.Sprintf("lead %s · primary %s · backup %s", name(s.Lead), name(s.Primary), name(s.Backup))
+	return seats(s, func(u Username) string { return "`@" + string(u) + "`" })
 }
 
 // emptySeats names the roles nobody holds in s, in header order.
