@@ -101,7 +101,7 @@ func TestAddToCommentsOnceAcrossRetriesAndRestart(t *testing.T) {
 	o := useOnceJira(r, 2)
 	r.intakeToCheck(t)
 	r.drain(t)
-	r.chat.taken()
+	r.chat.take()
 	r.dm("add SET-7")
 	r.drain(t)
 	if r.pending(t) != 1 {
@@ -121,7 +121,7 @@ func TestAddToCommentsOnceAcrossRetriesAndRestart(t *testing.T) {
 			t.Fatalf("plain Comment called (%q) although the tracker comments once", c)
 		}
 	}
-	if dm := lastDM(t, r.chat.taken()); !strings.Contains(dm.Text, "Added your description and files to [SET-7]") || r.pending(t) != 0 {
+	if dm := lastDM(t, r.chat.take()); !strings.Contains(dm.Text, "Added your description and files to [SET-7]") || r.pending(t) != 0 {
 		t.Fatalf("DM %q, %d jobs left", dm.Text, r.pending(t))
 	}
 }

@@ -45,7 +45,7 @@ type cycleRig struct {
 	path string
 	db   *store.DB
 	d    *Dispatcher
-	chat *ticketChat
+	chat *fakeChat
 	jira *listingTracker
 	now  time.Time
 	rep  Reports
@@ -59,10 +59,7 @@ var (
 
 func newCycleRig(t *testing.T, rep Reports) *cycleRig {
 	t.Helper()
-	chat := &ticketChat{users: map[setbot.Username]setbot.User{}}
-	for _, n := range []string{"alice", "bob", "carol", "dave", "erin", "sam", "adm"} {
-		chat.users[setbot.Username(n)] = setbot.User{ID: setbot.UserID("u-" + n), Username: setbot.Username(n), Email: n + "@example.com"}
-	}
+	chat := newFakeChat()
 	r := &cycleRig{t: t, path: filepath.Join(t.TempDir(), "setbot.db"), chat: chat, rep: rep,
 		jira: &listingTracker{ticketTracker: &ticketTracker{}, open: []setbot.Issue{
 			{Key: "SET-1", URL: "https://jira.example.com/browse/SET-1", Summary: "Login fails", Priority: setbot.L1, Assignee: "alice", Updated: cycleMonday.Add(-24 * time.Hour)},
@@ -101,7 +98,7 @@ func (r *cycleRig) tick() []setbot.Reply {
 	r.t.Helper()
 	r.d.cycleReports(context.Background())
 	r.drain()
-	return r.chat.taken()
+	return r.chat.take()
 }
 
 func (r *cycleRig) drain() {
@@ -255,13 +252,13 @@ func TestReportCommandInThread(t *testing.T) {
 	r.now = cycleMonday.Add(50 * time.Hour)
 	id := r.mention("sam", "report")
 	r.drain()
-	got := r.chat.taken()
+	got := r.chat.take()
 	if len(got) != 1 || got[0].RootID != id || !strings.Contains(got[0].Text, "start of the week") || !strings.Contains(got[0].Text, "SET-2") {
 		t.Fatalf("want the report in the command's thread, got:\n%s", texts(got))
 	}
 	r.mention("sam", "report weekly")
 	r.drain()
-	if got := r.chat.taken(); len(got) != 1 || !strings.Contains(got[0].Text, "is not a report") {
+	if got := r.chat.take(); len(got) != 1 || !strings.Contains(got[0].Text, "is not a report") {
 		t.Fatalf("unknown report kind:\n%s", texts(got))
 	}
 	// No scheduled report was configured, and none was posted.
@@ -276,7 +273,7 @@ func TestHandoverAssignAll(t *testing.T) {
 	r.now = cycleMonday.AddDate(0, 0, 4).Add(14 * time.Hour)
 	id := r.mention("sam", "report handover")
 	r.drain()
-	got := r.chat.taken()
+	got := r.chat.take()
 	if len(got) != 1 {
 		t.Fatalf("want one hand-over, got:\n%s", texts(got))
 	}
@@ -321,7 +318,7 @@ func TestHandoverAssignAll(t *testing.T) {
 	if n := len(slices.DeleteFunc(slices.Clone(calls), func(c string) bool { return !strings.HasPrefix(c, "assign") })); n != 2 {
 		t.Errorf("%d assign calls, want 2: %q", n, calls)
 	}
-	posts := r.chat.taken()
+	posts := r.chat.take()
 	if len(posts) != 3 {
 		t.Fatalf("want the note and two confirmations, got:\n%s", texts(posts))
 	}
@@ -366,7 +363,7 @@ func BenchmarkCycleReportsIdleTick(b *testing.B) {
 	defer db.Close()
 	now := cycleMonday.AddDate(0, 0, 4).Add(15 * time.Hour)
 	d := New(Config{Bot: setbot.User{Username: "setbot"}, SETChannel: "c-set", Now: func() time.Time { return now }, Log: zerolog.Nop(),
-		Reports: Reports{Start: &monNine, Handover: &friTwo}}, &ticketChat{}, db, Extensions{})
+		Reports: Reports{Start: &monNine, Handover: &friTwo}}, newFakeChat(), db, Extensions{})
 	d.cycleReports(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {

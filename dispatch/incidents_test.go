@@ -16,66 +16,6 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
-// incChat is a fake setbot.Chat that records posts and gives them ids.
-type incChat struct {
-	mu       sync.Mutex
-	posts    []setbot.Reply
-	ids      []setbot.PostID
-	channels map[string]setbot.ChannelID
-}
-
-var _ setbot.Chat = (*incChat)(nil)
-
-func (c *incChat) Post(_ context.Context, r setbot.Reply, _ string) (setbot.PostID, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	id := setbot.PostID(fmt.Sprintf("p%d", len(c.posts)+1))
-	c.posts, c.ids = append(c.posts, r), append(c.ids, id)
-	return id, nil
-}
-
-func (c *incChat) Typing(context.Context, setbot.ChannelID, setbot.UserID, setbot.PostID) error {
-	return nil
-}
-
-func (c *incChat) File(context.Context, setbot.FileID, int64) (setbot.File, error) {
-	return setbot.File{}, setbot.Errorf(setbot.ENotFound, "no file")
-}
-
-func (c *incChat) Message(context.Context, setbot.PostID) (setbot.Message, error) {
-	return setbot.Message{}, setbot.Errorf(setbot.ENotFound, "no post")
-}
-
-func (c *incChat) User(_ context.Context, id setbot.UserID) (setbot.User, error) {
-	return setbot.User{ID: id, Username: setbot.Username(strings.TrimPrefix(string(id), "u-"))}, nil
-}
-
-func (c *incChat) UserByName(_ context.Context, n setbot.Username) (setbot.User, error) {
-	return setbot.User{ID: setbot.UserID("u-" + n), Username: n}, nil
-}
-
-func (c *incChat) ChannelByName(_ context.Context, name string) (setbot.ChannelID, error) {
-	if id, ok := c.channels[strings.TrimPrefix(name, "~")]; ok {
-		return id, nil
-	}
-	return "", setbot.Errorf(setbot.ENotFound, "There is no channel %s that I can see.", name)
-}
-
-func (c *incChat) Permalink(id setbot.PostID) string {
-	return "https://chat.example.com/pl/" + string(id)
-}
-func (c *incChat) Header(context.Context, setbot.ChannelID) (string, error)  { return "", nil }
-func (c *incChat) SetHeader(context.Context, setbot.ChannelID, string) error { return nil }
-
-// take returns the posts made since the last take, with their ids.
-func (c *incChat) take() ([]setbot.Reply, []setbot.PostID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ids := c.posts, c.ids
-	c.posts, c.ids = nil, nil
-	return p, ids
-}
-
 // incTracker is a fake setbot.Tracker for Get and Comment.
 type incTracker struct {
 	setbot.Tracker // other methods are not used here
@@ -134,7 +74,7 @@ func (s *incSource) LastStatusUpdate(_ context.Context, _ string) (time.Time, bo
 type incRig struct {
 	d    *Dispatcher
 	db   *store.DB
-	chat *incChat
+	chat *fakeChat
 	jira *incTracker
 	pb   *incSource
 	now  time.Time
@@ -146,9 +86,10 @@ var inc0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
 
 func newIncRig(t *testing.T) *incRig {
 	t.Helper()
-	r := &incRig{chat: &incChat{channels: map[string]setbot.ChannelID{"war-room": "c-war"}},
+	r := &incRig{chat: newFakeChat(),
 		jira: &incTracker{issues: map[setbot.IssueKey]string{"SET-7": "login fails"}}, pb: &incSource{},
 		now: inc0, path: filepath.Join(t.TempDir(), "setbot.db")}
+	r.chat.channels["war-room"] = "c-war"
 	r.open(t)
 	return r
 }
@@ -206,7 +147,7 @@ func (r *incRig) ask(t *testing.T, user string, text string) []string {
 	t.Helper()
 	r.say(user, "c-set", "", text)
 	r.drain(t)
-	posts, _ := r.chat.take()
+	posts := r.chat.take()
 	var out []string
 	for _, p := range posts {
 		out = append(out, p.Text)
@@ -219,7 +160,7 @@ func (r *incRig) tick(t *testing.T) ([]setbot.Reply, []setbot.PostID) {
 	t.Helper()
 	r.d.nagIncidents(context.Background())
 	r.drain(t)
-	return r.chat.take()
+	return r.chat.takeWithIDs()
 }
 
 func (r *incRig) incident(t *testing.T, key setbot.IssueKey) setbot.Incident {
@@ -258,7 +199,7 @@ func TestIncidentCommands(t *testing.T) {
 	r.now = inc0.Add(3 * time.Hour)
 	r.say("dave", "c-ask", "", "update SET-7 rolled back the index; next: a fix in 10.11.5")
 	r.drain(t)
-	posts, _ := r.chat.take()
+	posts := r.chat.take()
 	if len(posts) != 2 {
 		t.Fatalf("update made %d posts, want the answer and the echo: %+v", len(posts), posts)
 	}
@@ -345,7 +286,7 @@ func TestIncidentCommentRefusedIsToldInThread(t *testing.T) {
 	r.jira.commentErr = setbot.Errorf(setbot.EForbidden, "Jira does not let setbot comment on SET-7.")
 	r.say("bob", "c-set", "", "update SET-7 found it")
 	r.drain(t)
-	posts, _ := r.chat.take()
+	posts := r.chat.take()
 	var note string
 	for _, p := range posts {
 		if strings.Contains(p.Text, "could not add") {
@@ -387,7 +328,7 @@ func fileL2(t *testing.T, r *incRig) {
 		t.Fatal(err)
 	}
 	r.drain(t)
-	posts, ids := r.chat.take()
+	posts, ids := r.chat.takeWithIDs()
 	if len(posts) != 1 || posts[0].Text != "New SET ticket SET-2" || posts[0].RootID != "" || posts[0].ChannelID != r.d.cfg.SETChannel {
 		t.Fatalf("announcement %+v; want one new post in ~sustained-engineering", posts)
 	}
@@ -413,7 +354,7 @@ func TestNagRemindsOwnerThenLead(t *testing.T) {
 		t.Errorf("planned the next look at %v, want the reminder's time %v", r.d.nag.nextAt, want)
 	}
 	r.now = inc0.Add(24 * time.Hour)
-	posts, ids := r.tick(t)
+	posts, _ := r.tick(t)
 	if len(posts) != 1 {
 		t.Fatalf("first reminder: %d posts %+v", len(posts), posts)
 	}
@@ -431,7 +372,7 @@ func TestNagRemindsOwnerThenLead(t *testing.T) {
 	}
 	r.now = inc0.Add(28 * time.Hour)
 	posts, _ = r.tick(t)
-	if len(posts) != 1 || posts[0].RootID != ids[0] || !strings.HasPrefix(posts[0].Text, "@alice @carol ") {
+	if len(posts) != 1 || posts[0].RootID != thread || !strings.HasPrefix(posts[0].Text, "@alice @carol ") {
 		t.Errorf("after grace: %+v; want the lead mentioned in the thread", posts)
 	}
 	for _, want := range []string{`"reason":"first reminder"`, `"reason":"grace period over, mentioning the lead","reminder":2`, `"lead":"carol"`} {
@@ -500,8 +441,8 @@ func TestSnoozeClick(t *testing.T) {
 		t.Errorf("click answered %q", got)
 	}
 	r.drain(t)
-	note, _ := r.chat.take()
-	if len(note) != 1 || note[0].RootID != ids[0] || !strings.Contains(note[0].Text, "until 14:01 UTC") {
+	note := r.chat.take()
+	if thread := r.incident(t, "SET-2").Root; len(note) != 1 || note[0].RootID != thread || !strings.Contains(note[0].Text, "until 14:01 UTC") {
 		t.Errorf("snooze note %+v", note)
 	}
 	r.now = inc0.Add(28 * time.Hour) // the lead's turn, but snoozed until 28h01m
@@ -602,7 +543,7 @@ func BenchmarkNagIncidents10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := New(Config{SETChannel: "c-set", Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, &incChat{}, db, Extensions{})
+	d := New(Config{SETChannel: "c-set", Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, newFakeChat(), db, Extensions{})
 	b.ReportAllocs()
 	for b.Loop() {
 		d.nag = nagPlan{} // force a full pass
@@ -626,7 +567,7 @@ func BenchmarkNagIdleTick(b *testing.B) {
 	if _, _, err := db.TrackIncident(setbot.Incident{Key: "SET-1", Priority: setbot.L2}, inc0); err != nil {
 		b.Fatal(err)
 	}
-	d := New(Config{Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, &incChat{}, db, Extensions{})
+	d := New(Config{Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, newFakeChat(), db, Extensions{})
 	d.nagIncidents(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {

@@ -56,7 +56,7 @@ func wantCalls(t *testing.T, m *recMeter, want ...string) {
 
 // slowChat is a chat whose posts take postTakes on the rig's clock.
 type slowChat struct {
-	*ticketChat
+	*fakeChat
 	now *time.Time
 }
 
@@ -64,7 +64,7 @@ const postTakes = 2 * time.Second
 
 func (c slowChat) Post(ctx context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
 	*c.now = c.now.Add(postTakes)
-	return c.ticketChat.Post(ctx, r, key)
+	return c.fakeChat.Post(ctx, r, key)
 }
 
 func TestMeterCountsPostsAndJobs(t *testing.T) {

@@ -15,64 +15,6 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
-// pagingChat is a Chat that records posts (each gets a new id) and knows a
-// few people. Methods the tests do not need panic (nil embedded interface).
-type pagingChat struct {
-	setbot.Chat
-	mu     sync.Mutex
-	posts  []setbot.Reply
-	keys   map[string]setbot.PostID
-	users  map[setbot.Username]setbot.User
-	lookup error // returned by UserByName when set
-}
-
-func (c *pagingChat) Post(_ context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if id, ok := c.keys[key]; ok && key != "" {
-		return id, nil // idempotent, like pending_post_id
-	}
-	c.posts = append(c.posts, r)
-	id := setbot.PostID(fmt.Sprintf("post-%d", len(c.posts)))
-	c.keys[key] = id
-	return id, nil
-}
-
-func (c *pagingChat) UserByName(_ context.Context, n setbot.Username) (setbot.User, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lookup != nil {
-		return setbot.User{}, c.lookup
-	}
-	if u, ok := c.users[n]; ok {
-		return u, nil
-	}
-	return setbot.User{}, setbot.Errorf(setbot.ENotFound, "There is no user @%s.", n)
-}
-
-func (c *pagingChat) User(_ context.Context, id setbot.UserID) (setbot.User, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, u := range c.users {
-		if u.ID == id {
-			return u, nil
-		}
-	}
-	return setbot.User{}, setbot.Errorf(setbot.ENotFound, "no such user")
-}
-
-func (c *pagingChat) Permalink(id setbot.PostID) string {
-	return "https://chat.example.com/pl/" + string(id)
-}
-
-func (c *pagingChat) take() []setbot.Reply {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.posts
-	c.posts = nil
-	return p
-}
-
 // fakeHook records webhook events; err is returned while set.
 type fakeHook struct {
 	mu     sync.Mutex
@@ -109,7 +51,7 @@ type pagingRig struct {
 	db   *store.DB
 	path string
 	cfg  Config
-	chat *pagingChat
+	chat *fakeChat
 	hook *fakeHook
 	now  time.Time
 	seq  int
@@ -122,10 +64,7 @@ const pgAckWithin = 15 * time.Minute
 func newPagingRig(t testing.TB, weeks ...setbot.Week) *pagingRig {
 	t.Helper()
 	r := &pagingRig{path: filepath.Join(t.TempDir(), "setbot.db"), now: pg0, hook: &fakeHook{},
-		chat: &pagingChat{keys: map[string]setbot.PostID{}, users: map[setbot.Username]setbot.User{}}}
-	for _, n := range []string{"alice", "bob", "carol", "dave", "erin", "sam"} {
-		r.chat.users[setbot.Username(n)] = setbot.User{ID: setbot.UserID("u-" + n), Username: setbot.Username(n)}
-	}
+		chat: newFakeChat()}
 	if weeks == nil {
 		weeks = []setbot.Week{{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob", Lead: "carol"}}
 	}

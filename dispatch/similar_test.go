@@ -51,7 +51,7 @@ func (r *ticketRig) intakeToCheck(t *testing.T) {
 	if p := r.phase(t); p != conversations.PhaseChecking {
 		t.Fatalf("phase %q after the last answer, want checking", p)
 	}
-	r.chat.taken()
+	r.chat.take()
 }
 
 // lastDM is the last post to sam's DM.
@@ -71,7 +71,7 @@ func TestIntakeAddedToSimilarTicket(t *testing.T) {
 	r.jira.similar = []setbot.Issue{{Key: "SET-7", URL: "https://jira.example.com/browse/SET-7", Summary: "LDAP login fails", Status: "In Progress"}}
 	r.intakeToCheck(t)
 	r.drain(t)
-	review := lastDM(t, r.chat.taken())
+	review := lastDM(t, r.chat.take())
 	if !strings.Contains(review.Text, "[SET-7](https://jira.example.com/browse/SET-7)") || len(review.Buttons) != 3 || review.Buttons[0].Label != "Add to SET-7" {
 		t.Fatalf("review %q buttons %+v", review.Text, review.Buttons)
 	}
@@ -87,7 +87,7 @@ func TestIntakeAddedToSimilarTicket(t *testing.T) {
 		len(c.files) != 1 || c.files[0].Name != "mattermost.log" || len(c.files[0].Data) == 0 {
 		t.Fatalf("comment %+v", c)
 	}
-	posts := r.chat.taken()
+	posts := r.chat.take()
 	if dm := lastDM(t, posts); !strings.Contains(dm.Text, "Added your description and files to [SET-7]") {
 		t.Errorf("DM %q", dm.Text)
 	}
@@ -106,7 +106,7 @@ func TestIntakeGoesOnWhenSearchFails(t *testing.T) {
 	r.jira.err, r.jira.fail = setbot.Errorf(setbot.EUnavailable, "Jira answered 503."), 1
 	r.intakeToCheck(t)
 	r.drain(t)
-	review := lastDM(t, r.chat.taken())
+	review := lastDM(t, r.chat.take())
 	if !strings.Contains(review.Text, "Please check the ticket") || strings.Contains(review.Text, "SET-7") || review.Buttons[0].Label != "File ticket" {
 		t.Fatalf("review %q", review.Text)
 	}
@@ -122,7 +122,7 @@ func TestIntakeFileNewAfterOffer(t *testing.T) {
 	r.jira.similar = []setbot.Issue{{Key: "SET-7"}, {Key: "SET-8"}}
 	r.intakeToCheck(t)
 	r.drain(t)
-	r.chat.taken()
+	r.chat.take()
 	r.dm("new")
 	r.drain(t)
 	if r.jira.filed != 1 || len(r.jira.comments) != 0 {
@@ -135,11 +135,11 @@ func TestAddRefusedGoesBackToReview(t *testing.T) {
 	r.jira.similar = []setbot.Issue{{Key: "SET-7"}}
 	r.intakeToCheck(t)
 	r.drain(t)
-	r.chat.taken()
+	r.chat.take()
 	r.jira.err = setbot.Errorf(setbot.EForbidden, "setbot's Jira account may not comment on SET-7.")
 	r.dm("add SET-7")
 	r.drain(t)
-	if dm := lastDM(t, r.chat.taken()); !strings.Contains(dm.Text, "I could not add your report to SET-7: setbot's Jira account may not comment on SET-7.") {
+	if dm := lastDM(t, r.chat.take()); !strings.Contains(dm.Text, "I could not add your report to SET-7: setbot's Jira account may not comment on SET-7.") {
 		t.Fatalf("DM %q", dm.Text)
 	}
 	if r.phase(t) != conversations.PhaseReview {
@@ -165,7 +165,7 @@ func TestSimilarSearchSurvivesRestart(t *testing.T) {
 	r.db = db
 	r.d = New(r.d.cfg, r.chat, db, r.d.ext)
 	r.drain(t)
-	if review := lastDM(t, r.chat.taken()); !strings.Contains(review.Text, "look similar") || review.Buttons[0].Label != "Add to SET-7" {
+	if review := lastDM(t, r.chat.take()); !strings.Contains(review.Text, "look similar") || review.Buttons[0].Label != "Add to SET-7" {
 		t.Fatalf("after restart: %q %+v", review.Text, review.Buttons)
 	}
 }

@@ -14,63 +14,6 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
-// ticketChat is a Chat that records posts and knows a few people. Methods
-// the tests do not need come from the embedded nil interface (they panic).
-type ticketChat struct {
-	setbot.Chat
-	mu    sync.Mutex
-	posts []setbot.Reply
-	users map[setbot.Username]setbot.User
-	files map[setbot.FileID]setbot.File
-}
-
-func (c *ticketChat) Post(_ context.Context, r setbot.Reply, _ string) (setbot.PostID, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.posts = append(c.posts, r)
-	return setbot.PostID("p" + string(rune('a'+len(c.posts)))), nil
-}
-
-func (c *ticketChat) Typing(context.Context, setbot.ChannelID, setbot.UserID, setbot.PostID) error {
-	return nil
-}
-
-func (c *ticketChat) UserByName(_ context.Context, n setbot.Username) (setbot.User, error) {
-	if u, ok := c.users[n]; ok {
-		return u, nil
-	}
-	return setbot.User{}, setbot.Errorf(setbot.ENotFound, "no such user")
-}
-
-func (c *ticketChat) User(_ context.Context, id setbot.UserID) (setbot.User, error) {
-	for _, u := range c.users {
-		if u.ID == id {
-			return u, nil
-		}
-	}
-	return setbot.User{}, setbot.Errorf(setbot.ENotFound, "no such user")
-}
-
-func (c *ticketChat) File(_ context.Context, id setbot.FileID, _ int64) (setbot.File, error) {
-	if f, ok := c.files[id]; ok {
-		return f, nil
-	}
-	return setbot.File{}, setbot.Errorf(setbot.ENotFound, "no such file")
-}
-
-func (c *ticketChat) Permalink(id setbot.PostID) string {
-	return "https://chat.example.com/pl/" + string(id)
-}
-
-// taken returns and forgets the posts made so far.
-func (c *ticketChat) taken() []setbot.Reply {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.posts
-	c.posts = nil
-	return p
-}
-
 // ticketTracker is a Tracker that records calls; err, when set, is returned
 // by every call (and cleared after fail calls, when fail > 0).
 type ticketTracker struct {
@@ -167,7 +110,7 @@ func (f *ticketTracker) takeCalls() []string {
 type ticketRig struct {
 	d    *Dispatcher
 	db   *store.DB
-	chat *ticketChat
+	chat *fakeChat
 	jira *ticketTracker
 	now  time.Time
 	seq  int
@@ -182,10 +125,7 @@ func newTicketRig(t testing.TB) *ticketRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	chat := &ticketChat{users: map[setbot.Username]setbot.User{}}
-	for _, n := range []string{"alice", "bob", "carol", "dave", "erin", "sam"} {
-		chat.users[setbot.Username(n)] = setbot.User{ID: setbot.UserID("u-" + n), Username: setbot.Username(n), Email: n + "@example.com"}
-	}
+	chat := newFakeChat()
 	chat.users["oldbot"] = setbot.User{ID: "u-oldbot", Username: "oldbot", IsBot: true}
 	r := &ticketRig{db: db, chat: chat, jira: &ticketTracker{}, now: tr0}
 	monday := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)

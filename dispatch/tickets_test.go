@@ -11,7 +11,7 @@ import (
 // onlyPost returns the single post made, failing otherwise.
 func onlyPost(t *testing.T, r *ticketRig) setbot.Reply {
 	t.Helper()
-	posts := r.chat.taken()
+	posts := r.chat.take()
 	if len(posts) != 1 {
 		t.Fatalf("want 1 post, got %d: %+v", len(posts), posts)
 	}
@@ -33,7 +33,7 @@ func TestTicketCommandsCallJiraAndAnswerInThread(t *testing.T) {
 	for _, c := range cases {
 		r := newTicketRig(t)
 		id := r.mention(c.user, c.text)
-		if posts := r.chat.taken(); len(posts) != 0 {
+		if posts := r.chat.take(); len(posts) != 0 {
 			t.Fatalf("%q: answered before Jira was called: %+v", c.text, posts)
 		}
 		r.drain(t)
@@ -122,7 +122,7 @@ func TestTicketCommandGivesUpAfterADay(t *testing.T) {
 	r.jira.err = setbot.Errorf(setbot.EUnavailable, "Jira answered 503.")
 	r.mention("alice", "assign SET-3 @bob")
 	r.drain(t)
-	r.chat.taken()
+	r.chat.take()
 	r.now = r.now.Add(ticketOpGiveUp + time.Minute)
 	r.drain(t)
 	if p := onlyPost(t, r); !strings.Contains(p.Text, "I gave up trying to assign SET-3 to `@bob`: Jira did not answer for a day") {
