@@ -153,15 +153,6 @@ func (tx *Tx) EditIncident(key setbot.IssueKey, fn func(setbot.Incident) setbot.
 	return out, tx.putIncident(out)
 }
 
-// EditIncident is Tx.EditIncident in a transaction of its own.
-func (db *DB) EditIncident(key setbot.IssueKey, now time.Time, fn func(setbot.Incident) setbot.Incident) (out setbot.Incident, err error) {
-	err = db.Update(now, func(tx *Tx) error {
-		out, err = tx.EditIncident(key, fn)
-		return err
-	})
-	return out, err
-}
-
 // Incident returns a tracked (or resolved) incident, or ok=false.
 func (db *DB) Incident(key setbot.IssueKey) (in setbot.Incident, ok bool, err error) {
 	err = db.bolt.View(func(btx *bolt.Tx) error {
@@ -197,18 +188,6 @@ func (tx *Tx) ResolveIncident(key setbot.IssueKey) (in setbot.Incident, changed 
 	}
 	return in, true, tx.putIncident(in)
 }
-
-// ResolveIncident is Tx.ResolveIncident in a transaction of its own, at at.
-func (db *DB) ResolveIncident(key setbot.IssueKey, at time.Time) (in setbot.Incident, changed bool, err error) {
-	err = db.Update(at, func(tx *Tx) error {
-		in, changed, err = tx.ResolveIncident(key)
-		return err
-	})
-	return in, changed, err
-}
-
-// Incident returns a tracked (or resolved) incident, or ok=false.
-func (tx *Tx) Incident(key setbot.IssueKey) (setbot.Incident, bool, error) { return tx.incident(key) }
 
 // SetIncidentThread records root as the incident's thread in
 // ~sustained-engineering unless it already has one; it returns the thread
@@ -256,15 +235,6 @@ func (tx *Tx) Snooze(key setbot.IssueKey, until time.Time) (in setbot.Incident, 
 	}
 	in = in.Snoozed(until)
 	return in, tx.putIncident(in)
-}
-
-// Snooze is Tx.Snooze in a transaction of its own, at now.
-func (db *DB) Snooze(key setbot.IssueKey, until, now time.Time) (in setbot.Incident, err error) {
-	err = db.Update(now, func(tx *Tx) error {
-		in, err = tx.Snooze(key, until)
-		return err
-	})
-	return in, err
 }
 
 // ClaimReminder decides, from the incident as stored and at the

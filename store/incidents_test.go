@@ -86,7 +86,7 @@ func TestUpdateSnoozeResolve(t *testing.T) {
 		t.Fatal("first reminder")
 	}
 	// A snooze holds the lead back.
-	if _, err := db.Snooze("SET-2", incNow.Add(30*time.Hour), incNow.Add(25*time.Hour)); err != nil {
+	if _, err := snooze(db, "SET-2", incNow.Add(30*time.Hour), incNow.Add(25*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := remindAll(t, db, "SET-2", incNow.Add(29*time.Hour)); n != 0 {
@@ -107,17 +107,17 @@ func TestUpdateSnoozeResolve(t *testing.T) {
 		t.Errorf("a day after the update: %d, %+v", n, nag)
 	}
 
-	in, changed, err := db.ResolveIncident("SET-2", incNow.Add(60*time.Hour))
+	in, changed, err := resolve(db, "SET-2", incNow.Add(60*time.Hour))
 	if err != nil || !changed || !in.Resolved {
 		t.Fatalf("ResolveIncident = %+v %v %v", in, changed, err)
 	}
-	if _, changed, _ := db.ResolveIncident("SET-2", incNow.Add(61*time.Hour)); changed {
+	if _, changed, _ := resolve(db, "SET-2", incNow.Add(61*time.Hour)); changed {
 		t.Error("resolved twice")
 	}
 	if _, nag, claimed, _ := db.ClaimReminder("SET-2", incPolicy, incNow.Add(30*24*time.Hour)); claimed || nag.Reason != setbot.NagResolved {
 		t.Errorf("a resolved incident: %+v claimed %v", nag, claimed)
 	}
-	if _, err := db.Snooze("SET-2", incNow, incNow); setbot.ErrorCode(err) != setbot.EInvalid {
+	if _, err := snooze(db, "SET-2", incNow, incNow); setbot.ErrorCode(err) != setbot.EInvalid {
 		t.Errorf("snoozing a resolved incident: %v", err)
 	}
 	if open, _ := db.OpenIncidents(); len(open) != 0 {
@@ -146,7 +146,7 @@ func TestTrackEditAndUnknown(t *testing.T) {
 	if n, _ := remindAll(t, db, "SET-3", incNow.Add(24*time.Hour)); n != 1 {
 		t.Fatal("first reminder")
 	}
-	in, err := db.EditIncident("SET-3", incNow, func(in setbot.Incident) setbot.Incident {
+	in, err := edit(db, "SET-3", incNow, func(in setbot.Incident) setbot.Incident {
 		in.Owner, in.Priority = "ann", setbot.L1
 		in.Reminders, in.LastReminder = 0, time.Time{} // ignored
 		return in
@@ -159,12 +159,12 @@ func TestTrackEditAndUnknown(t *testing.T) {
 		t.Errorf("OpenIncidents = %+v %v; want %+v", open, err, in)
 	}
 	for name, err := range map[string]error{
-		"resolve": func() error { _, _, err := db.ResolveIncident("NOPE-1", incNow); return err }(),
+		"resolve": func() error { _, _, err := resolve(db, "NOPE-1", incNow); return err }(),
 		"update":  func() error { _, _, err := db.RecordUpdate("NOPE-1", incNow); return err }(),
-		"snooze":  func() error { _, err := db.Snooze("NOPE-1", incNow, incNow); return err }(),
+		"snooze":  func() error { _, err := snooze(db, "NOPE-1", incNow, incNow); return err }(),
 		"claim":   func() error { _, _, _, err := db.ClaimReminder("NOPE-1", incPolicy, incNow); return err }(),
 		"edit": func() error {
-			_, err := db.EditIncident("NOPE-1", incNow, func(in setbot.Incident) setbot.Incident { return in })
+			_, err := edit(db, "NOPE-1", incNow, func(in setbot.Incident) setbot.Incident { return in })
 			return err
 		}(),
 	} {
@@ -280,4 +280,31 @@ func BenchmarkOpenIncidents10k(b *testing.B) {
 			b.Fatalf("%d open, %v", len(open), err)
 		}
 	}
+}
+
+// The Tx methods in a transaction of their own, for these tests (setbot
+// calls them inside the transaction that also queues what is said).
+
+func resolve(db *DB, key setbot.IssueKey, at time.Time) (in setbot.Incident, changed bool, err error) {
+	err = db.Update(at, func(tx *Tx) error {
+		in, changed, err = tx.ResolveIncident(key)
+		return err
+	})
+	return in, changed, err
+}
+
+func snooze(db *DB, key setbot.IssueKey, until, now time.Time) (in setbot.Incident, err error) {
+	err = db.Update(now, func(tx *Tx) error {
+		in, err = tx.Snooze(key, until)
+		return err
+	})
+	return in, err
+}
+
+func edit(db *DB, key setbot.IssueKey, now time.Time, fn func(setbot.Incident) setbot.Incident) (out setbot.Incident, err error) {
+	err = db.Update(now, func(tx *Tx) error {
+		out, err = tx.EditIncident(key, fn)
+		return err
+	})
+	return out, err
 }

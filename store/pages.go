@@ -151,15 +151,6 @@ func (tx *Tx) AckPage(id string, by setbot.Username) (p setbot.Page, changed boo
 	return p, true, tx.putPage(p)
 }
 
-// AckPage is Tx.AckPage in a transaction of its own, at at.
-func (db *DB) AckPage(id string, by setbot.Username, at time.Time) (p setbot.Page, changed bool, err error) {
-	err = db.Update(at, func(tx *Tx) error {
-		p, changed, err = tx.AckPage(id, by)
-		return err
-	})
-	return p, changed, err
-}
-
 // SetPageRoot records the thread of a page that was made before its first
 // post (an automatic page). It returns the page; changed is false when the
 // page already had a thread, which is kept. A missing page is an ENotFound

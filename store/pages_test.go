@@ -85,11 +85,11 @@ func TestPageLadderSurvivesRestart(t *testing.T) {
 	}
 
 	// The backup acknowledges; the ladder stops and a second ack changes nothing.
-	p, changed, err := db.AckPage("p1", "bob", restart.Add(5*time.Minute))
+	p, changed, err := ackPage(db, "p1", "bob", restart.Add(5*time.Minute))
 	if err != nil || !changed || p.AckedBy != "bob" {
 		t.Fatalf("AckPage = %+v %v %v", p, changed, err)
 	}
-	if p, changed, _ := db.AckPage("p1", "ann", restart.Add(6*time.Minute)); changed || p.AckedBy != "bob" {
+	if p, changed, _ := ackPage(db, "p1", "ann", restart.Add(6*time.Minute)); changed || p.AckedBy != "bob" {
 		t.Errorf("second ack: changed %v, acked by %q", changed, p.AckedBy)
 	}
 	_, d, claimed, err := db.ClaimPageStep("p1", pgShift, pgAck, restart.Add(time.Hour))
@@ -142,7 +142,7 @@ func TestOpenAndPrunePages(t *testing.T) {
 	addTestPage(t, db, "new", pgNow.Add(time.Hour))
 	addTestPage(t, db, "old", pgNow)
 	addTestPage(t, db, "acked", pgNow.Add(30*time.Minute))
-	if _, _, err := db.AckPage("acked", "ann", pgNow.Add(31*time.Minute)); err != nil {
+	if _, _, err := ackPage(db, "acked", "ann", pgNow.Add(31*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	open, err := db.OpenPages()
@@ -165,7 +165,7 @@ func TestOpenAndPrunePages(t *testing.T) {
 	if _, ok, _ := db.NoticeSent("page", "old", "1"); ok {
 		t.Error("old page's log kept")
 	}
-	if _, _, err := db.AckPage("old", "ann", pgNow); setbot.ErrorCode(err) != setbot.ENotFound {
+	if _, _, err := ackPage(db, "old", "ann", pgNow); setbot.ErrorCode(err) != setbot.ENotFound {
 		t.Errorf("ack of a pruned page: %v", err)
 	}
 	if _, _, _, err := db.ClaimPageStep("old", pgShift, pgAck, pgNow); setbot.ErrorCode(err) != setbot.ENotFound {
@@ -245,4 +245,13 @@ func TestAckPageInTransaction(t *testing.T) {
 	if open, _ := db.OpenPages(); len(open) != 0 {
 		t.Errorf("an acknowledged page is still open: %+v", open)
 	}
+}
+
+// ackPage is Tx.AckPage in a transaction of its own, at at.
+func ackPage(db *DB, id string, by setbot.Username, at time.Time) (p setbot.Page, changed bool, err error) {
+	err = db.Update(at, func(tx *Tx) error {
+		p, changed, err = tx.AckPage(id, by)
+		return err
+	})
+	return p, changed, err
 }
