@@ -1,64 +1,15 @@
 package dispatch
 
 import (
-	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/store"
 )
 
-// onceJira is the ticket fake that is also a setbot.OnceCommenter, with
-// Jira's once semantics: a ref's comment is made on its first call only.
-// The first lose calls make the comment but lose the answer (EUnavailable),
-// like a timeout after Jira accepted it.
-type onceJira struct {
-	*ticketTracker
-	mu   sync.Mutex
-	refs []string       // "comment <ref>" or "handover <ref>", per call
-	made map[string]int // comments made, by ref
-	lose int
-}
-
-var _ setbot.OnceCommenter = (*onceJira)(nil)
-
-func (o *onceJira) once(kind, ref string, c trackedComment) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.refs = append(o.refs, kind+" "+ref)
-	if o.made[ref] == 0 {
-		o.ticketTracker.mu.Lock()
-		o.ticketTracker.comments = append(o.ticketTracker.comments, c)
-		o.ticketTracker.mu.Unlock()
-	}
-	o.made[ref]++
-	if o.lose > 0 {
-		o.lose--
-		return setbot.Errorf(setbot.EUnavailable, "Jira is not answering right now.")
-	}
-	return nil
-}
-
-func (o *onceJira) CommentOnce(_ context.Context, key setbot.IssueKey, ref, text string, files []setbot.TicketFile) error {
-	return o.once("comment", ref, trackedComment{key, text, files})
-}
-
-func (o *onceJira) HandoverOnce(_ context.Context, key setbot.IssueKey, ref, team, comment string) error {
-	return o.once("handover", ref, trackedComment{key: key, text: team + ": " + comment})
-}
-
-func (o *onceJira) takeRefs() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	r := o.refs
-	o.refs = nil
-	return r
-}
-
-func useOnceJira(r *ticketRig, lose int) *onceJira {
-	o := &onceJira{ticketTracker: r.jira, made: map[string]int{}, lose: lose}
+func useOnceJira(r *ticketRig, lose int) *onceTracker {
+	o := newOnceTracker(r.jira, lose)
 	r.d.ext.Tracker = o
 	return o
 }

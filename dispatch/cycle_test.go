@@ -15,9 +15,9 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
-// listingTracker is a ticketTracker that also lists open tickets.
+// listingTracker is a fakeTracker that also lists open tickets.
 type listingTracker struct {
-	*ticketTracker
+	*fakeTracker
 	lmu     sync.Mutex
 	open    []setbot.Issue
 	listErr error
@@ -61,7 +61,7 @@ func newCycleRig(t *testing.T, rep Reports) *cycleRig {
 	t.Helper()
 	chat := newFakeChat()
 	r := &cycleRig{t: t, path: filepath.Join(t.TempDir(), "setbot.db"), chat: chat, rep: rep,
-		jira: &listingTracker{ticketTracker: &ticketTracker{}, open: []setbot.Issue{
+		jira: &listingTracker{fakeTracker: &fakeTracker{}, open: []setbot.Issue{
 			{Key: "SET-1", URL: "https://jira.example.com/browse/SET-1", Summary: "Login fails", Priority: setbot.L1, Assignee: "alice", Updated: cycleMonday.Add(-24 * time.Hour)},
 			{Key: "SET-2", URL: "https://jira.example.com/browse/SET-2", Summary: "Slow search", Priority: setbot.L3, Updated: cycleMonday.Add(-72 * time.Hour)},
 			{Key: "SET-3", URL: "https://jira.example.com/browse/SET-3", Summary: "Export crash", Priority: setbot.L2, Assignee: "bob", Updated: cycleMonday},

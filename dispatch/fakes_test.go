@@ -126,3 +126,181 @@ func (c *fakeChat) takeWithIDs() ([]setbot.Reply, []setbot.PostID) {
 	c.posts, c.ids = nil, nil
 	return p, ids
 }
+
+// fakeTracker is the dispatch tests' setbot.Tracker. It records calls
+// ("get SET-7", "comment SET-7", …); err, when set, is returned by every
+// call (and cleared after fail calls, when fail > 0), and errs[verb] by the
+// calls of one verb ("get", "comment") while set. Get finds every key,
+// or, when issues is set, only those, answering ENotFound like Jira.
+type fakeTracker struct {
+	mu       sync.Mutex
+	calls    []string
+	err      error
+	fail     int // calls that return err; 0: all of them
+	errs     map[string]error
+	issues   map[setbot.IssueKey]setbot.Issue
+	similar  []setbot.Issue
+	comments []trackedComment
+	filed    int
+}
+
+type trackedComment struct {
+	key   setbot.IssueKey
+	text  string
+	files []setbot.TicketFile
+}
+
+var _ setbot.Tracker = (*fakeTracker)(nil)
+
+func (f *fakeTracker) record(call string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call)
+	verb, _, _ := strings.Cut(call, " ")
+	if err := f.errs[verb]; err != nil {
+		return err
+	}
+	if f.err == nil {
+		return nil
+	}
+	err := f.err
+	if f.fail > 0 {
+		if f.fail--; f.fail == 0 {
+			f.err = nil
+		}
+	}
+	return err
+}
+
+// failing makes the calls of verb return err, or succeed again when nil.
+func (f *fakeTracker) failing(verb string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.errs == nil {
+		f.errs = map[string]error{}
+	}
+	f.errs[verb] = err
+}
+
+func (f *fakeTracker) FileOnce(_ context.Context, r setbot.TicketRequest) (setbot.Issue, error) {
+	if err := f.record("file " + r.Intake.ID); err != nil {
+		return setbot.Issue{}, err
+	}
+	f.mu.Lock()
+	f.filed++
+	f.mu.Unlock()
+	return setbot.Issue{Key: "SET-900", URL: "https://jira.example.com/browse/SET-900"}, nil
+}
+
+func (f *fakeTracker) Similar(_ context.Context, in setbot.Intake, max int) ([]setbot.Issue, error) {
+	if err := f.record("similar " + in.Summary); err != nil {
+		return nil, err
+	}
+	return f.similar[:min(max, len(f.similar))], nil
+}
+
+func (f *fakeTracker) Comment(_ context.Context, key setbot.IssueKey, text string, files []setbot.TicketFile) error {
+	if err := f.record("comment " + string(key)); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.comments = append(f.comments, trackedComment{key, text, files})
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeTracker) Assign(_ context.Context, key setbot.IssueKey, user setbot.Username, email string) error {
+	return f.record("assign " + string(key) + " " + string(user) + " " + email)
+}
+
+func (f *fakeTracker) SetPriority(_ context.Context, key setbot.IssueKey, p setbot.Priority) error {
+	return f.record("priority " + string(key) + " " + p.String())
+}
+
+func (f *fakeTracker) Handover(_ context.Context, key setbot.IssueKey, team, comment string) error {
+	return f.record("handover " + string(key) + " " + team + " " + strings.ReplaceAll(comment, "\n", "⏎"))
+}
+
+func (f *fakeTracker) Get(_ context.Context, key setbot.IssueKey) (setbot.Issue, error) {
+	if err := f.record("get " + string(key)); err != nil {
+		return setbot.Issue{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	is, ok := f.issues[key]
+	if !ok && f.issues != nil {
+		return setbot.Issue{}, setbot.Errorf(setbot.ENotFound, "Jira has no ticket %s.", key)
+	}
+	is.Key, is.URL = key, "https://jira.example.com/browse/"+string(key)
+	return is, nil
+}
+
+// commentLines are the comments made, as "KEY: text".
+func (f *fakeTracker) commentLines() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.comments {
+		out = append(out, string(c.key)+": "+c.text)
+	}
+	return out
+}
+
+func (f *fakeTracker) takeCalls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.calls
+	f.calls = nil
+	return c
+}
+
+// onceTracker is fakeTracker that is also a setbot.OnceCommenter, with
+// Jira's once semantics: a ref's comment is made on its first call only.
+// The first lose calls make the comment but lose the answer (EUnavailable),
+// like a timeout after Jira accepted it.
+type onceTracker struct {
+	*fakeTracker
+	mu   sync.Mutex
+	refs []string       // "comment <ref>" or "handover <ref>", per call
+	made map[string]int // calls, by ref
+	lose int
+}
+
+var _ setbot.OnceCommenter = (*onceTracker)(nil)
+
+func newOnceTracker(f *fakeTracker, lose int) *onceTracker {
+	return &onceTracker{fakeTracker: f, made: map[string]int{}, lose: lose}
+}
+
+func (o *onceTracker) once(kind, ref string, c trackedComment) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.refs = append(o.refs, kind+" "+ref)
+	if o.made[ref] == 0 {
+		o.fakeTracker.mu.Lock()
+		o.fakeTracker.comments = append(o.fakeTracker.comments, c)
+		o.fakeTracker.mu.Unlock()
+	}
+	o.made[ref]++
+	if o.lose > 0 {
+		o.lose--
+		return setbot.Errorf(setbot.EUnavailable, "Jira is not answering right now.")
+	}
+	return nil
+}
+
+func (o *onceTracker) CommentOnce(_ context.Context, key setbot.IssueKey, ref, text string, files []setbot.TicketFile) error {
+	return o.once("comment", ref, trackedComment{key, text, files})
+}
+
+func (o *onceTracker) HandoverOnce(_ context.Context, key setbot.IssueKey, ref, team, comment string) error {
+	return o.once("handover", ref, trackedComment{key: key, text: team + ": " + comment})
+}
+
+func (o *onceTracker) takeRefs() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r := o.refs
+	o.refs = nil
+	return r
+}

@@ -89,7 +89,7 @@ func TestJiraCommentsBySetbotDoNotCount(t *testing.T) {
 
 // commentJira is a Tracker whose newest human comment is set by the test.
 type commentJira struct {
-	*incTracker
+	*fakeTracker
 	mu    sync.Mutex
 	at    time.Time
 	found bool
@@ -116,9 +116,9 @@ func TestJiraDownRemindersStillSent(t *testing.T) {
 	r := newIncRig(t)
 	var logs bytes.Buffer
 	r.d.log = zerolog.New(&logs)
-	cj := &commentJira{incTracker: r.jira, err: setbot.Errorf(setbot.EUnavailable, "Jira is not answering right now.")}
+	cj := &commentJira{fakeTracker: r.jira, err: setbot.Errorf(setbot.EUnavailable, "Jira is not answering right now.")}
 	r.d.ext.Tracker = cj
-	r.jira.issues["SET-8"] = "search down"
+	r.jira.issues["SET-8"] = setbot.Issue{Summary: "search down"}
 	r.ask(t, "bob", "incident SET-7")
 	r.ask(t, "bob", "incident SET-8")
 	r.now = inc0.Add(24 * time.Hour)
@@ -138,7 +138,7 @@ func TestJiraDownRemindersStillSent(t *testing.T) {
 // last update changes nothing.
 func TestJiraAskedOnlyWhenDueAndSpaced(t *testing.T) {
 	r := newIncRig(t)
-	cj := &commentJira{incTracker: r.jira, found: true, at: inc0.Add(-time.Hour)} // before tracking
+	cj := &commentJira{fakeTracker: r.jira, found: true, at: inc0.Add(-time.Hour)} // before tracking
 	r.d.ext.Tracker = cj
 	r.d.cfg.Incidents = setbot.NagPolicy{Default: 2 * time.Minute}
 	r.ask(t, "bob", "incident SET-7")
@@ -165,7 +165,7 @@ func TestJiraAskedOnlyWhenDueAndSpaced(t *testing.T) {
 // clock ahead) counts as made now, so it cannot silence reminders longer.
 func TestJiraCommentAheadOfOurClock(t *testing.T) {
 	r := newIncRig(t)
-	cj := &commentJira{incTracker: r.jira, found: true, at: inc0.Add(30 * time.Hour)}
+	cj := &commentJira{fakeTracker: r.jira, found: true, at: inc0.Add(30 * time.Hour)}
 	r.d.ext.Tracker = cj
 	r.ask(t, "bob", "incident SET-7")
 	r.now = inc0.Add(24 * time.Hour)

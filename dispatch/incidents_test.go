@@ -16,42 +16,6 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
-// incTracker is a fake setbot.Tracker for Get and Comment.
-type incTracker struct {
-	setbot.Tracker // other methods are not used here
-	mu             sync.Mutex
-	issues         map[setbot.IssueKey]string       // key -> summary
-	details        map[setbot.IssueKey]setbot.Issue // priority and assignee, when set
-	getErr         error
-	commentErr     error
-	comments       []string
-}
-
-func (f *incTracker) Get(_ context.Context, key setbot.IssueKey) (setbot.Issue, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.getErr != nil {
-		return setbot.Issue{}, f.getErr
-	}
-	s, ok := f.issues[key]
-	if !ok {
-		return setbot.Issue{}, setbot.Errorf(setbot.ENotFound, "Jira has no ticket %s.", key)
-	}
-	is := f.details[key]
-	is.Key, is.Summary = key, s
-	return is, nil
-}
-
-func (f *incTracker) Comment(_ context.Context, key setbot.IssueKey, text string, _ []setbot.TicketFile) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.commentErr != nil {
-		return f.commentErr
-	}
-	f.comments = append(f.comments, string(key)+": "+text)
-	return nil
-}
-
 // incSource is a fake Playbooks.
 type incSource struct {
 	mu    sync.Mutex
@@ -75,7 +39,7 @@ type incRig struct {
 	d    *Dispatcher
 	db   *store.DB
 	chat *fakeChat
-	jira *incTracker
+	jira *fakeTracker
 	pb   *incSource
 	now  time.Time
 	seq  int
@@ -87,7 +51,7 @@ var inc0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
 func newIncRig(t *testing.T) *incRig {
 	t.Helper()
 	r := &incRig{chat: newFakeChat(),
-		jira: &incTracker{issues: map[setbot.IssueKey]string{"SET-7": "login fails"}}, pb: &incSource{},
+		jira: &fakeTracker{issues: map[setbot.IssueKey]setbot.Issue{"SET-7": {Summary: "login fails"}}}, pb: &incSource{},
 		now: inc0, path: filepath.Join(t.TempDir(), "setbot.db")}
 	r.chat.channels["war-room"] = "c-war"
 	r.open(t)
@@ -213,9 +177,9 @@ func TestIncidentCommands(t *testing.T) {
 	if in := r.incident(t, "SET-7"); !in.LastUpdate.Equal(r.now) || in.Root != "m1" {
 		t.Errorf("after update: %+v; want LastUpdate now and the tracking command's thread", in)
 	}
-	if len(r.jira.comments) != 1 || !strings.Contains(r.jira.comments[0], "SET-7: Status update from @dave") ||
-		!strings.Contains(r.jira.comments[0], "rolled back the index") {
-		t.Errorf("Jira comments %q", r.jira.comments)
+	if c := r.jira.commentLines(); len(c) != 1 || !strings.Contains(c[0], "SET-7: Status update from @dave") ||
+		!strings.Contains(c[0], "rolled back the index") {
+		t.Errorf("Jira comments %q", c)
 	}
 
 	r.now = inc0.Add(6 * time.Hour)
@@ -255,23 +219,23 @@ func TestIncidentCommandErrorsAreSentences(t *testing.T) {
 
 func TestIncidentTrackedWhileJiraIsDown(t *testing.T) {
 	r := newIncRig(t)
-	r.jira.getErr = setbot.Errorf(setbot.EUnavailable, "Jira is not answering.")
+	r.jira.failing("get", setbot.Errorf(setbot.EUnavailable, "Jira is not answering."))
 	wantOne(t, r.ask(t, "bob", "incident SET-7"), "Tracking SET-7 (L2)", "could not read its title")
-	r.jira.commentErr = setbot.Errorf(setbot.EUnavailable, "Jira is not answering.")
+	r.jira.failing("comment", setbot.Errorf(setbot.EUnavailable, "Jira is not answering."))
 	if got := r.ask(t, "bob", "update SET-7 still digging"); len(got) != 2 || !strings.Contains(got[1], "recorded the update") {
 		t.Fatalf("update answered %q", got)
 	}
 	if jobs, _ := r.db.DueJobs(r.now.Add(time.Hour), 10); len(jobs) != 1 || jobs[0].Kind != jobIncidentComment {
 		t.Fatalf("the comment does not wait in the outbox: %+v", jobs)
 	}
-	r.jira.commentErr = nil
+	r.jira.failing("comment", nil)
 	r.now = r.now.Add(time.Hour)
 	r.drain(t)
 	if len(r.jira.comments) != 1 {
 		t.Errorf("after Jira came back: comments %q", r.jira.comments)
 	}
 	// Jira refuses the next one for good: the thread hears why.
-	r.jira.commentErr = setbot.Errorf(setbot.EForbidden, "Jira does not let setbot comment on SET-7.")
+	r.jira.failing("comment", setbot.Errorf(setbot.EForbidden, "Jira does not let setbot comment on SET-7."))
 	r.ask(t, "bob", "update SET-7 found it")
 	r.chat.take()
 	r.drain(t)
@@ -283,7 +247,7 @@ func TestIncidentTrackedWhileJiraIsDown(t *testing.T) {
 func TestIncidentCommentRefusedIsToldInThread(t *testing.T) {
 	r := newIncRig(t)
 	r.ask(t, "bob", "incident SET-7")
-	r.jira.commentErr = setbot.Errorf(setbot.EForbidden, "Jira does not let setbot comment on SET-7.")
+	r.jira.failing("comment", setbot.Errorf(setbot.EForbidden, "Jira does not let setbot comment on SET-7."))
 	r.say("bob", "c-set", "", "update SET-7 found it")
 	r.drain(t)
 	posts := r.chat.take()
@@ -575,47 +539,17 @@ func BenchmarkNagIdleTick(b *testing.B) {
 	}
 }
 
-// onceIncTracker is incTracker with Jira's exactly-once comments: the
-// first lose calls make the comment and lose the answer.
-type onceIncTracker struct {
-	*incTracker
-	refs []string
-	made map[string]bool
-	lose int
-}
-
-func (o *onceIncTracker) CommentOnce(ctx context.Context, key setbot.IssueKey, ref, text string, files []setbot.TicketFile) error {
-	o.refs = append(o.refs, ref)
-	if !o.made[ref] {
-		o.made[ref] = true
-		if err := o.incTracker.Comment(ctx, key, text, files); err != nil {
-			return err
-		}
-	}
-	if o.lose > 0 {
-		o.lose--
-		return setbot.Errorf(setbot.EUnavailable, "Jira is not answering.")
-	}
-	return nil
-}
-
-func (o *onceIncTracker) HandoverOnce(context.Context, setbot.IssueKey, string, string, string) error {
-	return nil
-}
-
 // TestIncidentUpdateCommentsOnce: an update whose Jira answer is lost is
 // retried with the same ref, so Jira has it once.
 func TestIncidentUpdateCommentsOnce(t *testing.T) {
 	r := newIncRig(t)
-	once := &onceIncTracker{incTracker: r.jira, made: map[string]bool{}, lose: 1}
+	once := newOnceTracker(r.jira, 1)
 	r.d.ext.Tracker = once
 	r.ask(t, "bob", "incident SET-7")
 	r.ask(t, "bob", "update SET-7 still digging")
 	r.now = r.now.Add(time.Hour)
 	r.drain(t)
-	if len(once.refs) != 2 || once.refs[0] != once.refs[1] || !strings.HasPrefix(once.refs[0], "setbot-job-") {
-		t.Fatalf("comment refs %q; want two calls with one job ref", once.refs)
-	}
+	sameRef(t, once.takeRefs(), "comment", 2)
 	if len(r.jira.comments) != 1 {
 		t.Errorf("Jira has %d comments %q, want 1", len(r.jira.comments), r.jira.comments)
 	}
@@ -625,11 +559,8 @@ func TestIncidentUpdateCommentsOnce(t *testing.T) {
 // tracking takes them from the ticket; what is typed wins.
 func TestIncidentTakesLevelAndOwnerFromTheTicket(t *testing.T) {
 	r := newIncRig(t)
-	r.jira.issues["SET-9"] = "checkout down"
-	r.jira.details = map[setbot.IssueKey]setbot.Issue{
-		"SET-7": {Priority: setbot.L1, Assignee: "dave"},
-		"SET-9": {Priority: setbot.L3, Assignee: "dave"},
-	}
+	r.jira.issues["SET-7"] = setbot.Issue{Summary: "login fails", Priority: setbot.L1, Assignee: "dave"}
+	r.jira.issues["SET-9"] = setbot.Issue{Summary: "checkout down", Priority: setbot.L3, Assignee: "dave"}
 	wantOne(t, r.ask(t, "bob", "incident SET-7"), "Tracking SET-7 (L1)")
 	if in := r.incident(t, "SET-7"); in.Owner != "dave" || in.Priority != setbot.L1 {
 		t.Errorf("SET-7 tracked as %v owned by %q; want the ticket's L1 and dave", in.Priority, in.Owner)
