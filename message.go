@@ -36,7 +36,7 @@ func (m Message) ThreadID() PostID {
 }
 
 // Button is an interactive action attached to a post. Action is what a click
-// means to setbot ("confirm", "ack:<page>"); it is signed before it leaves
+// means to setbot ("intake:confirm", "page:ack:<page>"); it is signed before it leaves
 // setbot and verified when the click comes back.
 type Button struct {
 	Label  string
