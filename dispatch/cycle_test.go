@@ -103,16 +103,7 @@ func (r *cycleRig) tick() []setbot.Reply {
 
 func (r *cycleRig) drain() {
 	r.t.Helper()
-	for range 10 {
-		jobs, err := r.db.DueJobs(r.now, 100)
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		if len(jobs) == 0 {
-			return
-		}
-		runLanes(r.d)
-	}
+	drainJobs(r.t, r.db, r.d, r.now)
 }
 
 func (r *cycleRig) pending() int {

@@ -93,17 +93,7 @@ func (r *incRig) say(user string, ch setbot.ChannelID, root setbot.PostID, text 
 // drain runs due jobs in both lanes until none is due (bounded).
 func (r *incRig) drain(t *testing.T) {
 	t.Helper()
-	for range 10 {
-		jobs, err := r.db.DueJobs(r.now, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(jobs) == 0 {
-			return
-		}
-		runLanes(r.d)
-	}
-	t.Fatal("the outbox did not drain")
+	drainJobs(t, r.db, r.d, r.now)
 }
 
 // ask says text and returns the texts setbot posted in answer.

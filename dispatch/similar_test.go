@@ -153,17 +153,7 @@ func TestSimilarSearchSurvivesRestart(t *testing.T) {
 	r := newTicketRig(t)
 	r.jira.similar = []setbot.Issue{{Key: "SET-7"}}
 	r.intakeToCheck(t)
-	path := r.db.Path()
-	if err := r.db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r.db = db
-	r.d = New(r.d.cfg, r.chat, db, r.d.ext)
+	r.restart(t)
 	r.drain(t)
 	if review := lastDM(t, r.chat.take()); !strings.Contains(review.Text, "look similar") || review.Buttons[0].Label != "Add to SET-7" {
 		t.Fatalf("after restart: %q %+v", review.Text, review.Buttons)

@@ -58,16 +58,7 @@ func (r *ticketRig) mention(user, text string) setbot.PostID {
 // drain runs due jobs in both lanes until nothing due is left (bounded).
 func (r *ticketRig) drain(t *testing.T) {
 	t.Helper()
-	for range 10 {
-		jobs, err := r.db.DueJobs(r.now, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(jobs) == 0 {
-			return
-		}
-		runLanes(r.d)
-	}
+	drainJobs(t, r.db, r.d, r.now)
 }
 
 // pending counts the jobs in the outbox, due or not.
