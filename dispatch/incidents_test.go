@@ -90,7 +90,7 @@ func (r *incRig) say(user string, ch setbot.ChannelID, root setbot.PostID, text 
 		Kind: kind, UserID: setbot.UserID("u-" + user), Username: setbot.Username(user), Text: "@setbot " + text, Mentioned: true, At: r.now})
 }
 
-// drain runs due jobs in both lanes until none is due (bounded).
+// drain runs due jobs in every lane until none is due (bounded).
 func (r *incRig) drain(t *testing.T) {
 	t.Helper()
 	drainJobs(t, r.db, r.d, r.now)

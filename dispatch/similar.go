@@ -23,8 +23,8 @@ const (
 )
 
 func init() {
-	// The search runs in the chat lane, bounded by similarTimeout, so that a
-	// person waiting for the review is not queued behind slow filings.
+	// The search runs in a lane of its own, bounded by similarTimeout, so
+	// that a person waiting for the review is not queued behind slow filings.
 	jobSpecs[jobSimilar] = jobSpec{laneLookup, runSimilar}
 	jobSpecs[jobAddTo] = jobSpec{laneSlow, runAddTo}
 }

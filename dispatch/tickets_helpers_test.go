@@ -55,7 +55,7 @@ func (r *ticketRig) mention(user, text string) setbot.PostID {
 	return id
 }
 
-// drain runs due jobs in both lanes until nothing due is left (bounded).
+// drain runs due jobs in every lane until none is due (bounded).
 func (r *ticketRig) drain(t *testing.T) {
 	t.Helper()
 	drainJobs(t, r.db, r.d, r.now)
