@@ -74,7 +74,7 @@ func TestE2ECommentsHandoverLostAnswer(t *testing.T) {
 	r.fake.Inject(jiratest.Fault{Method: http.MethodPost, Path: "/rest/api/2/issue/" + key + "/comment", Status: http.StatusBadGateway, AfterHandling: true})
 	r.start(t)
 	alice := person(t, w, "alice")
-	command(t, w, alice, "handover "+key+" platform the emoji index is theirs", "handed over to platform")
+	ask(t, w, alice, "handover "+key+" platform the emoji index is theirs", "handed over to platform")
 	is := issueByKey(t, r.fake, key)
 	if len(is.Comments) != 1 || !strings.Contains(is.Comments[0].Body, "emoji index is theirs") {
 		t.Fatalf("%d comments, want exactly 1: %+v", len(is.Comments), is.Comments)

@@ -34,23 +34,6 @@ lead = "dave"
 `, reports, monday.AddDate(0, 0, 7).Format("2006-01-02"))
 }
 
-// ask posts "@setbot text" in ~sustained-engineering as p and returns
-// setbot's answer in its thread containing want.
-func ask(t *testing.T, w *mmtest.World, p *mmtest.Person, text, want string) *model.Post {
-	t.Helper()
-	ctx := context.Background()
-	mark := p.Mark()
-	post, err := p.Post(ctx, w.SET.Id, "", "@setbot "+text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := p.WaitFor(ctx, mark, mmtest.Containing(p.FromBot(w.SET.Id, post.Id), want), replyTimeout)
-	if err != nil {
-		t.Fatalf("%q: %v\nrecent: %s", text, err, p.Recent(5))
-	}
-	return got
-}
-
 // TestE2ECycleReports: `@setbot report` lists a ticket of the fake Jira with
 // its owner flagged and the assign command; `@setbot report handover` lists
 // the outgoing primary's ticket with the command for the incoming primary,

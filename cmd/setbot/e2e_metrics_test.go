@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,16 +154,7 @@ func TestE2EMetricsWebsocketReconnect(t *testing.T) {
 		}
 		sawDown <- true
 	}()
-	out, err := os.CreateTemp(t.TempDir(), "restart")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("bash", "-c", restart)
-	cmd.Stdout, cmd.Stderr = out, out // a file: the restarted server inherits them
-	if err := cmd.Run(); err != nil {
-		b, _ := os.ReadFile(out.Name())
-		t.Fatalf("restart Mattermost: %v\n%s", err, b)
-	}
+	restartMattermost(t, restart)
 	waitReady(t, run, 60*time.Second)
 	close(stop)
 	if !<-sawDown {

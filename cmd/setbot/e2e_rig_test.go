@@ -182,3 +182,20 @@ func (c *chatter) confirm() string {
 	key, _, _ := strings.Cut(post.Message[i+1:], "]")
 	return key
 }
+
+// ask posts "@setbot text" in ~sustained-engineering as p and returns
+// setbot's answer in its thread containing want.
+func ask(t *testing.T, w *mmtest.World, p *mmtest.Person, text, want string) *model.Post {
+	t.Helper()
+	ctx := context.Background()
+	mark := p.Mark()
+	post, err := p.Post(ctx, w.SET.Id, "", "@setbot "+text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.WaitFor(ctx, mark, mmtest.Containing(p.FromBot(w.SET.Id, post.Id), want), replyTimeout)
+	if err != nil {
+		t.Fatalf("%q: %v\nrecent: %s", text, err, p.Recent(5))
+	}
+	return got
+}

@@ -300,18 +300,7 @@ func TestE2EServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Close()
-	// The output goes to a file, not a pipe: the restarted server inherits
-	// the descriptors, and a pipe would stay open as long as it runs.
-	out, err := os.CreateTemp(t.TempDir(), "restart")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("bash", "-c", restart)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Run(); err != nil {
-		b, _ := os.ReadFile(out.Name())
-		t.Fatalf("restart Mattermost: %v\n%s", err, b)
-	}
+	restartMattermost(t, restart)
 	waitReady(t, bot, 60*time.Second)
 	p = person(t, w, "carol")
 	mark = p.Mark()
@@ -324,6 +313,24 @@ func TestE2EServerRestart(t *testing.T) {
 	time.Sleep(2 * time.Second) // a quiet period, to see that nothing more comes
 	if got := p.Matching(mark, p.FromBot(ch, "")); len(got) != 1 {
 		t.Errorf("after the server restart setbot answered %d times, want exactly once", len(got))
+	}
+}
+
+// restartMattermost runs command (SETBOT_E2E_RESTART), which restarts the
+// Mattermost server, and fails the test with its output if it fails.
+func restartMattermost(t *testing.T, command string) {
+	t.Helper()
+	// The output goes to a file, not a pipe: the restarted server inherits
+	// the descriptors, and a pipe would stay open as long as it runs.
+	out, err := os.CreateTemp(t.TempDir(), "restart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-c", command)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("restart Mattermost: %v\n%s", err, b)
 	}
 }
 

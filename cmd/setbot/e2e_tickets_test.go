@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -20,23 +19,6 @@ const handoverTeams = `
 component = "Platform"
 assignee = "acc-bob"
 `
-
-// command posts "@setbot text" in ~sustained-engineering as p and waits for
-// the answer in its thread containing want.
-func command(t *testing.T, w *mmtest.World, p *mmtest.Person, text, want string) string {
-	t.Helper()
-	ctx := context.Background()
-	mark := p.Mark()
-	post, err := p.Post(ctx, w.SET.Id, "", "@setbot "+text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := p.WaitFor(ctx, mark, mmtest.Containing(p.FromBot(w.SET.Id, post.Id), want), replyTimeout)
-	if err != nil {
-		t.Fatalf("%q: %v\nrecent: %s", text, err, p.Recent(5))
-	}
-	return got.Message
-}
 
 func issueByKey(t *testing.T, fake *jiratest.Server, key string) jiratest.Issue {
 	t.Helper()
@@ -59,16 +41,16 @@ func TestE2ETicketCommands(t *testing.T) {
 	r.start(t)
 	alice := person(t, w, "alice")
 
-	command(t, w, alice, "assign "+strings.ToLower(key)+" @bob", "is now assigned to @bob")
+	ask(t, w, alice, "assign "+strings.ToLower(key)+" @bob", "is now assigned to @bob")
 	if is := issueByKey(t, r.fake, key); is.Assignee != "acc-bob" {
 		t.Errorf("assignee %q, want acc-bob", is.Assignee)
 	}
-	command(t, w, alice, "priority "+key+" L1", "is now L1")
+	ask(t, w, alice, "priority "+key+" L1", "is now L1")
 	if is := issueByKey(t, r.fake, key); is.Priority != "Highest" || !slices.Contains(is.Labels, "priority-L1") {
 		t.Errorf("priority %q labels %v, want Highest and priority-L1", is.Priority, is.Labels)
 	}
-	command(t, w, alice, "handover "+key+" nosuchteam", "Teams I can hand over to: `platform`")
-	command(t, w, alice, "handover "+key+" Platform the query planner is theirs", "handed over to platform")
+	ask(t, w, alice, "handover "+key+" nosuchteam", "Teams I can hand over to: `platform`")
+	ask(t, w, alice, "handover "+key+" Platform the query planner is theirs", "handed over to platform")
 	is := issueByKey(t, r.fake, key)
 	if !slices.Contains(is.Components, "Platform") || len(is.Comments) != 1 ||
 		!strings.Contains(is.Comments[0].Body, "SET stays the contact") || !strings.Contains(is.Comments[0].Body, "query planner") {
@@ -77,8 +59,8 @@ func TestE2ETicketCommands(t *testing.T) {
 
 	before := len(r.fake.Requests())
 	outsider := person(t, w, "support1")
-	command(t, w, outsider, "assign "+key+" @support1", "only SET members")
-	command(t, w, alice, "assign "+key+" @nobody-by-this-name", "can't find a person")
+	ask(t, w, outsider, "assign "+key+" @support1", "only SET members")
+	ask(t, w, alice, "assign "+key+" @nobody-by-this-name", "can't find a person")
 	if after := len(r.fake.Requests()); after != before {
 		t.Errorf("refused commands reached Jira: %d requests", after-before)
 	}
