@@ -31,7 +31,7 @@ func (s *Server) comment(w http.ResponseWriter, is *Issue, body []byte) {
 		writeFieldErr(w, http.StatusBadRequest, "comment", fmt.Sprintf("The entered text is too long. It exceeds the allowed limit of %d characters.", MaxTextField))
 		return
 	}
-	c := Comment{ID: fmt.Sprint(20000 + len(is.Comments)), Body: *req.Body, Author: s.selfID(), Created: time.Now().UTC()}
+	c := Comment{Body: *req.Body, Author: s.selfID(), Created: time.Now().UTC()}
 	for _, p := range req.Properties {
 		if msg := checkProperty(p); msg != "" {
 			writeFieldErr(w, http.StatusBadRequest, "properties", msg)
@@ -42,8 +42,17 @@ func (s *Server) comment(w http.ResponseWriter, is *Issue, body []byte) {
 		}
 		c.Properties[p.Key] = p.Value
 	}
+	writeJSON(w, http.StatusCreated, s.commentBean(is, s.addComment(is, c), false))
+}
+
+// addComment gives c the next comment id (comment ids are unique across
+// issues, as in Jira), adds it to is and moves the issue's updated.
+func (s *Server) addComment(is *Issue, c Comment) Comment {
+	s.commentSeq++
+	c.ID = fmt.Sprint(20000 + s.commentSeq)
 	is.Comments = append(is.Comments, c)
-	writeJSON(w, http.StatusCreated, s.commentBean(is, c, false))
+	is.touch(c.Created)
+	return c
 }
 
 func checkProperty(p entityProperty) string {
@@ -174,7 +183,5 @@ func (s *Server) AddCommentAt(key, author, body string, at time.Time) string {
 	if is == nil {
 		panic("jiratest: AddComment on a missing issue " + key)
 	}
-	c := Comment{ID: fmt.Sprint(20000 + len(is.Comments)), Body: body, Author: author, Created: at.UTC()}
-	is.Comments = append(is.Comments, c)
-	return c.ID
+	return s.addComment(is, Comment{Body: body, Author: author, Created: at.UTC()}).ID
 }

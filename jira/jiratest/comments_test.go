@@ -115,3 +115,72 @@ func TestFakeCommentAuthorsAndOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeUpdatedMovesOnEveryChange: like Jira, the issue's updated moves
+// on an edit, an assignment (and unassignment), a transition, a comment
+// (the API's or a person's) and an attachment; reads leave it alone.
+func TestFakeUpdatedMovesOnEveryChange(t *testing.T) {
+	s := New(t, Options{Users: []User{{AccountID: "acc-bob", Display: "Bob"}}})
+	requireContract(t, s)
+	long := time.Now().UTC().Add(-24 * time.Hour)
+	key := s.AddIssue(Issue{Summary: "x", Created: long})
+	c := rawClient{t, s}
+	updated := func() time.Time { return s.Issues()[0].updated() }
+	changes := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"edit", "PUT", "/rest/api/2/issue/" + key, map[string]any{"fields": map[string]any{"summary": "y"}}},
+		{"assign", "PUT", "/rest/api/2/issue/" + key + "/assignee", map[string]any{"accountId": "acc-bob"}},
+		{"unassign", "PUT", "/rest/api/2/issue/" + key + "/assignee", map[string]any{"accountId": nil}},
+		{"transition", "POST", "/rest/api/2/issue/" + key + "/transitions", map[string]any{"transition": map[string]any{"id": "11"}}},
+		{"comment", "POST", "/rest/api/2/issue/" + key + "/comment", map[string]any{"body": "hi"}},
+	}
+	for _, ch := range changes {
+		before := updated()
+		if _, _, b := c.do("GET", "/rest/api/2/issue/"+key, nil); !updated().Equal(before) {
+			t.Fatalf("a read moved updated: %s", b)
+		}
+		s.mu.Lock()
+		s.issues[0].Updated = long // so that any move shows
+		s.mu.Unlock()
+		if st, _, b := c.do(ch.method, ch.path, ch.body); st >= 300 {
+			t.Fatalf("%s: %d %s", ch.name, st, b)
+		}
+		if !updated().After(long) {
+			t.Errorf("%s left updated at %v", ch.name, updated())
+		}
+	}
+	s.mu.Lock()
+	s.issues[0].Updated = long
+	s.mu.Unlock()
+	person := long.Add(time.Hour)
+	s.AddCommentAt(key, "acc-bob", "from the web page", person)
+	if !updated().Equal(person) {
+		t.Errorf("a person's comment: updated %v, want %v", updated(), person)
+	}
+	s.AddCommentAt(key, "acc-bob", "backdated", long.Add(-time.Hour))
+	if !updated().Equal(person) {
+		t.Errorf("an older comment moved updated back to %v", updated())
+	}
+	if v := s.Violations(); len(v) != 0 {
+		t.Fatalf("violations: %v", v)
+	}
+}
+
+// TestFakeCommentIDsAndRoutes: comment ids are unique across issues, as in
+// Jira, and POST to a comment's own path is no way to make a comment.
+func TestFakeCommentIDsAndRoutes(t *testing.T) {
+	s := New(t, Options{NoContract: true})
+	a, b := s.AddIssue(Issue{Summary: "a"}), s.AddIssue(Issue{Summary: "b"})
+	if s.AddComment(a, "acc-bob", "one") == s.AddComment(b, "acc-bob", "two") {
+		t.Error("two issues' first comments share an id")
+	}
+	c := rawClient{t, s}
+	if st, _, body := c.do("POST", "/rest/api/2/issue/"+a+"/comment/20001", map[string]any{"body": "x"}); st != 404 {
+		t.Errorf("POST …/comment/{id}: %d %s, want 404", st, body)
+	}
+	if n := len(s.Issues()[0].Comments); n != 1 {
+		t.Errorf("issue a has %d comments, want 1", n)
+	}
+}

@@ -86,7 +86,7 @@ func (s *Server) issueSub(w http.ResponseWriter, r *http.Request, is *Issue, sub
 		s.transition(w, is, body)
 	case sub[0] == "comment" && len(sub) == 1 && m == "GET":
 		s.comments(w, r, is)
-	case sub[0] == "comment" && m == "POST":
+	case sub[0] == "comment" && len(sub) == 1 && m == "POST":
 		s.comment(w, is, body)
 	case sub[0] == "attachments" && m == "POST":
 		s.attach(w, r, is)
@@ -185,17 +185,16 @@ func (s *Server) assign(w http.ResponseWriter, is *Issue, body []byte) {
 		writeFieldErr(w, http.StatusBadRequest, "assignee", idKey+" is required")
 		return
 	}
-	if id == nil {
-		is.Assignee = ""
-		w.WriteHeader(http.StatusNoContent)
-		return
+	assignee := "" // null unassigns
+	if id != nil {
+		if _, ok := s.account(*id); !ok {
+			writeFieldErr(w, http.StatusBadRequest, "assignee", fmt.Sprintf("User '%s' cannot be assigned issues.", *id))
+			return
+		}
+		assignee = *id
 	}
-	if _, ok := s.account(*id); !ok {
-		writeFieldErr(w, http.StatusBadRequest, "assignee", fmt.Sprintf("User '%s' cannot be assigned issues.", *id))
-		return
-	}
-	is.Assignee = *id
-	is.Updated = time.Now().UTC()
+	is.Assignee = assignee
+	is.touch(time.Now().UTC())
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -217,6 +217,7 @@ func (s *Server) edit(w http.ResponseWriter, is *Issue, body []byte) {
 	}
 	next.hiddenFor = is.hiddenFor
 	*is = next
+	is.touch(time.Now().UTC())
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -350,6 +351,7 @@ func (s *Server) transition(w http.ResponseWriter, is *Issue, body []byte) {
 	for _, t := range workflow[is.Status] {
 		if t.id == req.Transition.ID {
 			is.Status = t.to
+			is.touch(time.Now().UTC())
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
@@ -397,6 +399,7 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request, is *Issue) {
 		return
 	}
 	is.Attachments = append(is.Attachments, added...)
+	is.touch(time.Now().UTC())
 	out := []map[string]any{}
 	for _, a := range added {
 		out = append(out, map[string]any{"id": a.ID, "filename": a.Filename, "size": a.Size, "mimeType": "application/octet-stream",

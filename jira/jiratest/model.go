@@ -65,6 +65,14 @@ func (is *Issue) statusCategory() string {
 	return "indeterminate"
 }
 
+// touch records a change made at at: Jira moves an issue's updated on
+// every edit, assignment, transition, comment and attachment.
+func (is *Issue) touch(at time.Time) {
+	if at.After(is.updated()) {
+		is.Updated = at
+	}
+}
+
 // updated is when the issue last changed.
 func (is *Issue) updated() time.Time {
 	if is.Updated.IsZero() {

@@ -118,6 +118,7 @@ type Server struct {
 	mu         sync.Mutex
 	issues     []*Issue
 	nextID     int
+	commentSeq int // comments made, for their ids
 	faults     []Fault
 	requests   []Request
 	violations []string
