@@ -37,25 +37,6 @@ type selfAccount struct {
 	Key       string `json:"key"`
 }
 
-// commentAuthor is a comment's author as both deployments write it.
-type commentAuthor struct {
-	AccountID   string `json:"accountId"`
-	Name        string `json:"name"`
-	Key         string `json:"key"`
-	DisplayName string `json:"displayName"`
-}
-
-// authoredPage is GET /issue/{key}/comment with authors and times.
-type authoredPage struct {
-	Comments []struct {
-		ID      string         `json:"id"`
-		Author  *commentAuthor `json:"author"`
-		Created string         `json:"created"`
-	} `json:"comments"`
-	StartAt int `json:"startAt"`
-	Total   int `json:"total"`
-}
-
 // is reports whether a is the account s.
 func (s selfAccount) is(a *commentAuthor, deployment string) bool {
 	if a == nil {
@@ -85,16 +66,10 @@ func (c *Client) lastHumanComment(ctx context.Context, key setbot.IssueKey) (tim
 	if err != nil {
 		return time.Time{}, "", false, err
 	}
-	for startAt := 0; startAt < maxCommentsScanned; {
-		var p authoredPage
-		q := url.Values{"orderBy": {"-created"}, "startAt": {strconv.Itoa(startAt)}, "maxResults": {strconv.Itoa(humanCommentPage)}}
-		if err := c.do(ctx, call{op: "read the comments of " + string(key), method: http.MethodGet,
-			path: apiPath("issue/%s/comment", key), query: q}, &p); err != nil {
-			return time.Time{}, "", false, err
-		}
+	var best time.Time
+	var author *commentAuthor
+	err = c.commentPages(ctx, key, url.Values{"orderBy": {"-created"}}, humanCommentPage, maxCommentsScanned, func(p *commentPage) bool {
 		// The newest in the page, whatever order the server kept.
-		var best time.Time
-		var author *commentAuthor
 		for _, cm := range p.Comments {
 			t, err := parseJiraTime(cm.Created)
 			if err != nil || self.is(cm.Author, c.cfg.Deployment) || !t.After(best) {
@@ -102,15 +77,36 @@ func (c *Client) lastHumanComment(ctx context.Context, key setbot.IssueKey) (tim
 			}
 			best, author = t, cm.Author
 		}
-		if !best.IsZero() {
-			return best, c.usernameOf(author), true, nil
+		return !best.IsZero()
+	})
+	if err != nil || best.IsZero() {
+		return time.Time{}, "", false, err
+	}
+	return best, c.usernameOf(author), true, nil
+}
+
+// commentPages reads the ticket's comments a page of size at a time, from
+// the first in the order q asks (q also holds any expansion), and hands
+// each page to fn until fn reports done, the comments end or limit
+// comments were read.
+func (c *Client) commentPages(ctx context.Context, key setbot.IssueKey, q url.Values, size, limit int, fn func(*commentPage) (done bool)) error {
+	for startAt := 0; startAt < limit; {
+		q.Set("startAt", strconv.Itoa(startAt))
+		q.Set("maxResults", strconv.Itoa(size))
+		var p commentPage
+		if err := c.do(ctx, call{op: "read the comments of " + string(key), method: http.MethodGet,
+			path: apiPath("issue/%s/comment", key), query: q}, &p); err != nil {
+			return err
+		}
+		if fn(&p) {
+			return nil
 		}
 		startAt += len(p.Comments)
 		if len(p.Comments) == 0 || startAt >= p.Total {
-			break
+			return nil
 		}
 	}
-	return time.Time{}, "", false, nil
+	return nil
 }
 
 // usernameOf maps a Jira author back to a Mattermost username through

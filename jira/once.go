@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -115,27 +115,21 @@ func retryWait(err error) (time.Duration, bool) {
 }
 
 // findComment returns the id of the ticket's comment made with ref, or "".
-func (c *Client) findComment(ctx context.Context, key setbot.IssueKey, ref string) (string, error) {
-	for startAt := 0; ; {
-		var p commentPage
-		q := url.Values{"startAt": {strconv.Itoa(startAt)}, "maxResults": {strconv.Itoa(commentPageSize)}, "expand": {"properties"}}
-		if err := c.do(ctx, call{op: "read the comments of " + string(key), method: http.MethodGet,
-			path: apiPath("issue/%s/comment", key), query: q}, &p); err != nil {
-			return "", err
-		}
+// Every comment is read: a ref missed would comment twice.
+func (c *Client) findComment(ctx context.Context, key setbot.IssueKey, ref string) (id string, err error) {
+	err = c.commentPages(ctx, key, url.Values{"expand": {"properties"}}, commentPageSize, math.MaxInt, func(p *commentPage) bool {
 		for _, cm := range p.Comments {
 			for _, prop := range cm.Properties {
 				var v refValue
 				if prop.Key == refPropertyKey && json.Unmarshal(prop.Value, &v) == nil && v.Ref == ref {
-					return cm.ID, nil
+					id = cm.ID
+					return true
 				}
 			}
 		}
-		startAt += len(p.Comments)
-		if len(p.Comments) == 0 || startAt >= p.Total {
-			return "", nil
-		}
-	}
+		return false
+	})
+	return id, err
 }
 
 // fileKey is how a retry recognizes a file it attached before.

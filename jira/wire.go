@@ -174,17 +174,26 @@ type commentReq struct {
 	Properties []entityProperty `json:"properties,omitempty"`
 }
 
-// commentPage is GET /issue/{key}/comment?expand=properties, paged with
-// startAt, maxResults and total.
+// commentPage is GET /issue/{key}/comment, paged with startAt, maxResults
+// and total; properties only with expand=properties.
 type commentPage struct {
 	Comments []struct {
-		ID         string `json:"id"`
+		ID         string         `json:"id"`
+		Author     *commentAuthor `json:"author"`
+		Created    string         `json:"created"`
 		Properties []struct {
 			Key   string          `json:"key"`
 			Value json.RawMessage `json:"value"`
 		} `json:"properties"`
 	} `json:"comments"`
-	StartAt    int `json:"startAt"`
-	MaxResults int `json:"maxResults"`
-	Total      int `json:"total"`
+	StartAt int `json:"startAt"`
+	Total   int `json:"total"`
+}
+
+// commentAuthor is a comment's author as both deployments write it.
+type commentAuthor struct {
+	AccountID   string `json:"accountId"`
+	Name        string `json:"name"`
+	Key         string `json:"key"`
+	DisplayName string `json:"displayName"`
 }
