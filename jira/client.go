@@ -40,7 +40,7 @@ type Client struct {
 
 	mu   sync.Mutex
 	meta *projectMeta // createmeta and attachment settings, read once
-	self *selfAccount // setbot's own Jira account (GET /myself), read once
+	self *userBean    // setbot's own Jira account (GET /myself), read once
 }
 
 // Option configures a Client.

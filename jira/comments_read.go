@@ -29,25 +29,6 @@ const (
 
 var _ setbot.CommentReader = (*Client)(nil)
 
-// selfAccount is setbot's own Jira account: an accountId on Cloud, a
-// username and user key on Data Center.
-type selfAccount struct {
-	AccountID string `json:"accountId"`
-	Name      string `json:"name"`
-	Key       string `json:"key"`
-}
-
-// is reports whether a is the account s.
-func (s selfAccount) is(a *commentAuthor, deployment string) bool {
-	if a == nil {
-		return false
-	}
-	if deployment == DataCenter {
-		return (a.Name != "" && a.Name == s.Name) || (a.Key != "" && a.Key == s.Key)
-	}
-	return a.AccountID != "" && a.AccountID == s.AccountID
-}
-
 // LastHumanComment returns the time and author of the newest comment on
 // the ticket not made by setbot's own account (see setbot.CommentReader).
 // Failures are logged at warning level only: the caller asks again later.
@@ -67,7 +48,7 @@ func (c *Client) lastHumanComment(ctx context.Context, key setbot.IssueKey) (tim
 		return time.Time{}, "", false, err
 	}
 	var best time.Time
-	var author *commentAuthor
+	var author *userBean
 	err = c.commentPages(ctx, key, url.Values{"orderBy": {"-created"}}, humanCommentPage, maxCommentsScanned, func(p *commentPage) bool {
 		// The newest in the page, whatever order the server kept.
 		for _, cm := range p.Comments {
@@ -111,37 +92,36 @@ func (c *Client) commentPages(ctx context.Context, key setbot.IssueKey, q url.Va
 
 // usernameOf maps a Jira author back to a Mattermost username through
 // [jira.accounts]; "" when it is not there.
-func (c *Client) usernameOf(a *commentAuthor) setbot.Username {
+func (c *Client) usernameOf(a *userBean) setbot.Username {
 	if a == nil {
 		return ""
 	}
-	id := a.AccountID
-	if c.cfg.Deployment == DataCenter {
-		id = a.Name
-	}
-	return c.accountsBack()[id]
+	return c.accountsBack()[a.id(c.cfg.Deployment)]
 }
 
 // myself returns setbot's own Jira account, read once with GET /myself.
-func (c *Client) myself(ctx context.Context) (selfAccount, error) {
+func (c *Client) myself(ctx context.Context) (*userBean, error) {
 	c.mu.Lock()
 	s := c.self
 	c.mu.Unlock()
 	if s != nil {
-		return *s, nil
+		return s, nil
 	}
-	var me selfAccount
+	var me userBean
 	if err := c.do(ctx, call{op: "read setbot's own Jira account", method: http.MethodGet, path: apiPath("myself")}, &me); err != nil {
-		return selfAccount{}, err
+		return nil, err
 	}
 	if me.AccountID == "" && me.Name == "" && me.Key == "" {
-		return selfAccount{}, fmt.Errorf("read setbot's own Jira account: /myself named no account")
+		return nil, fmt.Errorf("read setbot's own Jira account: /myself named no account")
 	}
 	c.mu.Lock()
 	c.self = &me
 	c.mu.Unlock()
-	return me, nil
+	return &me, nil
 }
+
+// jiraTime is how Jira writes date-times ("+0000", no colon).
+const jiraTime = "2006-01-02T15:04:05.000-0700"
 
 // parseJiraTime reads a date-time as Jira writes it ("+0000") or as RFC
 // 3339 ("+00:00" or "Z"), the document's date-time format.

@@ -3,7 +3,6 @@ package jira
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/setbot/setbot"
 )
@@ -12,9 +11,6 @@ var _ setbot.TicketLister = (*Client)(nil)
 
 // listFields are the fields the weekly reports show.
 var listFields = []string{"summary", "status", "priority", "assignee", "labels", "updated"}
-
-// jiraTime is how Jira writes date-times in issue fields.
-const jiraTime = "2006-01-02T15:04:05.000-0700"
 
 // listedBean is an issue as the open-ticket listing reads it.
 type listedBean struct {
@@ -25,13 +21,9 @@ type listedBean struct {
 		Priority *struct {
 			Name string `json:"name"`
 		} `json:"priority"`
-		Assignee *struct {
-			AccountID   string `json:"accountId"`
-			Name        string `json:"name"`
-			DisplayName string `json:"displayName"`
-		} `json:"assignee"`
-		Labels  []string `json:"labels"`
-		Updated string   `json:"updated"`
+		Assignee *userBean `json:"assignee"`
+		Labels   []string  `json:"labels"`
+		Updated  string    `json:"updated"`
 	} `json:"fields"`
 }
 
@@ -75,17 +67,13 @@ func (c *Client) listed(b listedBean, back map[string]setbot.Username) setbot.Is
 		is.Status = f.Status.Name
 	}
 	if a := f.Assignee; a != nil {
-		id := a.AccountID
-		if c.cfg.Deployment == DataCenter {
-			id = a.Name
-		}
-		is.Assignee = back[id]
+		is.Assignee = back[a.id(c.cfg.Deployment)]
 		is.AssigneeName = a.DisplayName
 		if is.AssigneeName == "" {
 			is.AssigneeName = "someone without a display name"
 		}
 	}
-	if t, err := time.Parse(jiraTime, f.Updated); err == nil {
+	if t, err := parseJiraTime(f.Updated); err == nil {
 		is.Updated = t
 	}
 	return is

@@ -36,10 +36,7 @@ func (c *Client) account(ctx context.Context, user setbot.Username, email string
 	if len(match) != 1 {
 		return "", setbot.Errorf(setbot.ENotFound, "I couldn't find exactly one Jira account for @%s by email: add it to [jira.accounts] in setbot's configuration, then assign by hand.", user)
 	}
-	if c.cfg.Deployment == DataCenter {
-		return match[0].Name, nil
-	}
-	return match[0].AccountID, nil
+	return match[0].id(c.cfg.Deployment), nil
 }
 
 // assign sets (or, for an empty user and email, clears) the assignee.

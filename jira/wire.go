@@ -37,13 +37,10 @@ type issueBean struct {
 }
 
 type issueFields struct {
-	Summary  string      `json:"summary"`
-	Status   *statusBean `json:"status"`
-	Assignee *struct {
-		AccountID string `json:"accountId"`
-		Name      string `json:"name"`
-	} `json:"assignee"`
-	Labels     []string `json:"labels"`
+	Summary    string      `json:"summary"`
+	Status     *statusBean `json:"status"`
+	Assignee   *userBean   `json:"assignee"`
+	Labels     []string    `json:"labels"`
 	Attachment []struct {
 		Filename string `json:"filename"`
 		Size     int64  `json:"size"`
@@ -149,10 +146,35 @@ type attachmentMeta struct {
 	UploadLimit int64 `json:"uploadLimit"`
 }
 
+// userBean is a Jira user as both deployments write it (user search,
+// GET /myself, assignees, comment authors): an accountId on Cloud, a
+// username and user key on Data Center.
 type userBean struct {
 	AccountID    string `json:"accountId"`
 	Name         string `json:"name"`
+	Key          string `json:"key"`
+	DisplayName  string `json:"displayName"`
 	EmailAddress string `json:"emailAddress"`
+}
+
+// id is how setbot names the account to Jira and in [jira.accounts]: the
+// accountId on Cloud, the username on Data Center.
+func (u *userBean) id(deployment string) string {
+	if deployment == DataCenter {
+		return u.Name
+	}
+	return u.AccountID
+}
+
+// is reports whether a is the account u.
+func (u *userBean) is(a *userBean, deployment string) bool {
+	if a == nil {
+		return false
+	}
+	if deployment == DataCenter {
+		return (a.Name != "" && a.Name == u.Name) || (a.Key != "" && a.Key == u.Key)
+	}
+	return a.AccountID != "" && a.AccountID == u.AccountID
 }
 
 type transitionList struct {
@@ -178,9 +200,9 @@ type commentReq struct {
 // and total; properties only with expand=properties.
 type commentPage struct {
 	Comments []struct {
-		ID         string         `json:"id"`
-		Author     *commentAuthor `json:"author"`
-		Created    string         `json:"created"`
+		ID         string    `json:"id"`
+		Author     *userBean `json:"author"`
+		Created    string    `json:"created"`
 		Properties []struct {
 			Key   string          `json:"key"`
 			Value json.RawMessage `json:"value"`
@@ -188,12 +210,4 @@ type commentPage struct {
 	} `json:"comments"`
 	StartAt int `json:"startAt"`
 	Total   int `json:"total"`
-}
-
-// commentAuthor is a comment's author as both deployments write it.
-type commentAuthor struct {
-	AccountID   string `json:"accountId"`
-	Name        string `json:"name"`
-	Key         string `json:"key"`
-	DisplayName string `json:"displayName"`
 }
