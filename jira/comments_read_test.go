@@ -146,13 +146,7 @@ func TestLastHumanCommentJiraDown(t *testing.T) {
 func BenchmarkLastHumanComment(b *testing.B) {
 	for _, behind := range []int{0, 50} {
 		b.Run(map[int]string{0: "newest", 50: "behind-50"}[behind], func(b *testing.B) {
-			fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
-			cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
-			cfg.SetDefaults()
-			c, err := jira.New(cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
+			c, fake := benchClient(b)
 			ctx := context.Background()
 			key := fake.AddIssue(jiratest.Issue{Summary: "busy"})
 			fake.AddCommentAt(key, "acc-bob", "status", time.Now().Add(-time.Hour))

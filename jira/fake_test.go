@@ -254,3 +254,17 @@ func hasPrefix(list []string, p string) bool {
 	}
 	return false
 }
+
+// benchClient is a client with default options and a fake without its
+// contract check, for benchmarks over loopback.
+func benchClient(b *testing.B) (*jira.Client, *jiratest.Server) {
+	b.Helper()
+	fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
+	cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
+	cfg.SetDefaults()
+	c, err := jira.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c, fake
+}

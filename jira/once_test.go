@@ -202,13 +202,7 @@ func TestCommentOnceRefusals(t *testing.T) {
 // 1,000 comments (10 pages) read to find the ref on the last one, against
 // the fake over loopback with the contract check off.
 func BenchmarkCommentOnceAlreadyMade(b *testing.B) {
-	fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
-	cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
-	cfg.SetDefaults()
-	c, err := jira.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, fake := benchClient(b)
 	key := setbot.IssueKey(fake.AddIssue(jiratest.Issue{Summary: "busy"}))
 	ctx := context.Background()
 	for range 999 {
@@ -234,13 +228,7 @@ func BenchmarkCommentOnceAlreadyMade(b *testing.B) {
 // BenchmarkCommentOnceNew is a first comment with one file on a quiet
 // ticket: look, read attachments, upload, comment.
 func BenchmarkCommentOnceNew(b *testing.B) {
-	fake := jiratest.New(b, jiratest.Options{Token: token, NoContract: true})
-	cfg := jira.Config{URL: fake.URL(), Email: fake.Email(), Token: token, Project: "SET"}
-	cfg.SetDefaults()
-	c, err := jira.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, fake := benchClient(b)
 	ctx := context.Background()
 	files := []setbot.TicketFile{{Name: "mattermost.log", Data: []byte("log line\n")}}
 	i := 0
