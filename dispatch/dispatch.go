@@ -38,6 +38,9 @@ type Config struct {
 	Tick time.Duration
 	// Rotation is the configured SET rotation.
 	Rotation Rotation
+	// Retention is how long handled-post marks are kept ([store] retention;
+	// 0: seenRetention). Catch-up never replays posts older than this.
+	Retention time.Duration
 	// AckWithin is how long a paged person has before the next is paged.
 	AckWithin time.Duration
 	// PageL2 makes L2 intakes page SET too ([escalation] page_l2); L1
@@ -106,6 +109,9 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	}
 	if cfg.Rotation.Location == nil {
 		cfg.Rotation.Location = time.UTC
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = seenRetention
 	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = 2 * time.Second

@@ -506,3 +506,22 @@ func TestChatLaneIsNotStarvedByJiraJobs(t *testing.T) {
 		t.Fatalf("chat lane posted %+v behind %d Jira jobs; want the reply", posts, jobsPerScan+10)
 	}
 }
+
+// TestPruneKeepsMarksForTheConfiguredRetention: [store] retention decides
+// how long handled marks live.
+func TestPruneKeepsMarksForTheConfiguredRetention(t *testing.T) {
+	r := newPagingRig(t)
+	r.cfg.Retention = 2 * 24 * time.Hour
+	r.open(t)
+	if _, err := r.db.Handle("p-old", r.now, func(*store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	r.d.prune(r.now.Add(47 * time.Hour))
+	if seen, _ := r.db.Seen("p-old"); !seen {
+		t.Fatal("a mark younger than the retention was pruned")
+	}
+	r.d.prune(r.now.Add(49 * time.Hour))
+	if seen, _ := r.db.Seen("p-old"); seen {
+		t.Fatal("a mark older than the configured retention was kept (the default is 14 days)")
+	}
+}

@@ -9,7 +9,8 @@ import (
 
 // Housekeeping bounds.
 const (
-	// seenRetention is how long handled-post marks are kept; posts older than
+	// seenRetention is how long handled-post marks are kept unless
+	// Config.Retention ([store] retention) says otherwise; posts older than
 	// this are never replayed by the server or by catch-up.
 	seenRetention = 14 * 24 * time.Hour
 	// pageRetention is how long a page is kept after it was made: its
@@ -89,7 +90,7 @@ func (d *Dispatcher) refreshHeader(ctx context.Context) time.Time {
 }
 
 func (d *Dispatcher) prune(now time.Time) {
-	if n, err := d.db.PruneSeen(now.Add(-seenRetention)); err != nil {
+	if n, err := d.db.PruneSeen(now.Add(-d.cfg.Retention)); err != nil {
 		d.log.Error().Err(err).Msg("prune handled marks")
 	} else if n > 0 {
 		d.log.Info().Int("removed", n).Msg("pruned handled marks")

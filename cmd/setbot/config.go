@@ -167,6 +167,7 @@ const (
 	defaultGrace       = 4 * time.Hour
 	defaultAckWithin   = 15 * time.Minute
 	defaultRetention   = 14 * 24 * time.Hour
+	minRetention       = 24 * time.Hour
 	defaultRemindAfter = 4 * time.Hour
 	defaultExpireAfter = 3 * 24 * time.Hour
 )
@@ -275,12 +276,17 @@ func (c *Config) Validate() error {
 	if _, err := c.Roster(); err != nil {
 		return err
 	}
-	for key, d := range map[string]Duration{"incidents.update_every": c.Incidents.UpdateEvery,
-		"escalation.ack_within": c.Escalation.AckWithin, "store.retention": c.Store.Retention,
-		"intake.remind_after": c.Intake.RemindAfter, "intake.expire_after": c.Intake.ExpireAfter} {
-		if d < 0 {
-			return fmt.Errorf("%s: must be positive, got %s", key, time.Duration(d))
+	for _, k := range []struct {
+		key string
+		d   Duration
+	}{{"incidents.update_every", c.Incidents.UpdateEvery}, {"escalation.ack_within", c.Escalation.AckWithin},
+		{"store.retention", c.Store.Retention}, {"intake.remind_after", c.Intake.RemindAfter}, {"intake.expire_after", c.Intake.ExpireAfter}} {
+		if k.d < 0 {
+			return fmt.Errorf("%s: must be positive, got %s", k.key, time.Duration(k.d))
 		}
+	}
+	if time.Duration(c.Store.Retention) < minRetention {
+		return fmt.Errorf("store.retention: must be at least 1d (catch-up after a restart replays posts whose handled marks must still be there), got %s", time.Duration(c.Store.Retention))
 	}
 	if err := c.Incidents.validate(); err != nil {
 		return err

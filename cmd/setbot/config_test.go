@@ -107,6 +107,7 @@ func TestLoadConfigBad(t *testing.T) {
 		{"not a monday", `starts = "2026-12-01"`, "rotation.week[0].starts"},
 		{"bad duration", `ack_within = "soon"`, "escalation.ack_within"},
 		{"bad level", goodConfig + "\n[log]\nlevel = \"loud\"", "log.level"},
+		{"retention too short", `path = "/tmp/setbot.db"` + "\nretention = \"1h\"", "store.retention: must be at least 1d"},
 		{"bad jira deployment", goodConfig + "\n[jira]\nurl = \"https://j.example\"\ndeployment = \"cloudy\"\ntoken = \"t\"\nproject = \"SET\"", "jira.deployment"},
 		{"jira missing project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"", "jira.project"},
 		{"syntax", goodConfig + "\n[broken", "line"},
