@@ -97,10 +97,13 @@ func (c *Config) NagPolicy() setbot.NagPolicy {
 }
 
 func (c *IncidentsConfig) validate() error {
-	for key, d := range map[string]Duration{"incidents.update_every": c.UpdateEvery,
-		"incidents.update_every_l1": c.UpdateEveryL1, "incidents.update_every_l2": c.UpdateEveryL2, "incidents.grace": c.Grace} {
-		if d != 0 && time.Duration(d) < minIncidentDuration {
-			return fmt.Errorf("%s: must be at least %s, got %s", key, minIncidentDuration, time.Duration(d))
+	for _, k := range []struct {
+		key string
+		d   Duration
+	}{{"incidents.update_every", c.UpdateEvery}, {"incidents.update_every_l1", c.UpdateEveryL1},
+		{"incidents.update_every_l2", c.UpdateEveryL2}, {"incidents.grace", c.Grace}} {
+		if k.d != 0 && time.Duration(k.d) < minIncidentDuration {
+			return fmt.Errorf("%s: must be at least %s, got %s", k.key, minIncidentDuration, time.Duration(k.d))
 		}
 	}
 	return nil
