@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/setbot/setbot/e2e/mmtest"
@@ -30,18 +31,7 @@ path = %q
 timezone = "UTC"
 admins = ["sysadmin"]
 
-[[rotation.week]]
-starts = %q
-primary = "alice"
-backup = "bob"
-lead = "carol"
-
-[[rotation.week]]
-starts = %q
-primary = "bob"
-backup = "dave"
-lead = "carol"
-
+%s
 [jira]
 # THIS IS THE LOCAL STAND-IN (jira/jiratest/cmd/fakejira), NOT JIRA.
 url = %q
@@ -59,6 +49,22 @@ level = "info"
 format = "text"
 `
 
+// demoWeeks is how many weeks the demo's rotation fills: the four weeks
+// setbot checks for gaps, so the demo does not report any.
+const demoWeeks = 4
+
+// weeks is a rotation from monday on in which each backup becomes the next
+// week's primary, as in the SET process.
+func weeks(monday time.Time) string {
+	people := []string{"alice", "bob", "dave"}
+	var b strings.Builder
+	for i := range demoWeeks {
+		fmt.Fprintf(&b, "[[rotation.week]]\nstarts = %q\nprimary = %q\nbackup = %q\nlead = \"carol\"\n\n",
+			monday.AddDate(0, 0, 7*i).Format("2006-01-02"), people[i%len(people)], people[(i+1)%len(people)])
+	}
+	return b.String()
+}
+
 // setup writes dir/setbot.toml for the bootstrapped server.
 func setup(w *mmtest.World, dir, jiraURL, listen string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -69,7 +75,7 @@ func setup(w *mmtest.World, dir, jiraURL, listen string) error {
 		monday = monday.AddDate(0, 0, -1)
 	}
 	text := fmt.Sprintf(configTemplate, w.URL, w.BotToken, mmtest.TeamName, listen, "http://"+listen,
-		filepath.Join(dir, "setbot.db"), monday.Format("2006-01-02"), monday.AddDate(0, 0, 7).Format("2006-01-02"), jiraURL)
+		filepath.Join(dir, "setbot.db"), weeks(monday), jiraURL)
 	path := filepath.Join(dir, "setbot.toml")
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		return err
