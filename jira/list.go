@@ -18,12 +18,10 @@ type listedBean struct {
 	Fields struct {
 		Summary  string      `json:"summary"`
 		Status   *statusBean `json:"status"`
-		Priority *struct {
-			Name string `json:"name"`
-		} `json:"priority"`
-		Assignee *userBean `json:"assignee"`
-		Labels   []string  `json:"labels"`
-		Updated  string    `json:"updated"`
+		Priority *nameRef    `json:"priority"`
+		Assignee *userBean   `json:"assignee"`
+		Labels   []string    `json:"labels"`
+		Updated  string      `json:"updated"`
 	} `json:"fields"`
 }
 
@@ -82,10 +80,8 @@ func (c *Client) listed(b listedBean, back map[string]setbot.Username) setbot.Is
 // priorityOf reads the support level: setbot's priority label first (it
 // says L1–L4 exactly), else the Jira priority mapped back through
 // [jira.priorities].
-func (c *Client) priorityOf(labels []string, p *struct {
-	Name string `json:"name"`
-}) setbot.Priority {
-	for _, pr := range []setbot.Priority{setbot.L1, setbot.L2, setbot.L3, setbot.L4} {
+func (c *Client) priorityOf(labels []string, p *nameRef) setbot.Priority {
+	for pr := setbot.L1; pr <= setbot.L4; pr++ {
 		for _, l := range labels {
 			if l == priorityLabel(pr) {
 				return pr
@@ -95,7 +91,7 @@ func (c *Client) priorityOf(labels []string, p *struct {
 	if p == nil {
 		return setbot.PriorityUnset
 	}
-	for _, pr := range []setbot.Priority{setbot.L1, setbot.L2, setbot.L3, setbot.L4} {
+	for pr := setbot.L1; pr <= setbot.L4; pr++ {
 		if strings.EqualFold(c.cfg.priorityName(pr), p.Name) {
 			return pr
 		}

@@ -66,7 +66,7 @@ func (c *Client) SetPriority(ctx context.Context, key setbot.IssueKey, p setbot.
 		return setbot.Errorf(setbot.EInvalid, "%q is not a priority: use L1, L2, L3 or L4.", p)
 	}
 	var ops []map[string]any
-	for _, other := range []setbot.Priority{setbot.L1, setbot.L2, setbot.L3, setbot.L4} {
+	for other := setbot.L1; other <= setbot.L4; other++ {
 		if other != p {
 			ops = append(ops, map[string]any{"remove": priorityLabel(other)})
 		}
