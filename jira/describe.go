@@ -138,7 +138,7 @@ func (d describer) file(a setbot.Attachment, kind string) string {
 	var s string
 	switch f, ok := d.files[name]; {
 	case ok && d.tooLarge[name]:
-		s = fmt.Sprintf("%s — too large for Jira's upload limit of %s, so it stays in Mattermost", link(a.Name, f.Link), uploadLimitText(d.uploadLimit))
+		s = tooLargeLine(a.Name, f.Link, d.uploadLimit)
 	case ok:
 		s = "[^" + name + "]"
 	default:

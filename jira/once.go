@@ -150,7 +150,7 @@ func (c *Client) attachOnce(ctx context.Context, meta *projectMeta, key setbot.I
 		up.Name = attachName(f.Name)
 		id := fileKey{up.Name, int64(len(f.Data))}
 		if !meta.attachments || id.size > meta.uploadLimit {
-			fmt.Fprintf(&b, "\n* %s — too large for Jira's upload limit of %s, so it stays in Mattermost", link(f.Name, f.Link), uploadLimitText(meta.uploadLimit))
+			b.WriteString("\n* " + tooLargeLine(f.Name, f.Link, meta.uploadLimit))
 			continue
 		}
 		if have == nil {

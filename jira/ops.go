@@ -34,7 +34,7 @@ func (c *Client) Comment(ctx context.Context, key setbot.IssueKey, text string, 
 	var fit []setbot.TicketFile
 	for _, f := range files {
 		if !meta.attachments || int64(len(f.Data)) > meta.uploadLimit {
-			body += fmt.Sprintf("\n* %s — too large for Jira's upload limit of %s, so it stays in Mattermost", link(f.Name, f.Link), uploadLimitText(meta.uploadLimit))
+			body += "\n* " + tooLargeLine(f.Name, f.Link, meta.uploadLimit)
 			continue
 		}
 		fit = append(fit, f)
