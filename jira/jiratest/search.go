@@ -83,20 +83,30 @@ func pageSize(m *int) (int, bool) {
 	return min(*m, maxSearchResults), true
 }
 
-// searchJQL is Cloud's /search/jql: token paging, isLast, no total, only
-// ids unless fields are asked for.
-func (s *Server) searchJQL(w http.ResponseWriter, r *http.Request, body []byte) {
+// readPagedSearch reads a search request and its page size, answering 400
+// itself when either is wrong.
+func readPagedSearch(w http.ResponseWriter, r *http.Request, body []byte) (searchReq, int, bool) {
 	req, err := readSearch(r, body)
 	if err != nil {
 		writeErr(w, http.StatusBadRequest, "Could not read the search: "+err.Error())
-		return
+		return req, 0, false
 	}
 	n, ok := pageSize(req.MaxResults)
 	if !ok {
 		writeErr(w, http.StatusBadRequest, "maxResults must not be negative")
+	}
+	return req, n, ok
+}
+
+// searchJQL is Cloud's /search/jql: token paging, isLast, no total, only
+// ids unless fields are asked for.
+func (s *Server) searchJQL(w http.ResponseWriter, r *http.Request, body []byte) {
+	req, n, ok := readPagedSearch(w, r, body)
+	if !ok {
 		return
 	}
 	start := 0
+	var err error
 	if req.NextPageToken != "" {
 		start, err = strconv.Atoi(strings.TrimPrefix(req.NextPageToken, "fake-page-"))
 		if err != nil || !strings.HasPrefix(req.NextPageToken, "fake-page-") {
@@ -126,14 +136,8 @@ func (s *Server) searchJQL(w http.ResponseWriter, r *http.Request, body []byte) 
 
 // searchDC is Data Center's /search: startAt paging with a total.
 func (s *Server) searchDC(w http.ResponseWriter, r *http.Request, body []byte) {
-	req, err := readSearch(r, body)
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "Could not read the search: "+err.Error())
-		return
-	}
-	n, ok := pageSize(req.MaxResults)
+	req, n, ok := readPagedSearch(w, r, body)
 	if !ok {
-		writeErr(w, http.StatusBadRequest, "maxResults must not be negative")
 		return
 	}
 	all, ok := s.matching(w, req, false)
