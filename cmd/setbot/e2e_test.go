@@ -246,33 +246,21 @@ func TestE2EBotsAreIgnored(t *testing.T) {
 
 func TestE2EMissedWhileDownIsAnsweredOnceAfterRestart(t *testing.T) {
 	w := theWorld(t)
-	dir := t.TempDir()
-	cfg := botConfig(t, w, dir, "")
+	cfg := botConfig(t, w, t.TempDir(), "")
 	bot := start(t, cfg)
-	ctx := context.Background()
-	p := person(t, w, "bob")
-	ch, err := p.DMChannel(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mark := p.Mark()
-	if _, err := p.DM(ctx, "help"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.WaitFor(ctx, mark, p.FromBot(ch, ""), replyTimeout); err != nil {
-		t.Fatal(err)
-	}
+	c := newChatter(t, w, "bob")
+	c.say("help", "")
 	bot.stop(t)
-	mark = p.Mark()
-	if _, err := p.DM(ctx, "commands"); err != nil {
+	mark := c.p.Mark()
+	if _, err := c.p.DM(c.ctx, "commands"); err != nil {
 		t.Fatal(err)
 	}
 	start(t, cfg)
-	if _, err := p.WaitFor(ctx, mark, p.FromBot(ch, ""), replyTimeout); err != nil {
+	if _, err := c.p.WaitFor(c.ctx, mark, c.fromBot, replyTimeout); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second) // a quiet period, to see that nothing more comes
-	if got := p.Matching(mark, p.FromBot(ch, "")); len(got) != 1 {
+	if got := c.p.Matching(mark, c.fromBot); len(got) != 1 {
 		t.Errorf("after a restart setbot answered %d times, want once (the missed DM only)", len(got))
 	}
 }
@@ -286,32 +274,16 @@ func TestE2EServerRestart(t *testing.T) {
 	}
 	w := theWorld(t)
 	bot := start(t, botConfig(t, w, t.TempDir(), ""))
-	ctx := context.Background()
-	p := person(t, w, "carol")
-	ch, err := p.DMChannel(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mark := p.Mark()
-	if _, err := p.DM(ctx, "help"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.WaitFor(ctx, mark, p.FromBot(ch, ""), replyTimeout); err != nil {
-		t.Fatal(err)
-	}
-	p.Close()
+	c := newChatter(t, w, "carol")
+	c.say("help", "")
+	c.p.Close()
 	restartMattermost(t, restart)
 	waitReady(t, bot, 60*time.Second)
-	p = person(t, w, "carol")
-	mark = p.Mark()
-	if _, err := p.DM(ctx, "commands"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.WaitFor(ctx, mark, p.FromBot(ch, ""), replyTimeout); err != nil {
-		t.Fatal(err)
-	}
+	c = newChatter(t, w, "carol") // the old websocket went down with the server
+	mark := c.p.Mark()
+	c.say("commands", "")
 	time.Sleep(2 * time.Second) // a quiet period, to see that nothing more comes
-	if got := p.Matching(mark, p.FromBot(ch, "")); len(got) != 1 {
+	if got := c.p.Matching(mark, c.fromBot); len(got) != 1 {
 		t.Errorf("after the server restart setbot answered %d times, want exactly once", len(got))
 	}
 }
