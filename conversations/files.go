@@ -61,14 +61,13 @@ func (t *turn) file(c artifacts.Checked) (string, bool) {
 	return attachmentLine(a), true
 }
 
+// symptomFor is the symptom whose required artifact is k (profileKind read
+// backwards), or SymptomNone.
 func symptomFor(k setbot.ArtifactKind) setbot.Symptom {
-	switch k {
-	case setbot.ArtifactCPUProfile:
-		return setbot.SymptomCPU
-	case setbot.ArtifactHeapProfile:
-		return setbot.SymptomMemory
-	case setbot.ArtifactStackDump:
-		return setbot.SymptomHang
+	for _, sym := range []setbot.Symptom{setbot.SymptomCPU, setbot.SymptomMemory, setbot.SymptomHang} {
+		if k != setbot.ArtifactUnknown && profileKind(sym) == k {
+			return sym
+		}
 	}
 	return setbot.SymptomNone
 }
