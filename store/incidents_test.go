@@ -27,13 +27,24 @@ func trackTestIncident(t *testing.T, db *DB, key setbot.IssueKey) setbot.Inciden
 // many claimed it and the decision.
 func remindAll(t *testing.T, db *DB, key setbot.IssueKey, now time.Time) (int, setbot.Nag) {
 	t.Helper()
+	return claimRace(t, func() (setbot.Nag, bool, error) {
+		_, n, claimed, err := db.ClaimReminder(key, incPolicy, now)
+		return n, claimed, err
+	})
+}
+
+// claimRace runs claim from several callers at once, as two schedulers (or
+// a scheduler and a restart) might, and returns how many claimed and what
+// the claimer got.
+func claimRace[T any](t *testing.T, claim func() (T, bool, error)) (int, T) {
+	t.Helper()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	claims := 0
-	var nag setbot.Nag
+	var got T
 	for range 8 {
 		wg.Go(func() {
-			_, n, claimed, err := db.ClaimReminder(key, incPolicy, now)
+			v, claimed, err := claim()
 			if err != nil {
 				t.Error(err)
 			}
@@ -41,12 +52,12 @@ func remindAll(t *testing.T, db *DB, key setbot.IssueKey, now time.Time) (int, s
 			defer mu.Unlock()
 			if claimed {
 				claims++
-				nag = n
+				got = v
 			}
 		})
 	}
 	wg.Wait()
-	return claims, nag
+	return claims, got
 }
 
 func TestRemindersSurviveRestart(t *testing.T) {

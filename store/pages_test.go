@@ -1,7 +1,6 @@
 package store
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -22,30 +21,14 @@ func addTestPage(t *testing.T, db *DB, id string, created time.Time) {
 	}
 }
 
-// claimOnce claims concurrently from several callers, as two schedulers (or a
-// scheduler and a restart) might, and returns how many claimed and the decision.
+// claimOnce claims concurrently from several callers and returns how many
+// claimed and the decision.
 func claimOnce(t *testing.T, db *DB, id string, now time.Time) (int, setbot.PageDecision) {
 	t.Helper()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	claims := 0
-	var dec setbot.PageDecision
-	for range 8 {
-		wg.Go(func() {
-			_, d, claimed, err := db.ClaimPageStep(id, pgShift, pgAck, now)
-			if err != nil {
-				t.Error(err)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if claimed {
-				claims++
-				dec = d
-			}
-		})
-	}
-	wg.Wait()
-	return claims, dec
+	return claimRace(t, func() (setbot.PageDecision, bool, error) {
+		_, d, claimed, err := db.ClaimPageStep(id, pgShift, pgAck, now)
+		return d, claimed, err
+	})
 }
 
 func TestPageLadderSurvivesRestart(t *testing.T) {
