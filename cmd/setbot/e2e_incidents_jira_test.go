@@ -35,19 +35,13 @@ func TestE2EIncidentJiraCommentPushesReminderBack(t *testing.T) {
 	ctx := context.Background()
 	bob, alice := person(t, w, "bob"), person(t, w, "alice")
 	mark := alice.Mark()
-	cmd, err := bob.Post(ctx, w.SET.Id, "", "@setbot incident "+key+" L2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bob.WaitFor(ctx, mark, mmtest.Containing(bob.FromBot(w.SET.Id, cmd.Id), "Tracking "+key+" (L2)"), replyTimeout); err != nil {
-		t.Fatal(err)
-	}
+	thread := ask(t, w, bob, "incident "+key+" L2", "Tracking "+key+" (L2)").RootId // the command's thread
 	tracked := time.Now()
 	time.Sleep(jiraCommentEvery - 3*time.Second)
 	r.fake.AddComment(key, "acc-bob", "Customer confirmed the workaround; waiting on the 10.11.5 build.")
 	commented := time.Now()
 
-	first, err := alice.WaitFor(ctx, mark, mentions(reminderOf(alice, w, key, cmd.Id), "alice"), 30*time.Second)
+	first, err := alice.WaitFor(ctx, mark, mentions(reminderOf(alice, w, key, thread), "alice"), 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,15 +55,15 @@ func TestE2EIncidentJiraCommentPushesReminderBack(t *testing.T) {
 
 	// An update through setbot: recorded, echoed to Jira, reminder pushed back.
 	upMark := alice.Mark()
-	if _, err := alice.Post(ctx, w.SET.Id, cmd.Id, "@setbot update "+key+" build 10.11.5 is on the customer's staging"); err != nil {
+	if _, err := alice.Post(ctx, w.SET.Id, thread, "@setbot update "+key+" build 10.11.5 is on the customer's staging"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.WaitFor(ctx, upMark, mmtest.Containing(alice.FromBot(w.SET.Id, cmd.Id), "recorded the update on "+key), replyTimeout); err != nil {
+	if _, err := alice.WaitFor(ctx, upMark, mmtest.Containing(alice.FromBot(w.SET.Id, thread), "recorded the update on "+key), replyTimeout); err != nil {
 		t.Fatal(err)
 	}
 	updated := time.Now()
 	waitForComment(t, r.fake, key, "10.11.5 is on the customer's staging")
-	if _, err := alice.WaitFor(ctx, upMark, mentions(reminderOf(alice, w, key, cmd.Id), "alice"), 30*time.Second); err != nil {
+	if _, err := alice.WaitFor(ctx, upMark, mentions(reminderOf(alice, w, key, thread), "alice"), 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if since := time.Since(updated); since < jiraCommentEvery-1500*time.Millisecond || since > 2*jiraCommentEvery {
@@ -77,10 +71,10 @@ func TestE2EIncidentJiraCommentPushesReminderBack(t *testing.T) {
 	}
 
 	resMark := alice.Mark()
-	if _, err := alice.Post(ctx, w.SET.Id, cmd.Id, "@setbot resolve "+key); err != nil {
+	if _, err := alice.Post(ctx, w.SET.Id, thread, "@setbot resolve "+key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.WaitFor(ctx, resMark, mmtest.Containing(alice.FromBot(w.SET.Id, cmd.Id), key+" is resolved"), replyTimeout); err != nil {
+	if _, err := alice.WaitFor(ctx, resMark, mmtest.Containing(alice.FromBot(w.SET.Id, thread), key+" is resolved"), replyTimeout); err != nil {
 		t.Fatal(err)
 	}
 }

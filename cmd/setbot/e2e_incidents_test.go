@@ -134,14 +134,8 @@ func TestE2EIncidentSnooze(t *testing.T) {
 	ctx := context.Background()
 	bob, alice := person(t, w, "bob"), person(t, w, "alice")
 	mark := alice.Mark()
-	cmd, err := bob.Post(ctx, w.SET.Id, "", "@setbot incident "+key+" L2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bob.WaitFor(ctx, mark, mmtest.Containing(bob.FromBot(w.SET.Id, cmd.Id), "Tracking "+key+" (L2)"), replyTimeout); err != nil {
-		t.Fatal(err)
-	}
-	reminder, err := alice.WaitFor(ctx, mark, mentions(reminderOf(alice, w, key, cmd.Id), "alice"), 30*time.Second)
+	thread := ask(t, w, bob, "incident "+key+" L2", "Tracking "+key+" (L2)").RootId // the command's thread
+	reminder, err := alice.WaitFor(ctx, mark, mentions(reminderOf(alice, w, key, thread), "alice"), 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +143,7 @@ func TestE2EIncidentSnooze(t *testing.T) {
 	if err := alice.Click(ctx, reminder, "Snooze 1h"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.WaitFor(ctx, snoozeMark, mmtest.Containing(alice.FromBot(w.SET.Id, cmd.Id), "snoozed the reminders of "+key), replyTimeout); err != nil {
+	if _, err := alice.WaitFor(ctx, snoozeMark, mmtest.Containing(alice.FromBot(w.SET.Id, thread), "snoozed the reminders of "+key), replyTimeout); err != nil {
 		t.Fatal(err)
 	}
 	// Without the snooze the lead's turn would come one interval after the
@@ -159,10 +153,10 @@ func TestE2EIncidentSnooze(t *testing.T) {
 		t.Errorf("%d reminders while snoozed: %q", len(got), got[0].Message)
 	}
 	resMark := alice.Mark()
-	if _, err := alice.Post(ctx, w.SET.Id, cmd.Id, "@setbot resolve "+key); err != nil {
+	if _, err := alice.Post(ctx, w.SET.Id, thread, "@setbot resolve "+key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.WaitFor(ctx, resMark, mmtest.Containing(alice.FromBot(w.SET.Id, cmd.Id), key+" is resolved"), replyTimeout); err != nil {
+	if _, err := alice.WaitFor(ctx, resMark, mmtest.Containing(alice.FromBot(w.SET.Id, thread), key+" is resolved"), replyTimeout); err != nil {
 		t.Fatal(err)
 	}
 }
