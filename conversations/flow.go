@@ -294,10 +294,9 @@ func (t *turn) filingOutcome() {
 		for _, n := range is.Notes {
 			t.say("Note: " + Quote(n))
 		}
-		if t.s.Intake.Origin != "" {
-			t.after = append(t.after, Effect{Thread: &ThreadPost{Channel: t.s.Intake.Origin, Root: t.s.Intake.OriginRoot,
-				Text: "SET ticket filed: " + link}})
-		}
+		// The thread the intake came from gets the link from the filing
+		// itself (dispatch), which posts it even when this conversation
+		// has expired meanwhile: one post there, not two.
 		t.s = State{Version: StateVersion}
 	case FilingFailed:
 		t.s.Phase = PhaseReview

@@ -47,6 +47,7 @@ type fakeChat struct {
 	lookup   error // returned by UserByName while set
 	files    map[setbot.FileID]setbot.File
 	channels map[string]setbot.ChannelID
+	messages map[setbot.PostID]setbot.Message // what Message finds
 }
 
 var _ setbot.Chat = (*fakeChat)(nil)
@@ -90,6 +91,11 @@ func (c *fakeChat) File(_ context.Context, id setbot.FileID, _ int64) (setbot.Fi
 }
 
 func (c *fakeChat) Message(_ context.Context, id setbot.PostID) (setbot.Message, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m, ok := c.messages[id]; ok {
+		return m, nil
+	}
 	return setbot.Message{}, setbot.Errorf(setbot.ENotFound, "There is no post %s.", id)
 }
 

@@ -165,12 +165,12 @@ func runTicket(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	}
 	in := conversations.Input{Kind: conversations.Start, User: r.msg.UserID, Username: r.msg.Username,
 		Prefill: prefill, Permalink: d.chat.Permalink(root), Origin: r.msg.ChannelID, OriginRoot: root}
-	o := outcome{apply: func(tx *store.Tx) error {
+	// The conversation answers in the thread itself (one post: that it
+	// continues in a DM, or that another intake is still open there).
+	return outcome{apply: func(tx *store.Tx) error {
 		_, err := d.step(tx, r.msg.UserID, in)
 		return err
-	}}
-	o.say(d.replyTo(r.msg, fmt.Sprintf("@%s let's continue in a direct message: I've started a ticket there with this thread's text. I'll post the link here when it's filed.", r.msg.Username)))
-	return o, nil
+	}}, nil
 }
 
 // tickConversations delivers due Ticks (reminders, expiry) to conversations.
