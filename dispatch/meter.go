@@ -28,6 +28,9 @@ type Meter interface {
 	Reminded(lead bool)
 	// Clicked counts a button click: ack, intake, snooze, report or other.
 	Clicked(action string)
+	// TimerPass records that a pass of the timer loop (escalation,
+	// reminders, reports, housekeeping), begun at began, has finished.
+	TimerPass(began time.Time)
 }
 
 // Job outcomes, as Meter.Job sees them.
@@ -48,6 +51,7 @@ func (noMeter) Paged(string)                      {}
 func (noMeter) Acked()                            {}
 func (noMeter) Reminded(bool)                     {}
 func (noMeter) Clicked(string)                    {}
+func (noMeter) TimerPass(time.Time)               {}
 
 // postKind is a post's Meter.Handled kind.
 func postKind(k setbot.ChannelKind) string {

@@ -38,6 +38,10 @@ func (m *recMeter) Acked()                { m.add("acked") }
 func (m *recMeter) Reminded(lead bool)    { m.add("reminded lead=%v", lead) }
 func (m *recMeter) Clicked(action string) { m.add("clicked %s", action) }
 
+// TimerPass is not recorded: passes happen on every tick, and the tests
+// here count what the dispatcher did, not how often the loop turned.
+func (m *recMeter) TimerPass(time.Time) {}
+
 // take returns the calls so far and forgets them.
 func (m *recMeter) take() []string {
 	m.mu.Lock()

@@ -40,6 +40,7 @@ func (d *Dispatcher) runTimers(ctx context.Context) {
 			d.prune(now)
 			pruneAt = now.Add(pruneEvery)
 		}
+		d.ext.Meter.TimerPass(now)
 		select {
 		case <-ctx.Done():
 			return

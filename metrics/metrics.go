@@ -48,6 +48,7 @@ type Registry struct {
 	acked       prometheus.Counter
 	reminders   map[bool]prometheus.Counter
 	clicks      map[string]prometheus.Counter
+	timerPass   prometheus.Gauge
 }
 
 // New returns a registry with the Go runtime and process collectors and
@@ -71,6 +72,9 @@ func New(log zerolog.Logger) *Registry {
 		"lead", []string{"true", "false"})
 	r.reminders = map[bool]prometheus.Counter{true: lead["true"], false: lead["false"]}
 	r.clicks = r.counters("clicks_total", "Button clicks, by what the button does.", "action", clickKinds)
+	r.timerPass = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "timer_pass_timestamp_seconds",
+		Help: "When the newest finished pass of the timer loop (paging ladder, reminders, reports, housekeeping) began, in Unix seconds: a value that stops moving means those duties are stuck."})
+	r.reg.MustRegister(r.timerPass)
 	return r
 }
 
@@ -140,6 +144,11 @@ func (r *Registry) Reminded(lead bool) { r.reminders[lead].Inc() }
 
 // Clicked counts a button click: ack, intake, snooze, report or other.
 func (r *Registry) Clicked(action string) { pick(r.clicks, action).Inc() }
+
+// TimerPass records when the newest finished pass of the timer loop began.
+func (r *Registry) TimerPass(began time.Time) {
+	r.timerPass.Set(float64(began.UnixNano()) / 1e9)
+}
 
 // pick returns the counter of value, or of "other" for a value outside the set.
 func pick(m map[string]prometheus.Counter, value string) prometheus.Counter {

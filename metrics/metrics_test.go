@@ -65,6 +65,7 @@ func TestCountsAreScraped(t *testing.T) {
 	m.Reminded(true)
 	m.Clicked("ack")
 	m.Clicked("snooze")
+	m.TimerPass(time.Unix(1_700_000_000, 500_000_000))
 	text := scrape(t, r.Handler())
 	wantLines(t, text,
 		`setbot_posts_handled_total{kind="dm"} 2`,
@@ -90,6 +91,7 @@ func TestCountsAreScraped(t *testing.T) {
 		`setbot_clicks_total{action="ack"} 1`,
 		`setbot_clicks_total{action="snooze"} 1`,
 		`setbot_clicks_total{action="intake"} 0`,
+		`setbot_timer_pass_timestamp_seconds 1.7000000005e+09`,
 		`# TYPE setbot_posts_handled_total counter`,
 		`# TYPE setbot_job_duration_seconds histogram`,
 	)
