@@ -1,7 +1,7 @@
 # The two commands a newcomer needs:
 #   make demo   run setbot against a local Mattermost and a fake Jira (or: make run CONFIG=setbot.toml)
 #   make test   run every test: unit tests with -race, then the end-to-end suite on a real Mattermost
-.PHONY: build run demo demo-stop test test-unit test-e2e bench
+.PHONY: build run demo demo-stop test test-unit test-e2e test-e2e-repeat bench
 
 build:
 	go build -o bin/setbot ./cmd/setbot
@@ -23,6 +23,10 @@ test-unit:
 
 test-e2e:
 	bash scripts/test e2e
+
+# The end-to-end suite N times in a row (default 10): it must pass every time.
+test-e2e-repeat:
+	bash scripts/test e2e-repeat $(or $(N),10)
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

@@ -46,7 +46,7 @@ func TestE2ECycleReports(t *testing.T) {
 		Updated: time.Now().Add(-50 * time.Hour)})
 	loose := r.fake.AddIssue(jiratest.Issue{Summary: "Cycle loose " + tag, Labels: []string{"priority-L1"}})
 	done := r.fake.AddIssue(jiratest.Issue{Summary: "Cycle done " + tag, Status: "Done"})
-	r.start(t)
+	bot := r.start(t)
 	carol := person(t, w, "carol")
 
 	start := ask(t, w, carol, "report", "start of the week").Message
@@ -94,6 +94,7 @@ func TestE2ECycleReports(t *testing.T) {
 	if is := issueByKey(t, r.fake, owned); is.Assignee != "acc-bob" {
 		t.Errorf("%s assignee %q, want acc-bob", owned, is.Assignee)
 	}
+	bot.settle(t, w, carol)
 	if n := len(carol.Matching(mark, mmtest.Containing(carol.FromBot(w.SET.Id, handover.RootId), "is reassigning"))); n != 1 {
 		t.Errorf("%d reassign notes, want 1 (alice's click must not count)", n)
 	}
@@ -129,9 +130,7 @@ func TestE2ECycleScheduledReportOnce(t *testing.T) {
 		}
 	}
 	bot.stop(t)
-	r.start(t)
-	// The report timer runs on every tick (2 s): a few ticks are enough.
-	time.Sleep(8 * time.Second)
+	r.start(t).settle(t, w, p) // the report timer has run after the restart
 	if n := len(p.Matching(mark, root)); n != 1 {
 		t.Errorf("%d scheduled reports, want 1:\n%s", n, p.Recent(5))
 	}

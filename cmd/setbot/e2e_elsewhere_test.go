@@ -114,14 +114,14 @@ func TestE2EMissedInNewPlacesIsAnsweredAfterRestart(t *testing.T) {
 	if _, err := s2.DM(ctx, "help"); err != nil {
 		t.Fatal(err)
 	}
-	start(t, cfg)
+	bot = start(t, cfg)
 	if _, err := dave.WaitFor(ctx, daveMark, dave.FromBot(room.Id, asked.Id), replyTimeout); err != nil {
 		t.Errorf("the mention in a new channel made while setbot was down was lost: %v", err)
 	}
 	if _, err := s2.WaitFor(ctx, s2Mark, s2.FromBot(dm, ""), replyTimeout); err != nil {
 		t.Errorf("the DM sent while setbot was down was lost: %v", err)
 	}
-	time.Sleep(time.Second) // room for a repeat, if there were one
+	bot.settle(t, w, s2) // a repeat, if there were one, has arrived
 	if n := len(s2.Matching(s2Mark, s2.FromBot(dm, ""))); n != 1 {
 		t.Errorf("the missed DM was answered %d times, want once", n)
 	}

@@ -16,7 +16,7 @@ import (
 func TestE2EIntakeThreadHandOff(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, "")
-	r.start(t)
+	bot := r.start(t)
 	c := newChatter(t, w, "support2")
 	ctx := context.Background()
 
@@ -42,6 +42,7 @@ func TestE2EIntakeThreadHandOff(t *testing.T) {
 	if !strings.Contains(first.Message, "/pl/"+root.Id) {
 		t.Errorf("the DM does not link the thread's root post:\n%s", first.Message)
 	}
+	bot.settle(t, w, c.p)
 	if n := len(c.p.Matching(mark, inThread)); n != 1 {
 		t.Errorf("setbot posted %d times in the thread before filing, want 1:\n%s", n, c.p.Recent(8))
 	}
@@ -50,6 +51,10 @@ func TestE2EIntakeThreadHandOff(t *testing.T) {
 	key := c.confirm()
 	if _, err := c.p.WaitFor(ctx, mark, mmtest.Containing(inThread, "["+key+"]"), replyTimeout); err != nil {
 		t.Fatalf("the link of %s did not come back to the thread: %v", key, err)
+	}
+	bot.settle(t, w, c.p)
+	if n := len(c.p.Matching(mark, mmtest.Containing(inThread, "["+key+"]"))); n != 1 {
+		t.Errorf("the link of %s was posted %d times in the thread, want once:\n%s", key, n, c.p.Recent(8))
 	}
 	issues := r.fake.Issues()
 	if len(issues) != 1 {
@@ -77,7 +82,7 @@ func TestE2EIntakeResumesAfterRestart(t *testing.T) {
 	if _, err := c.p.DM(c.ctx, "Acme Corp, about 2,000 of 5,000 users"); err != nil {
 		t.Fatal(err)
 	}
-	r.start(t)
+	bot = r.start(t)
 	if _, err := c.p.WaitFor(c.ctx, mark, mmtest.Containing(c.fromBot, "What can those users not do"), replyTimeout); err != nil {
 		t.Fatalf("the answer sent while setbot was down was not taken after the restart: %v", err)
 	}
@@ -88,6 +93,7 @@ func TestE2EIntakeResumesAfterRestart(t *testing.T) {
 			t.Errorf("after the restart, status lacks %q:\n%s", want, status.Message)
 		}
 	}
+	bot.settle(t, w, c.p)
 	if n := len(c.p.Matching(mark, mmtest.Containing(c.fromBot, "What can those users not do"))); n != 1 {
 		t.Errorf("the question after the restart was asked %d times, want once:\n%s", n, c.p.Recent(10))
 	}

@@ -38,7 +38,7 @@ func mentions(m mmtest.Match, name string) mmtest.Match {
 func TestE2EIncidentReminderUpdateLeadResolve(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, incidentTOML)
-	r.start(t)
+	bot := r.start(t)
 	ctx := context.Background()
 	c := newChatter(t, w, "support1")
 	alice, carol := person(t, w, "alice"), person(t, w, "carol")
@@ -68,6 +68,7 @@ func TestE2EIncidentReminderUpdateLeadResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	updated := time.Now()
+	bot.settle(t, w, alice)
 	if n := len(alice.Matching(mark, mentions(reminderOf(alice, w, key, ""), "alice"))); n != 1 {
 		t.Errorf("%d reminders mentioned the owner before the update, want exactly 1", n)
 	}
@@ -99,7 +100,7 @@ func TestE2EIncidentReminderUpdateLeadResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := alice.Mark()
-	time.Sleep(2*incidentEvery + 2*time.Second)
+	settle(t, w, bot.main.Addr, alice, time.Now().Add(2*incidentEvery)) // two intervals looked at
 	if got := alice.Matching(after, reminderOf(alice, w, key, "")); len(got) != 0 {
 		t.Errorf("%d reminders after the incident was resolved: %q", len(got), got[0].Message)
 	}
@@ -130,7 +131,7 @@ func TestE2EIncidentSnooze(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, incidentTOML)
 	key := r.fake.AddIssue(jiratest.Issue{Summary: "search is slow for everyone", IssueType: "Bug"})
-	r.start(t)
+	bot := r.start(t)
 	ctx := context.Background()
 	bob, alice := person(t, w, "bob"), person(t, w, "alice")
 	mark := alice.Mark()
@@ -148,7 +149,7 @@ func TestE2EIncidentSnooze(t *testing.T) {
 	}
 	// Without the snooze the lead's turn would come one interval after the
 	// reminder, and a repeat after two.
-	time.Sleep(2*incidentEvery + 2*time.Second)
+	settle(t, w, bot.main.Addr, alice, time.Now().Add(2*incidentEvery))
 	if got := alice.Matching(snoozeMark, reminderOf(alice, w, key, "")); len(got) != 0 {
 		t.Errorf("%d reminders while snoozed: %q", len(got), got[0].Message)
 	}

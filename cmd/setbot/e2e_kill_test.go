@@ -109,6 +109,7 @@ func TestE2EIntakeSurvivesKill(t *testing.T) {
 		t.Fatalf("the answer sent as setbot was killed was lost: %v", err)
 	}
 	c.say("Acme Corp, about 2,000 of 5,000 users", "What can those users not do")
+	settle(t, w, listenAddr(t, r.cfg), c.p, time.Now())
 	if n := len(c.p.Matching(mark, mmtest.Containing(c.fromBot, "Which customer"))); n != 1 {
 		t.Errorf("the question after the kill was asked %d times, want once:\n%s", n, c.p.Recent(8))
 	}
@@ -136,7 +137,7 @@ func TestE2EIntakeSurvivesKill(t *testing.T) {
 	if _, err := c.p.WaitFor(c.ctx, mark, mmtest.Containing(c.fromBot, "Filed [SET-"), 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Second) // room for a second filing, if there were one
+	settle(t, w, listenAddr(t, r.cfg), c.p, time.Now()) // a second filing, if there were one, is done
 	if n := len(r.fake.Issues()); n != 1 {
 		t.Fatalf("Jira has %d issues after a kill at confirmation, want 1", n)
 	}

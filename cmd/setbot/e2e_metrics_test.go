@@ -17,7 +17,13 @@ import (
 // its name and labels as exposed, e.g. `setbot_posts_handled_total{kind="dm"}`.
 func scrapeMetrics(t *testing.T, r *running) map[string]float64 {
 	t.Helper()
-	res, err := http.Get("http://" + r.main.Addr + "/metrics")
+	return scrapeAt(t, r.main.Addr)
+}
+
+// scrapeAt is scrapeMetrics for the setbot serving at addr (host:port).
+func scrapeAt(t *testing.T, addr string) map[string]float64 {
+	t.Helper()
+	res, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -182,7 +182,7 @@ func TestE2EPagingLadderReachesBackupThenLead(t *testing.T) {
 			t.Errorf("the thread does not page %s: %v", who, err)
 		}
 	}
-	time.Sleep(4 * time.Second) // past ack_within after the lead: nothing more comes
+	settle(t, w, run.main.Addr, sup, time.Now().Add(4*time.Second)) // past ack_within after the lead: nothing more comes
 	if got := steps(sup, marks[0], w.SET.Id, post.Id); fmt.Sprint(got) != "map[alice:1 bob:1 carol:1]" {
 		t.Errorf("steps in the thread: %v, want each person paged once", got)
 	}
@@ -205,7 +205,7 @@ func TestE2EPagingLadderReachesBackupThenLead(t *testing.T) {
 func TestE2EPagingAcknowledgeButtonStopsTheLadder(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, "[escalation]\nack_within = \"5s\"\n")
-	r.start(t)
+	run := r.start(t)
 	ctx := context.Background()
 	sup := person(t, w, "support1")
 	alice := newPager(t, w, "alice")
@@ -222,7 +222,7 @@ func TestE2EPagingAcknowledgeButtonStopsTheLadder(t *testing.T) {
 	if _, err := sup.WaitFor(ctx, supMark, mmtest.Containing(sup.FromBot(w.SET.Id, post.Id), "Acknowledged by @alice"), replyTimeout); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(5*time.Second + 3*time.Second) // past ack_within, and a tick
+	settle(t, w, run.main.Addr, sup, time.Now().Add(6*time.Second)) // past ack_within: the backup would have been due
 	if got := steps(sup, supMark, w.SET.Id, post.Id); fmt.Sprint(got) != "map[alice:1]" {
 		t.Errorf("steps in the thread after the acknowledgement: %v, want only alice's", got)
 	}
@@ -247,12 +247,12 @@ func TestE2EPagingRestartMidLadderPagesEachStepOnce(t *testing.T) {
 	alice.waitPaged(t, aliceMark, "primary", text, replyTimeout)
 	run.stop(t)
 	time.Sleep(5 * time.Second) // the backup is due while setbot is down
-	r.start(t)
+	run = r.start(t)
 	if _, err := sup.WaitFor(ctx, supMark, mmtest.Containing(sup.FromBot(w.SET.Id, post.Id), "@bob you are paged"), replyTimeout); err != nil {
 		t.Fatal(err)
 	}
 	carol.waitPaged(t, carolMark, "lead", text, replyTimeout)
-	time.Sleep(6 * time.Second)
+	settle(t, w, run.main.Addr, sup, time.Now().Add(5*time.Second)) // past ack_within after the lead
 	if got := steps(sup, supMark, w.SET.Id, post.Id); fmt.Sprint(got) != "map[alice:1 bob:1 carol:1]" {
 		t.Errorf("steps in the thread across the restart: %v, want each person paged once", got)
 	}
