@@ -23,7 +23,7 @@ type Message struct {
 	Text      string
 	FileIDs   []FileID
 	Mentioned bool // the post mentions the bot
-	FromBot   bool // the author is a bot (setbot itself included)
+	FromBot   bool // not a person's word: a bot (setbot included), a webhook, or a post showing another name
 	At        time.Time
 }
 

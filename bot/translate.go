@@ -21,7 +21,7 @@ func (c *Client) toMessage(p *model.Post, mentions []string) setbot.Message {
 		UserID:    setbot.UserID(p.UserId),
 		Text:      p.Message,
 		At:        time.UnixMilli(p.CreateAt),
-		FromBot:   p.UserId == c.me.Id || isTrue(p.GetProp(model.PostPropsFromBot)) || p.IsSystemMessage(),
+		FromBot:   notAPerson(p, c.me.Id),
 	}
 	for _, id := range p.FileIds {
 		m.FileIDs = append(m.FileIDs, setbot.FileID(id))
@@ -38,6 +38,15 @@ func (c *Client) toMessage(p *model.Post, mentions []string) setbot.Message {
 		m.Mentioned = mentionsName(p.Message, c.me.Username)
 	}
 	return m
+}
+
+// notAPerson reports whether a post must never be taken as a person's
+// word: setbot's own, a bot's, a system message, one from an incoming
+// webhook, or one that shows another name (override_username) — whatever
+// name it shows, its author is not who it claims to be.
+func notAPerson(p *model.Post, me string) bool {
+	return p.UserId == me || isTrue(p.GetProp(model.PostPropsFromBot)) || p.IsSystemMessage() ||
+		isTrue(p.GetProp(model.PostPropsFromWebhook)) || p.GetProp(model.PostPropsOverrideUsername) != nil
 }
 
 func isTrue(v any) bool {
