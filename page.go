@@ -193,33 +193,26 @@ func (p Page) Ack(by Username, at time.Time) (Page, bool) {
 	return p, true
 }
 
-// PageToAck picks the page that "@setbot ack" from user in thread means:
-// the open page of that thread, else the newest open page that paged user,
-// else the newest open page. open holds unacknowledged pages.
-func PageToAck(open []Page, user Username, thread PostID) (Page, bool) {
-	var mine, newest *Page
-	for i := range open {
-		p := &open[i]
+// PageToAck picks the open pages that "@setbot ack" in thread means: the
+// page of that thread, else every page that paged the person (paged says
+// whether a username is them), newest first, so that several can be asked
+// about. It never guesses a page that did not page them: an empty result
+// means there is none. open holds unacknowledged pages.
+func PageToAck(open []Page, thread PostID, paged func(Username) bool) []Page {
+	var mine []Page
+	for _, p := range open {
 		if p.Acked() {
 			continue
 		}
 		if thread != "" && p.Root == thread {
-			return *p, true
+			return []Page{p}
 		}
-		if newest == nil || p.Created.After(newest.Created) {
-			newest = p
-		}
-		if alreadyPaged(*p, user) && (mine == nil || p.Created.After(mine.Created)) {
-			mine = p
+		if slices.ContainsFunc(p.Targets[:], func(u Username) bool { return u != "" && paged(u) }) {
+			mine = append(mine, p)
 		}
 	}
-	switch {
-	case mine != nil:
-		return *mine, true
-	case newest != nil:
-		return *newest, true
-	}
-	return Page{}, false
+	slices.SortFunc(mine, func(a, b Page) int { return b.Created.Compare(a.Created) })
+	return mine
 }
 
 // AckAction is the button action that acknowledges page id. Buttons already

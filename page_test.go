@@ -172,26 +172,29 @@ func TestAckFirstWins(t *testing.T) {
 
 func TestPageToAck(t *testing.T) {
 	a := setbot.Page{ID: "a", Root: "ra", Created: pgT0, Targets: [3]setbot.Username{"ann"}}
-	b := setbot.Page{ID: "b", Root: "rb", Created: pgT0.Add(time.Minute), Targets: [3]setbot.Username{"cat"}}
-	done := setbot.Page{ID: "c", Root: "rc", Created: pgT0.Add(time.Hour), AckedBy: "x"}
+	b := setbot.Page{ID: "b", Root: "rb", Created: pgT0.Add(time.Minute), Targets: [3]setbot.Username{"cat", "ann"}}
+	done := setbot.Page{ID: "c", Root: "rc", Created: pgT0.Add(time.Hour), AckedBy: "x", Targets: [3]setbot.Username{"zed"}}
 	open := []setbot.Page{a, b, done}
 	for _, c := range []struct {
 		user   setbot.Username
 		thread setbot.PostID
 		want   string
 	}{
-		{"zed", "ra", "a"}, // the thread decides
-		{"ann", "", "a"},   // the page that paged ann
-		{"zed", "", "b"},   // the newest open page
-		{"zed", "rc", "b"}, // an acknowledged page is never chosen
+		{"zed", "ra", "a"},   // the thread decides (whether zed may is the caller's check)
+		{"cat", "", "b"},     // the page that paged cat
+		{"ann", "", "b a"},   // both pages paged ann: newest first, to ask which
+		{"zed", "", ""},      // never the newest page for someone it did not page
+		{"zed", "rc", ""},    // an acknowledged page is never chosen
+		{"ann", "rx", "b a"}, // a thread without a page: the pages that paged ann
 	} {
-		p, ok := setbot.PageToAck(open, c.user, c.thread)
-		if !ok || p.ID != c.want {
-			t.Errorf("PageToAck(%s, %s) = %q %v, want %q", c.user, c.thread, p.ID, ok, c.want)
+		got := setbot.PageToAck(open, c.thread, func(u setbot.Username) bool { return u == c.user })
+		var ids []string
+		for _, p := range got {
+			ids = append(ids, p.ID)
 		}
-	}
-	if _, ok := setbot.PageToAck([]setbot.Page{done}, "x", ""); ok {
-		t.Error("found a page to pgAck among acknowledged ones")
+		if strings.Join(ids, " ") != c.want {
+			t.Errorf("PageToAck(%s, %s) = %q, want %q", c.user, c.thread, ids, c.want)
+		}
 	}
 }
 
