@@ -27,6 +27,7 @@ type Incident struct {
 	Channel      ChannelID // the incident's own channel (a playbook run's), if any
 	Root         PostID    // its thread in ~sustained-engineering
 	Owner        Username  // the ticket's assignee; "" means the SET primary
+	Reporter     UserID    // who reported it through an intake, if anyone: they may post updates
 	Opened       time.Time // when tracking started
 	LastUpdate   time.Time // the newest status update from any source
 	LastReminder time.Time

@@ -45,7 +45,10 @@ func cycleCommands() []command {
 }
 
 // runReport queues the report as a job answering in the command's thread.
-func runReport(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runReport(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	if err := d.checkMember(ctx, r.msg.UserID); err != nil {
+		return outcome{}, err
+	}
 	kind := setbot.ReportStart
 	if len(r.args) > 0 {
 		k, err := setbot.ParseReportKind(r.args[0])

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -130,7 +129,7 @@ func (d *Dispatcher) channelLink(ch setbot.ChannelID) string {
 // clickAssignAll handles the hand-over's "Assign all" button: the current or
 // incoming SET lead or a rotation admin reassigns the listed tickets through
 // the durable ticket-op jobs, which confirm each one in the report's thread.
-func (d *Dispatcher) clickAssignAll(c setbot.Click) string {
+func (d *Dispatcher) clickAssignAll(ctx context.Context, c setbot.Click) string {
 	to, root, keys, ok := parseAssignAll(c.Action)
 	if !ok {
 		return "That button no longer does anything."
@@ -138,16 +137,9 @@ func (d *Dispatcher) clickAssignAll(c setbot.Click) string {
 	if root == "" {
 		root = c.PostID // a scheduled report is the root of its thread
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), clickLookupBound)
+	ctx, cancel := context.WithTimeout(ctx, clickLookupBound)
 	defer cancel()
-	if c.Username == "" {
-		u, err := d.chat.User(ctx, c.UserID)
-		if err != nil {
-			return setbot.ErrorMessage(err)
-		}
-		c.Username = u.Username
-	}
-	if err := d.checkAssignAll(c.Username); err != nil {
+	if err := d.checkAssignAll(ctx, c.UserID); err != nil {
 		return setbot.ErrorMessage(err)
 	}
 	u, err := d.chat.UserByName(ctx, to)
@@ -182,7 +174,7 @@ func (d *Dispatcher) clickAssignAll(c setbot.Click) string {
 
 // checkAssignAll allows the current and incoming SET leads and the rotation
 // admins: reassigning a whole team's tickets is the lead's hand-over step.
-func (d *Dispatcher) checkAssignAll(user setbot.Username) error {
+func (d *Dispatcher) checkAssignAll(ctx context.Context, id setbot.UserID) error {
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnconfigured, "Jira is not configured for setbot, so I cannot reassign tickets.")
 	}
@@ -191,7 +183,7 @@ func (d *Dispatcher) checkAssignAll(user setbot.Username) error {
 		return err
 	}
 	who := ro.Changers(d.cfg.Rotation.Admins, d.now())
-	if user != "" && slices.Contains(who, user) {
+	if d.isOneOf(ctx, id, who) {
 		return nil
 	}
 	names := make([]string, len(who))

@@ -51,6 +51,9 @@ type Config struct {
 	Incidents setbot.NagPolicy
 	// Reports are the weekly cycle reports' times ([reports]); zero: none.
 	Reports Reports
+	// Projects are the Jira project keys whose tickets commands accept
+	// ([jira] project); empty: any.
+	Projects []string
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -73,6 +76,8 @@ type Dispatcher struct {
 	nag nagPlan
 	// gapsAt is when reportGaps looks at the rotation next (timer loop only).
 	gapsAt time.Time
+	// people resolves listed usernames to the accounts rights belong to.
+	people people
 }
 
 // Extensions are the parts wired in by main.
@@ -196,19 +201,46 @@ func (d *Dispatcher) kick() {
 }
 
 // Click handles a verified button click and returns a short text for the
-// person who clicked (may be empty).
+// person who clicked (may be empty). ctx is the click request's: the
+// handlers' lookups end when Mattermost stops waiting.
 func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
 	d.ext.Meter.Clicked(clickKind(c.Action))
+	u, err := d.clicker(ctx, c)
+	if err != nil {
+		return setbot.ErrorMessage(err)
+	}
+	c.Username = u.Username
 	switch {
 	case strings.HasPrefix(c.Action, actionAck):
-		return d.clickAck(c)
+		return d.clickAck(ctx, c)
 	case strings.HasPrefix(c.Action, actionIntake):
 		return d.clickIntake(c)
 	case isSnooze(c.Action):
-		return d.clickSnooze(c)
+		return d.clickSnooze(ctx, c)
 	case strings.HasPrefix(c.Action, actionCycleAssign):
-		return d.clickAssignAll(c)
+		return d.clickAssignAll(ctx, c)
 	}
 	d.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
 	return "That button no longer does anything."
+}
+
+// clickLookupBound bounds finding out who clicked, while Mattermost waits
+// for the button's answer.
+const clickLookupBound = 5 * time.Second
+
+// clicker is who pressed a button: looked up on Mattermost by the click's
+// user ID, never taken from the name the request carries. A bot or a
+// deactivated account may press nothing.
+func (d *Dispatcher) clicker(ctx context.Context, c setbot.Click) (setbot.User, error) {
+	ctx, cancel := context.WithTimeout(ctx, clickLookupBound)
+	defer cancel()
+	u, err := d.chat.User(ctx, c.UserID)
+	if err != nil {
+		d.log.Warn().Err(err).Str("user_id", string(c.UserID)).Msg("who clicked")
+		return setbot.User{}, err
+	}
+	if u.IsBot || u.Deleted {
+		return setbot.User{}, setbot.Errorf(setbot.EForbidden, "Only people can use these buttons.")
+	}
+	return u, nil
 }

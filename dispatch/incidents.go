@@ -31,11 +31,17 @@ func incidentCommands() []command {
 }
 
 // keyArg is the key that must start a command's arguments.
-func keyArg(r request) (setbot.IssueKey, error) {
+// keyArg reads the command's issue key and checks that the person who typed
+// it may act on that incident (update: the wider right of posting updates).
+func (d *Dispatcher) keyArg(ctx context.Context, r request, update bool) (setbot.IssueKey, error) {
 	if len(r.args) == 0 {
 		return "", setbot.Errorf(setbot.EInvalid, "Which ticket? Use `%s`.", usageOf(r))
 	}
-	return setbot.ParseIssueKey(r.args[0])
+	key, err := d.issueKey(r.args[0])
+	if err != nil {
+		return "", err
+	}
+	return key, d.checkIncidentRight(ctx, r.msg.UserID, key, update)
 }
 
 func usageOf(r request) string {
@@ -97,7 +103,7 @@ func parseTrackArgs(words []string) (trackArgs, error) {
 // are not given, when Jira answers; tracking works without (as L2, owned by
 // the SET primary).
 func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := keyArg(r)
+	key, err := d.keyArg(ctx, r, false)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -133,7 +139,7 @@ func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, e
 		in.Priority = setbot.L2
 	}
 	return d.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
-		text, err := d.track(tx, in, r.msg)
+		text, err := d.track(tx, in, r.msg, args.priority != setbot.PriorityUnset)
 		return text + note, err
 	}), nil
 }
@@ -146,9 +152,10 @@ func (d *Dispatcher) getIssue(ctx context.Context, key setbot.IssueKey) (setbot.
 	return d.ext.Tracker.Get(ctx, key)
 }
 
-// track starts tracking in, or changes the channel, priority or owner of an
-// incident already tracked.
-func (d *Dispatcher) track(tx *store.Tx, in setbot.Incident, m setbot.Message) (string, error) {
+// track starts tracking in, or changes the channel, owner or (when typed,
+// so that a Jira outage never quietly lowers an L1) priority of an incident
+// already tracked.
+func (d *Dispatcher) track(tx *store.Tx, in setbot.Incident, m setbot.Message, typedLevel bool) (string, error) {
 	got, started, err := tx.TrackIncident(in)
 	if err != nil {
 		return "", err
@@ -160,7 +167,9 @@ func (d *Dispatcher) track(tx *store.Tx, in setbot.Incident, m setbot.Message) (
 			in.Key, in.Priority, every, setbot.UpdateCommand(in.Key)), nil
 	}
 	got, err = tx.EditIncident(in.Key, func(old setbot.Incident) setbot.Incident {
-		old.Priority = in.Priority
+		if typedLevel {
+			old.Priority = in.Priority
+		}
 		if in.Channel != "" {
 			old.Channel = in.Channel
 		}
@@ -182,8 +191,8 @@ func (d *Dispatcher) track(tx *store.Tx, in setbot.Incident, m setbot.Message) (
 // runIncidentUpdate is "update KEY <text>": the update is recorded, added to
 // the ticket as a Jira comment by a durable job (a Jira outage delays it but
 // does not lose it) and echoed in the incident's thread.
-func runIncidentUpdate(_ context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := keyArg(r)
+func runIncidentUpdate(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.keyArg(ctx, r, true)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -278,8 +287,8 @@ func newsOf(in setbot.Incident) time.Time {
 }
 
 // runResolveIncident is "resolve KEY".
-func runResolveIncident(_ context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := keyArg(r)
+func runResolveIncident(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.keyArg(ctx, r, false)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -316,7 +325,7 @@ func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Iss
 	if s, err := d.shift(); err == nil {
 		owner = s.Primary
 	}
-	got, started, err := tx.TrackIncident(setbot.Incident{Key: issue.Key, Priority: in.Priority, Title: in.Summary, Owner: owner})
+	got, started, err := tx.TrackIncident(setbot.Incident{Key: issue.Key, Priority: in.Priority, Title: in.Summary, Owner: owner, Reporter: in.Reporter})
 	if err != nil {
 		return err
 	}
@@ -336,8 +345,11 @@ func isSnooze(action string) bool {
 
 // clickSnooze handles a reminder's Snooze button: reminders wait, and the
 // place of the reminders says who snoozed them until when.
-func (d *Dispatcher) clickSnooze(c setbot.Click) string {
+func (d *Dispatcher) clickSnooze(ctx context.Context, c setbot.Click) string {
 	key, length, _ := setbot.ParseSnoozeAction(c.Action)
+	if err := d.checkIncidentRight(ctx, c.UserID, key, false); err != nil {
+		return setbot.ErrorMessage(err)
+	}
 	now := d.now()
 	until := now.Add(length)
 	err := d.db.Update(now, func(tx *store.Tx) error {

@@ -409,7 +409,7 @@ func TestSnoozeClick(t *testing.T) {
 		t.Errorf("after the snooze: %+v; want the lead", posts)
 	}
 	r.ask(t, "bob", "resolve SET-2")
-	if got := r.d.Click(context.Background(), setbot.Click{Username: "alice", Action: posts[0].Buttons[0].Action}); !strings.Contains(got, "resolved") {
+	if got := r.d.Click(context.Background(), setbot.Click{UserID: "u-alice", Action: posts[0].Buttons[0].Action}); !strings.Contains(got, "resolved") {
 		t.Errorf("snoozing a resolved incident answered %q", got)
 	}
 }

@@ -58,23 +58,52 @@ func (d *Dispatcher) ackWithin() time.Duration {
 	return d.cfg.AckWithin
 }
 
+// maxAckChoices bounds the buttons of "which page?": one post's worth.
+const maxAckChoices = 5
+
 // runAck is "@setbot ack": it acknowledges, in the post's own transaction,
-// the page the person most likely means.
-func runAck(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+// the page of the thread, or the one page that paged the person; with
+// several, it asks which. It never picks a page that did not page them.
+func runAck(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	open, err := d.db.OpenPages()
 	if err != nil {
 		return outcome{}, err
 	}
-	p, ok := setbot.PageToAck(open, r.msg.Username, r.msg.RootID)
-	if !ok {
-		var o outcome
-		o.say(d.replyTo(r.msg, "There is no open page to acknowledge."))
+	me := func(u setbot.Username) bool { return d.idOf(ctx, u) == r.msg.UserID }
+	ps := setbot.PageToAck(open, r.msg.RootID, me)
+	var o outcome
+	switch {
+	case len(ps) == 0:
+		o.say(d.replyTo(r.msg, "No open page paged you. To acknowledge another page, write `@"+string(d.cfg.Bot.Username)+" ack` in its thread."))
 		return o, nil
+	case len(ps) > 1:
+		var buttons []setbot.Button
+		for _, p := range ps[:min(len(ps), maxAckChoices)] {
+			b := setbot.AckButton(p)
+			b.Label = "Ack: " + clipLabel(p.Text)
+			buttons = append(buttons, b)
+		}
+		o.say(d.replyTo(r.msg, fmt.Sprintf("%d open pages paged you. Which one do you acknowledge?", len(ps)), buttons...))
+		return o, nil
+	}
+	p := ps[0]
+	if !d.mayAck(ctx, r.msg.UserID, p) {
+		return outcome{}, errMayNotAck
 	}
 	return outcome{apply: func(tx *store.Tx) error {
 		_, err := d.ack(tx, p.ID, r.msg.Username)
 		return err
 	}}, nil
+}
+
+// clipLabel shortens text to fit on a button.
+func clipLabel(text string) string {
+	const most = 40 // runes; Mattermost cuts longer button labels anyway
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) > most {
+		return string(r[:most-1]) + "…"
+	}
+	return string(r)
 }
 
 // ack records an acknowledgement in tx and queues what is said about it (and
@@ -97,25 +126,22 @@ func (d *Dispatcher) ack(tx *store.Tx, id string, by setbot.Username) (changed b
 	return true, enqueueReplies(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: setbot.AckText(p, loc)}})
 }
 
-// clickLookupBound bounds finding out who clicked, while Mattermost waits
-// for the button's answer.
-const clickLookupBound = 5 * time.Second
-
-// clickAck handles the Acknowledge button.
-func (d *Dispatcher) clickAck(c setbot.Click) string {
+// clickAck handles the Acknowledge button, for those who may acknowledge.
+func (d *Dispatcher) clickAck(ctx context.Context, c setbot.Click) string {
 	id := strings.TrimPrefix(c.Action, actionAck)
-	if c.Username == "" { // Mattermost sends it; look it up if it did not
-		ctx, cancel := context.WithTimeout(context.Background(), clickLookupBound)
-		u, err := d.chat.User(ctx, c.UserID)
-		cancel()
-		if err != nil {
-			d.log.Warn().Err(err).Str("user_id", string(c.UserID)).Msg("acknowledge: who clicked")
-			return setbot.ErrorMessage(err)
-		}
-		c.Username = u.Username
+	p, ok, err := d.db.Page(id)
+	if err != nil {
+		d.log.Error().Err(err).Str("page", id).Msg("acknowledge: read page")
+		return setbot.ErrorMessage(err)
+	}
+	if !ok {
+		return "That page is over; nothing to acknowledge."
+	}
+	if !d.mayAck(ctx, c.UserID, p) {
+		return setbot.ErrorMessage(errMayNotAck)
 	}
 	var changed bool
-	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+	err = d.db.Update(d.now(), func(tx *store.Tx) error {
 		var err error
 		changed, err = d.ack(tx, id, c.Username)
 		return err

@@ -100,11 +100,11 @@ func runRotation(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	return o, nil
 }
 
-func runOverride(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runOverride(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	if len(r.args) != 3 {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s override next backup @alice` (a week: this, next, a Monday like 2026-11-30, or a range 2026-11-30..2026-12-13).", d.cfg.Bot.Username)
 	}
-	_, weeks, err := d.rotationChange(r, r.args[0])
+	_, weeks, err := d.rotationChange(ctx, r, r.args[0])
 	if err != nil {
 		return outcome{}, err
 	}
@@ -112,7 +112,11 @@ func runOverride(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	user := setbot.Username(strings.TrimPrefix(r.args[2], "@"))
+	u, err := d.person(ctx, r.args[2])
+	if err != nil {
+		return outcome{}, err
+	}
+	user := u.Username
 	var ovs []setbot.Override
 	for _, w := range weeks {
 		ovs = append(ovs, setbot.Override{WeekStart: w.Format(setbot.WeekLayout), Role: role, User: user})
@@ -120,16 +124,23 @@ func runOverride(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	return d.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` is %s for %d week(s) from %s.", user, role, len(weeks), weeks[0].Format(setbot.WeekLayout)))
 }
 
-func runSwap(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runSwap(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	if len(r.args) != 3 {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s swap @alice @bob next`.", d.cfg.Bot.Username)
 	}
-	ro, weeks, err := d.rotationChange(r, r.args[2])
+	ro, weeks, err := d.rotationChange(ctx, r, r.args[2])
 	if err != nil {
 		return outcome{}, err
 	}
-	a := setbot.Username(strings.TrimPrefix(r.args[0], "@"))
-	b := setbot.Username(strings.TrimPrefix(r.args[1], "@"))
+	ua, err := d.person(ctx, r.args[0])
+	if err != nil {
+		return outcome{}, err
+	}
+	ub, err := d.person(ctx, r.args[1])
+	if err != nil {
+		return outcome{}, err
+	}
+	a, b := ua.Username, ub.Username
 	var ovs []setbot.Override
 	for _, w := range weeks {
 		sw, err := ro.Swap(w, a, b)
@@ -143,14 +154,14 @@ func runSwap(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 
 // rotationChange checks that the person may change the rotation and reads
 // the weeks they named.
-func (d *Dispatcher) rotationChange(r request, weekArg string) (setbot.Roster, []time.Time, error) {
+func (d *Dispatcher) rotationChange(ctx context.Context, r request, weekArg string) (setbot.Roster, []time.Time, error) {
 	ro, err := d.roster()
 	if err != nil {
 		return ro, nil, err
 	}
 	now := d.now()
-	if err := ro.CheckChange(r.msg.Username, d.cfg.Rotation.Admins, now); err != nil {
-		return ro, nil, err
+	if who := ro.Changers(d.cfg.Rotation.Admins, now); !d.isOneOf(ctx, r.msg.UserID, who) {
+		return ro, nil, refusal("only the current and next SET leads and the rotation admins can change the rotation", who)
 	}
 	weeks, err := ro.ParseWeeks(weekArg, now)
 	return ro, weeks, err
@@ -165,9 +176,10 @@ func (d *Dispatcher) applyOverrides(r request, ovs []setbot.Override, text strin
 				return err
 			}
 		}
+		// Once committed: a refresh that ran before would read the old seats.
+		tx.OnCommit(d.refreshHeaderSoon)
 		return nil
 	}}
 	o.say(d.replyTo(r.msg, text))
-	d.refreshHeaderSoon()
 	return o, nil
 }

@@ -35,61 +35,23 @@ func clipArg(s string) string {
 	return s
 }
 
-// setMembers are who may change tickets at now: everybody on the rotation
-// last week, this week and the next upcomingWeeks-1 weeks, and the rotation
-// admins.
-func (d *Dispatcher) setMembers() ([]setbot.Username, error) {
-	ro, err := d.roster()
-	if err != nil {
-		return nil, err
-	}
-	// From last week on: the outgoing team still finishes its hand-over.
-	us := ro.Users(d.now().AddDate(0, 0, -7), upcomingWeeks+1)
-	for _, a := range d.cfg.Rotation.Admins {
-		if !slices.Contains(us, a) {
-			us = append(us, a)
-		}
-	}
-	return us, nil
-}
-
-// checkMember returns nil when user is a SET member, else an EForbidden
-// sentence naming who can (without notifying them).
-func (d *Dispatcher) checkMember(user setbot.Username) error {
-	us, err := d.setMembers()
-	if err != nil {
-		return err
-	}
-	if user != "" && slices.Contains(us, user) {
-		return nil
-	}
-	if len(us) == 0 {
-		return setbot.Errorf(setbot.EForbidden, "Sorry, only SET members can change tickets, and the rotation names nobody yet: ask whoever runs setbot to fill [rotation].")
-	}
-	names := make([]string, len(us))
-	for i, u := range us {
-		names[i] = seat(u)
-	}
-	return setbot.Errorf(setbot.EForbidden, "Sorry, only SET members (the people on the SET rotation and its admins) can change tickets through me. Please ask one of them: %s.", strings.Join(names, ", "))
-}
-
 // ticketPreamble runs the checks every ticket command shares: Jira is
 // configured, the person is a SET member, the key is well formed.
-func (d *Dispatcher) ticketPreamble(r request, want int, usage string) (setbot.IssueKey, error) {
+func (d *Dispatcher) ticketPreamble(ctx context.Context, r request, want int, usage string) (setbot.IssueKey, error) {
 	if d.ext.Tracker == nil {
 		return "", setbot.Errorf(setbot.EUnconfigured, "Jira is not configured for setbot yet, so I cannot change tickets. Ask whoever runs setbot to add the [jira] table.")
 	}
-	if err := d.checkMember(r.msg.Username); err != nil {
+	if err := d.checkMember(ctx, r.msg.UserID); err != nil {
 		return "", err
 	}
 	if len(r.args) < want {
 		return "", setbot.Errorf(setbot.EInvalid, "Write it as `@%s %s`.", d.cfg.Bot.Username, usage)
 	}
-	return setbot.ParseIssueKey(r.args[0])
+	return d.issueKey(r.args[0])
 }
 
 func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.ticketPreamble(r, 2, "assign SET-123 @alice")
+	key, err := d.ticketPreamble(ctx, r, 2, "assign SET-123 @alice")
 	if err != nil {
 		return outcome{}, err
 	}
@@ -99,11 +61,8 @@ func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	op := ticketOp{Op: opAssign, Key: key}
 	name := strings.TrimPrefix(strings.TrimSpace(r.args[1]), "@")
 	if !strings.EqualFold(name, "none") && !strings.EqualFold(name, "nobody") {
-		u, err := d.chat.UserByName(ctx, setbot.Username(name))
-		switch {
-		case setbot.ErrorCode(err) == setbot.ENotFound || err == nil && (u.Deleted || u.IsBot):
-			return outcome{}, setbot.Errorf(setbot.EInvalid, "I can't find a person called `@%s` here. Use their Mattermost username, like `@alice`.", clipArg(name))
-		case err != nil:
+		u, err := d.person(ctx, name)
+		if err != nil {
 			return outcome{}, err
 		}
 		op.User, op.Email = u.Username, u.Email
@@ -111,8 +70,8 @@ func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	return d.queueTicketOp(r, op), nil
 }
 
-func runPriority(_ context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.ticketPreamble(r, 2, "priority SET-123 L2")
+func runPriority(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.ticketPreamble(ctx, r, 2, "priority SET-123 L2")
 	if err != nil {
 		return outcome{}, err
 	}
@@ -123,8 +82,8 @@ func runPriority(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	return d.queueTicketOp(r, ticketOp{Op: opPriority, Key: key, Priority: p}), nil
 }
 
-func runHandover(_ context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.ticketPreamble(r, 2, "handover SET-123 <team>")
+func runHandover(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+	key, err := d.ticketPreamble(ctx, r, 2, "handover SET-123 <team>")
 	if err != nil {
 		return outcome{}, err
 	}

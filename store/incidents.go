@@ -27,6 +27,7 @@ type incidentRecord struct {
 	Channel      string    `json:"channel,omitempty"`
 	Root         string    `json:"root,omitempty"`
 	Owner        string    `json:"owner,omitempty"`
+	Reporter     string    `json:"reporter,omitempty"` // added without a version bump: older records lack it
 	Opened       time.Time `json:"opened"`
 	LastUpdate   time.Time `json:"last_update"`
 	LastReminder time.Time `json:"last_reminder"`
@@ -40,7 +41,7 @@ type incidentRecord struct {
 func encodeIncident(in setbot.Incident) ([]byte, error) {
 	return json.Marshal(incidentRecord{V: incidentVersion, Key: string(in.Key), Priority: int(in.Priority),
 		Title: in.Title, Channel: string(in.Channel), Root: string(in.Root), Owner: string(in.Owner),
-		Opened: in.Opened.UTC(), LastUpdate: in.LastUpdate.UTC(), LastReminder: in.LastReminder.UTC(),
+		Reporter: string(in.Reporter), Opened: in.Opened.UTC(), LastUpdate: in.LastUpdate.UTC(), LastReminder: in.LastReminder.UTC(),
 		Reminders: in.Reminders, EscalatedAt: in.EscalatedAt.UTC(), SnoozedUntil: in.SnoozedUntil.UTC(),
 		Resolved: in.Resolved, ResolvedAt: in.ResolvedAt.UTC()})
 }
@@ -55,7 +56,7 @@ func decodeIncident(v []byte) (setbot.Incident, error) {
 	}
 	return setbot.Incident{Key: setbot.IssueKey(r.Key), Priority: setbot.Priority(r.Priority), Title: r.Title,
 		Channel: setbot.ChannelID(r.Channel), Root: setbot.PostID(r.Root), Owner: setbot.Username(r.Owner),
-		Opened: r.Opened, LastUpdate: r.LastUpdate, LastReminder: r.LastReminder, Reminders: r.Reminders,
+		Reporter: setbot.UserID(r.Reporter), Opened: r.Opened, LastUpdate: r.LastUpdate, LastReminder: r.LastReminder, Reminders: r.Reminders,
 		EscalatedAt: r.EscalatedAt, SnoozedUntil: r.SnoozedUntil, Resolved: r.Resolved, ResolvedAt: r.ResolvedAt}, nil
 }
 

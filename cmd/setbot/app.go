@@ -104,7 +104,11 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 	set, ask := client.Channels()
 	loc, weeks, _ := cfg.Weeks()            // checked by Validate
 	start, handover, _ := cfg.ReportTimes() // checked by Validate
-	return dispatch.Config{Bot: client.Me(), SETChannel: set, AskChannel: ask, Now: m.Now, Log: log,
+	var projects []string
+	if cfg.Jira != nil {
+		projects = []string{cfg.Jira.Project}
+	}
+	return dispatch.Config{Projects: projects, Bot: client.Me(), SETChannel: set, AskChannel: ask, Now: m.Now, Log: log,
 		Retention: time.Duration(cfg.Store.Retention),
 		AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
 		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()},
