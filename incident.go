@@ -311,11 +311,11 @@ func IncidentLine(in Incident, now time.Time) string {
 	}
 	owner := "owner: SET primary"
 	if in.Owner != "" {
-		owner = "owner: @" + string(in.Owner)
+		owner = "owner: `@" + string(in.Owner) + "`" // named, not notified
 	}
 	line := fmt.Sprintf("%s (%s) — %s, %s", in.Key, in.Priority, last, owner)
 	if in.Title != "" {
-		line += " — " + in.Title
+		line += " — " + oneLine(in.Title, summaryRunes)
 	}
 	return line
 }

@@ -1,6 +1,9 @@
 package setbot
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // ChannelKind says what a channel is to setbot. Persisted; values only grow.
 type ChannelKind int
@@ -80,3 +83,8 @@ type File struct {
 	MimeType string
 	Data     []byte
 }
+
+// Unmention makes text from a person or from Jira safe to repeat in a post:
+// a zero-width joiner after every '@' stops Mattermost from reading a
+// mention (@channel, @all, @here, @user) while the text looks the same.
+func Unmention(s string) string { return strings.ReplaceAll(s, "@", "@\u200d") }

@@ -237,7 +237,7 @@ func (r CycleReport) incidentSection() []string {
 		if r.ThreadLink != nil && in.Root != "" {
 			line += fmt.Sprintf(" ([thread](%s))", r.ThreadLink(in.Root))
 		}
-		out = append(out, oneLine(line, 400))
+		out = append(out, clipLine(line, 400)) // IncidentLine neutralised the title
 	}
 	return out
 }
@@ -272,7 +272,7 @@ func (r CycleReport) channelSection() []string {
 				where = fmt.Sprintf("[its channel](%s)", link)
 			}
 		}
-		lines = append(lines, oneLine(fmt.Sprintf("- %s (%s) %s: %s", in.Key, in.Priority, in.Title, where), 400))
+		lines = append(lines, clipLine(fmt.Sprintf("- %s (%s) %s: %s", in.Key, in.Priority, Unmention(in.Title), where), 400))
 	}
 	if len(lines) == 0 {
 		return []string{"", "##### Incident channels to join", "No tracked incident has a channel of its own."}
@@ -301,7 +301,12 @@ func emptySeats(s Shift) []string {
 }
 
 // oneLine puts s on one line and clips it to n runes.
-func oneLine(s string, n int) string {
+// oneLine puts text from Jira or a person on one line of at most n runes,
+// with its mentions neutralised.
+func oneLine(s string, n int) string { return clipLine(Unmention(s), n) }
+
+// clipLine puts a line setbot composed on one line of at most n runes.
+func clipLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"

@@ -45,7 +45,7 @@ Review the open tickets below and make sure each one has an owner on this week's
 - :warning: [SET-5](https://j/browse/SET-5) · unset · Old question · ` + "`@zed`" + ` · updated 10d ago → ` + "`@setbot assign SET-5 @alice`" + `
 
 ##### Tracked incidents (1)
-- SET-1 (L1) — last update 3h ago, owner: @alice — Login fails ([thread](https://chat/pl/root-1))
+- SET-1 (L1) — last update 3h ago, owner: ` + "`@alice`" + ` — Login fails ([thread](https://chat/pl/root-1))
 
 ##### Open pages (1), not acknowledged
 - "db is down" by ` + "`@support1`" + `, 20m ago, last paged: the backup (` + "`@bob`" + `) ([thread](https://chat/pl/root-pg))`
@@ -154,5 +154,19 @@ func BenchmarkStartReport(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = r.Text()
+	}
+}
+
+// TestJiraTextNeverMentions: a summary or title from Jira that holds
+// mentions is repeated without notifying anyone, and owners are named in
+// code spans.
+func TestJiraTextNeverMentions(t *testing.T) {
+	in := Incident{Key: "SET-1", Priority: L1, Title: "@channel everything is down, ping @all", Owner: "alice", Opened: time.Now()}
+	line := IncidentLine(in, time.Now())
+	if strings.Contains(line, "@channel") || strings.Contains(line, "@all") || !strings.Contains(line, "`@alice`") {
+		t.Errorf("IncidentLine = %q: want no live mention", line)
+	}
+	if got := oneLine("hey @here and @bob", 100); strings.Contains(got, "@here") || strings.Contains(got, "@bob") {
+		t.Errorf("oneLine = %q: want no live mention", got)
 	}
 }

@@ -174,7 +174,7 @@ func TestIncidentCommands(t *testing.T) {
 
 	r.now = inc0.Add(6 * time.Hour)
 	list := r.ask(t, "bob", "incidents")
-	wantOne(t, list, "Tracked incidents (1)", "SET-7 (L2) — last update 3h ago, owner: @dave — login fails")
+	wantOne(t, list, "Tracked incidents (1)", "SET-7 (L2) — last update 3h ago, owner: `@dave` — login fails")
 
 	resolved := r.ask(t, "bob", "resolve SET-7")
 	if len(resolved) != 2 || !strings.Contains(resolved[0], "resolved by @\u200dbob") || resolved[1] != "SET-7 is resolved: no more reminders." {

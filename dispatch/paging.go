@@ -278,5 +278,5 @@ func runPageHook(ctx context.Context, d *Dispatcher, j store.Job) error {
 // or break the post: @ gets a zero-width joiner, newlines become spaces.
 func quoteInline(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return "“" + strings.ReplaceAll(s, "@", "@\u200d") + "”"
+	return "“" + setbot.Unmention(s) + "”"
 }
