@@ -72,9 +72,14 @@ func refuse(f setbot.File, format string, args ...any) Checked {
 	}
 }
 
-// Check recognises an uploaded file and checks it. It never fails: a file it
-// cannot accept comes back with Problem set. redact is used for anything that
-// looks like a configuration; with a nil redact configurations are refused.
+// Check recognises an uploaded file by its content, whatever its name, and
+// checks it. It never fails: a file it cannot accept comes back with Problem
+// set. It fails closed on secrets: anything that holds configuration
+// settings (on its own, gzip-compressed, or inside a zip or tar archive) is
+// redacted through redact or refused (with a nil redact, refused); logs are
+// kept with their secrets masked; an archive is kept only as rebuilt from
+// its checked members. Whenever the kept content differs from the upload,
+// Blob holds it.
 func Check(f setbot.File, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
 	if len(f.Data) == 0 {
@@ -88,7 +93,9 @@ func Check(f setbot.File, redact ConfigRedactor) Checked {
 	case isZip(data):
 		return checkZip(f, redact)
 	case isGzip(data):
-		return checkGzip(f)
+		return checkGzip(f, redact)
+	case isTar(data):
+		return checkTar(f, bytes.NewReader(data), false, redact)
 	}
 	if isText(head(data)) {
 		return checkText(f, redact)
@@ -104,6 +111,8 @@ func checkText(f setbot.File, redact ConfigRedactor) Checked {
 	data := f.Data
 	trimmed := bytes.TrimSpace(data)
 	switch {
+	case holdsConfig(data), looksLikeJSONDocument(bytes.TrimSpace(stripBOM(trimmed))):
+		return checkConfig(f, data, redact)
 	case looksLikeStackDump(data):
 		return checkStackDump(f, int64(len(f.Data)))
 	case bytes.HasPrefix(trimmed, []byte("heap profile:")), bytes.HasPrefix(trimmed, []byte("goroutine profile:")):
@@ -112,8 +121,6 @@ func checkText(f setbot.File, redact ConfigRedactor) Checked {
 			k = setbot.ArtifactStackDump
 		}
 		return refuse(f, "%s is a profile in text form (debug=1), which I cannot check. %s", name, howTo(k))
-	case looksLikeJSONDocument(trimmed):
-		return checkConfig(f, redact)
 	}
 	return checkLog(f)
 }

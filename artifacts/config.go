@@ -1,43 +1,75 @@
 package artifacts
 
 import (
-	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/setbot/setbot"
 )
 
-// checkConfig redacts a configuration candidate. Only the redacted copy is
-// ever kept: Blob is always set on success.
-func checkConfig(f setbot.File, redact ConfigRedactor) Checked {
+// checkConfig redacts a configuration candidate: a JSON object, or any text
+// that holds configuration settings. Only the redacted copy is ever kept:
+// Blob is always set on success. A candidate that cannot be redacted is
+// refused, with a sentence that never quotes it.
+func checkConfig(f setbot.File, data []byte, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	if len(f.Data) > MaxConfigBytes {
-		return refuse(f, "%s is %s; a Mattermost config.json is far smaller (I accept up to %s). %s", name, humanBytes(int64(len(f.Data))), humanBytes(MaxConfigBytes), howTo(setbot.ArtifactConfig))
+	if len(data) > MaxConfigBytes {
+		return refuse(f, "%s is %s; a Mattermost config.json is far smaller (I accept up to %s), and I do not keep configuration settings I cannot redact. %s", name, humanBytes(int64(len(data))), humanBytes(MaxConfigBytes), howTo(setbot.ArtifactConfig))
 	}
-	if redact == nil {
-		return refuse(f, "%s looks like a configuration, but I cannot check configurations right now.", name)
-	}
-	out, fields, err := redact(f.Data)
-	if err != nil {
-		var e *setbot.Error
-		if errors.As(err, &e) && e.Code == setbot.EInvalid {
-			return refuse(f, "%s: %s %s", name, e.Message, howTo(setbot.ArtifactConfig))
-		}
-		return refuse(f, "%s is JSON, but not a Mattermost configuration. %s", name, howTo(setbot.ArtifactConfig))
+	out, fields, why, msg := redactConfig(data, redact)
+	switch {
+	case msg != "":
+		return refuse(f, "%s: %s %s", name, msg, howTo(setbot.ArtifactConfig))
+	case why == whyMixed:
+		return refuse(f, "%s %s; I did not keep it. Upload logs without configuration in them; for the configuration, upload config.json on its own (`mmctl config show --json > config.json`).", name, why)
+	case why != "":
+		return refuse(f, "%s %s; I did not keep it. %s", name, why, howTo(setbot.ArtifactConfig))
 	}
 	a := setbot.Attachment{
-		Kind: setbot.ArtifactConfig, Name: f.Name, FileID: f.ID, Size: int64(len(out)),
+		Kind: setbot.ArtifactConfig, Name: configName(f.Name), FileID: f.ID, Size: int64(len(out)),
 		Redacted: fields, Note: configNote(fields),
 	}
 	return withBlob(a, out)
 }
 
-func configNote(fields []string) string {
-	switch len(fields) {
-	case 0:
-		return "Mattermost configuration; no secrets found to redact"
-	case 1:
-		return "Mattermost configuration; 1 secret setting redacted"
+// configName is the name of a redacted configuration taken out of name
+// ("config.json.gz" → "config.json"): the blob is plain JSON.
+func configName(name string) string {
+	for _, ext := range []string{".gz", ".gzip"} {
+		if n, ok := strings.CutSuffix(name, ext); ok && n != "" {
+			return n
+		}
 	}
-	return fmt.Sprintf("Mattermost configuration; %d secret settings redacted", len(fields))
+	return name
+}
+
+// DroppedMark ends a field a ConfigRedactor removed instead of replacing
+// (bot.RedactConfig: plugin settings, settings Mattermost does not know).
+const DroppedMark = " (dropped)"
+
+func configNote(fields []string) string {
+	return "Mattermost configuration; " + redactedCounts(fields)
+}
+
+// redactedCounts says how many settings a redactor replaced and dropped.
+func redactedCounts(fields []string) string {
+	dropped := 0
+	for _, f := range fields {
+		if strings.HasSuffix(f, DroppedMark) {
+			dropped++
+		}
+	}
+	var s string
+	switch n := len(fields) - dropped; n {
+	case 0:
+		s = "no secrets found to redact"
+	case 1:
+		s = "1 secret setting redacted"
+	default:
+		s = fmt.Sprintf("%d secret settings redacted", n)
+	}
+	if dropped > 0 {
+		s += fmt.Sprintf("; %d group(s) of settings dropped (plugin settings, settings Mattermost does not know)", dropped)
+	}
+	return s
 }

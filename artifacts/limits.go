@@ -20,12 +20,14 @@ const (
 	MaxUploadBytes = MaxPacketBytes
 
 	// MaxUnpackedBytes is the most bytes decompressed from one upload, all
-	// entries together: the guard against zip and gzip bombs.
+	// entries together: the guard against zip, tar and gzip bombs (a gzip
+	// inside an archive counts too). Each file inside an archive is also
+	// held to MaxLogBytes unpacked.
 	MaxUnpackedBytes = 512 << 20
 	// MaxProfileUnpackedBytes is the most a gzip-compressed profile may
 	// decompress to; the profile is decoded in memory.
 	MaxProfileUnpackedBytes = 128 << 20
-	// MaxZipEntries is the most entries a zip may have.
+	// MaxZipEntries is the most entries a zip or tar may have.
 	MaxZipEntries = 1000
 	// MaxCompressionRatio is the largest declared uncompressed:compressed
 	// ratio of a zip entry. Text logs compress 5–30×; bombs 1000× and more.

@@ -6,20 +6,34 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/setbot/setbot"
 )
 
+// checkLog keeps a plain text log, masked: when masking changed anything,
+// the masked copy is the Blob. Configuration settings inside a log were
+// refused before (checkText).
 func checkLog(f setbot.File) Checked {
 	name := displayName(f.Name)
 	if len(f.Data) > MaxLogBytes {
 		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem, compressed (.gz or .zip).", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
 	}
-	st, _ := scanText(bytes.NewReader(f.Data), MaxLogBytes)
-	return Checked{Attachment: setbot.Attachment{
+	p, _ := maskText(nil, bytes.NewReader(f.Data), MaxLogBytes)
+	a := setbot.Attachment{
 		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)),
-		Note: logNote(st),
-	}}
+		Note: logNote(p.textStats) + maskedNote(p.masked),
+	}
+	if p.masked == 0 {
+		return Checked{Attachment: a}
+	}
+	var b bytes.Buffer
+	b.Grow(len(f.Data))
+	if _, err := maskText(&b, bytes.NewReader(f.Data), MaxLogBytes); err != nil {
+		return refuse(f, "%s could not be read to mask its secrets. Upload it again.", name)
+	}
+	a.Size = int64(b.Len())
+	return withBlob(a, b.Bytes())
 }
 
 func logNote(st textStats) string {
@@ -31,8 +45,10 @@ func logNote(st textStats) string {
 }
 
 // checkGzip handles a gzip-compressed upload: a pprof profile (always
-// gzip-compressed when Go writes one), a compressed log or goroutine dump.
-func checkGzip(f setbot.File) Checked {
+// gzip-compressed when Go writes one), a tar archive, a goroutine dump, a
+// configuration (kept redacted and uncompressed) or a log (kept masked,
+// compressed again).
+func checkGzip(f setbot.File, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
 	zr, err := gzip.NewReader(bytes.NewReader(f.Data))
 	if err != nil {
@@ -43,28 +59,77 @@ func checkGzip(f setbot.File) Checked {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return refuse(f, "%s is a damaged gzip file. Upload it again, or the uncompressed file.", name)
 	}
-	if !isText(sniff) {
+	switch {
+	case isTar(sniff):
+		zr, _ = gzip.NewReader(bytes.NewReader(f.Data)) // from the start again
+		zr.Multistream(true)
+		return checkTar(f, zr, true, redact)
+	case !isText(sniff):
 		return checkGzipProfile(f)
-	}
-	if looksLikeStackDump(sniff) {
+	case holdsConfig(sniff) || looksLikeJSONDocument(bytes.TrimSpace(stripBOM(sniff))):
+		// the whole text is checked below as well; this is the quick way
+	case looksLikeStackDump(sniff):
 		data, err := gunzip(f.Data, MaxProfileUnpackedBytes)
 		if err != nil {
 			return refuseUnpack(f, err, MaxProfileUnpackedBytes)
+		}
+		if holdsConfig(data) {
+			return checkConfig(f, data, redact)
 		}
 		return checkStackDump(setbot.File{ID: f.ID, Name: f.Name, Data: data}, int64(len(f.Data)))
 	}
 	if len(f.Data) > MaxLogBytes {
 		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
 	}
-	zr, _ = gzip.NewReader(bytes.NewReader(f.Data))
-	st, err := scanText(zr, MaxUnpackedBytes)
-	if err != nil {
-		return refuseUnpack(f, err, MaxUnpackedBytes)
+	return checkGzipText(f, redact)
+}
+
+// checkGzipText checks a gzip-compressed text in two streaming passes: one
+// to classify it, one to write its masked copy when it held secrets.
+func checkGzipText(f setbot.File, redact ConfigRedactor) Checked {
+	open := func() (io.Reader, func(), error) {
+		zr, err := gzip.NewReader(bytes.NewReader(f.Data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("open gzip: %w", err)
+		}
+		zr.Multistream(true)
+		return zr, func() { zr.Close() }, nil
 	}
-	return Checked{Attachment: setbot.Attachment{
+	m := inspect(f.Name, open, MaxUnpackedBytes, redact)
+	switch m.kind {
+	case setbot.ArtifactConfig:
+		a := setbot.Attachment{Kind: setbot.ArtifactConfig, Name: configName(f.Name), FileID: f.ID, Size: int64(len(m.config)), Redacted: m.fields, Note: configNote(m.fields)}
+		return withBlob(a, m.config)
+	case setbot.ArtifactUnknown:
+		switch {
+		case m.why == whyDamaged:
+			return refuseUnpack(f, io.ErrUnexpectedEOF, MaxUnpackedBytes)
+		case strings.HasPrefix(m.why, "is larger"):
+			return refuseUnpack(f, errTooBig, MaxUnpackedBytes)
+		}
+		k := setbot.ArtifactLog
+		if m.pass.config {
+			k = setbot.ArtifactConfig
+		}
+		return refuse(f, "%s %s; I did not keep it. %s", displayName(f.Name), m.why, howTo(k))
+	}
+	a := setbot.Attachment{
 		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)),
-		Note: "gzip-compressed " + logNote(st),
-	}}
+		Note: "gzip-compressed " + logNote(m.pass.textStats) + maskedNote(m.pass.masked),
+	}
+	if m.pass.masked == 0 {
+		return Checked{Attachment: a}
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if err := writeMasked(zw, open, MaxUnpackedBytes); err != nil {
+		return refuse(f, "%s could not be read to mask its secrets. Upload it again.", displayName(f.Name))
+	}
+	if err := zw.Close(); err != nil {
+		return refuse(f, "%s could not be read to mask its secrets. Upload it again.", displayName(f.Name))
+	}
+	a.Size = int64(b.Len())
+	return withBlob(a, b.Bytes())
 }
 
 func checkGzipProfile(f setbot.File) Checked {

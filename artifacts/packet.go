@@ -19,6 +19,9 @@ type PacketFacts struct {
 	// upload of its own, with Blob set (and the configuration redacted).
 	// Only accepted parts are listed.
 	Parts []Checked
+	// LeftOut names the parts setbot would have kept but refused (a log
+	// that holds configuration settings, a configuration cut short).
+	LeftOut []string
 }
 
 // Part kinds: the files of a support packet setbot keeps, by base name.
@@ -65,11 +68,14 @@ func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 			return refuseUnpack(f, err, MaxProfileUnpackedBytes)
 		}
 		part := Check(setbot.File{Name: partName(e.Name), Data: b, Size: int64(len(b))}, redact)
-		if part.OK() && part.Attachment.Kind == kind {
+		switch {
+		case part.OK() && part.Attachment.Kind == kind:
 			if part.Blob == nil {
 				part = withBlob(part.Attachment, b)
 			}
 			facts.Parts = append(facts.Parts, part)
+		case kind == setbot.ArtifactConfig || kind == setbot.ArtifactLog:
+			facts.LeftOut = append(facts.LeftOut, partName(e.Name))
 		}
 	}
 	facts.Version, facts.Database = packetVersion(yaml)
@@ -118,10 +124,14 @@ func packetNote(p *PacketFacts) string {
 	for _, c := range p.Parts {
 		parts = append(parts, fmt.Sprintf("%s (%s)", c.Attachment.Name, KindName(c.Attachment.Kind)))
 	}
-	if len(parts) == 0 {
-		return "support packet with nothing setbot could use"
+	left := ""
+	if len(p.LeftOut) > 0 {
+		left = "; left out, as they may hold secrets I cannot redact: " + strings.Join(p.LeftOut, ", ")
 	}
-	return "support packet: " + strings.Join(parts, ", ")
+	if len(parts) == 0 {
+		return "support packet with nothing setbot could use" + left
+	}
+	return "support packet: " + strings.Join(parts, ", ") + left
 }
 
 // flatYAML reads the simple block mappings of a support packet's YAML files

@@ -2,10 +2,12 @@ package artifacts
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"path"
-	"strings"
 
 	"github.com/setbot/setbot"
 )
@@ -34,7 +36,7 @@ func checkZip(f setbot.File, redact ConfigRedactor) Checked {
 	if len(f.Data) > MaxLogBytes {
 		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
 	}
-	return checkLogZip(f, zr)
+	return checkLogZip(f, zr, redact)
 }
 
 // bombCheck refuses archives whose headers promise too much. The reader
@@ -67,44 +69,52 @@ func readEntry(e *zip.File, limit int64) ([]byte, error) {
 	return readLimited(rc, limit)
 }
 
-func checkLogZip(f setbot.File, zr *zip.Reader) Checked {
-	name := displayName(f.Name)
-	var logs, lines int
-	var skipped []string
-	json := false
+// checkLogZip checks a zip of logs member by member; see checkBundle.
+func checkLogZip(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
+	var entries []entry
 	for _, e := range zr.File {
 		if e.FileInfo().IsDir() {
 			continue
 		}
+		entries = append(entries, entry{name: e.Name, open: zipOpener(e)})
+	}
+	return checkBundle(f, "zip", entries, redact, func(w io.Writer) archiveWriter { return zipWriter{zip.NewWriter(w)} })
+}
+
+// zipOpener opens a zip entry, decompressing a gzip-compressed one
+// (mattermost.log.gz, config.json.gz) on the way.
+func zipOpener(e *zip.File) opener {
+	return func() (io.Reader, func(), error) {
 		rc, err := e.Open()
 		if err != nil {
-			return refuse(f, "%s is a damaged zip file. Upload it again.", name)
+			return nil, nil, fmt.Errorf("open %s: %w", path.Base(e.Name), err)
 		}
-		st, err := scanText(rc, MaxUnpackedBytes)
-		rc.Close()
-		if err != nil {
-			return refuseUnpack(f, err, MaxUnpackedBytes)
-		}
-		if !isText(st.head) || looksLikeStackDump(st.head) {
-			skipped = append(skipped, path.Base(e.Name))
-			continue
-		}
-		logs++
-		lines += st.lines
-		json = json || isLogRecord(firstLine(st.head))
+		return gunzipIfGzip(rc, func() { rc.Close() })
 	}
-	if logs == 0 {
-		return refuse(f, "%s holds no text logs. %s", name, howTo(setbot.ArtifactLog))
+}
+
+// gunzipIfGzip returns r decompressed when it starts as gzip does, else as
+// it is.
+func gunzipIfGzip(r io.Reader, done func()) (io.Reader, func(), error) {
+	br := bufio.NewReader(r)
+	if magic, err := br.Peek(2); err != nil || !isGzip(magic) {
+		return br, done, nil
 	}
-	format := "plain text"
-	if json {
-		format = "JSON lines"
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("open gzip: %w", err)
 	}
-	note := fmt.Sprintf("zip of %d %s log(s), %s lines", logs, format, thousands(lines))
-	if len(skipped) > 0 {
-		note += "; not logs, ignored: " + strings.Join(skipped, ", ")
+	zr.Multistream(true)
+	return zr, done, nil
+}
+
+type zipWriter struct{ *zip.Writer }
+
+func (w zipWriter) add(name string, content func(io.Writer) error) error {
+	out, err := w.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+	if err != nil {
+		return fmt.Errorf("create zip entry: %w", err)
 	}
-	return Checked{Attachment: setbot.Attachment{
-		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)), Note: note,
-	}}
+	return content(out)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/artifacts"
 )
 
 // configSections are the settings every config.json Mattermost writes has;
@@ -25,16 +26,24 @@ var secretWords = []string{"password", "secret", "key", "token", "salt", "creden
 
 // RedactConfig checks that data is a Mattermost configuration (config.json,
 // or a support packet's sanitized_config.json) and returns it with every
-// secret replaced, and the dotted names of the settings it replaced, sorted.
+// secret replaced or dropped, and the dotted names of the settings it
+// replaced or dropped (those end in artifacts.DroppedMark), sorted. It is an
+// artifacts.ConfigRedactor; artifacts.Check hands it strict JSON (a
+// byte-order mark and trailing commas already removed).
 //
 // Secrets are what (*model.Config).Sanitize replaces (Mattermost's own list;
 // connection strings keep their host and database), plus, anywhere in the
 // file, string settings whose name contains password, secret, key, token,
-// salt or credential (but not …Endpoint), and credentials inside connection strings. Settings
-// model.Config does not know are kept. The result is indented JSON with
-// sorted keys. A file that is not a configuration gets an EInvalid
-// *setbot.Error whose message never quotes the file.
+// salt or credential (but not …Endpoint), credentials inside connection
+// strings, and the secrets of URLs (credentials, token-looking path
+// segments and query values, webhook paths; see artifacts.MaskURLs). Every
+// plugin's settings are dropped (the plugin's id is kept), as Mattermost's
+// own support packet does, and so is every setting model.Config does not
+// know. The result is indented JSON with sorted keys. A file that is not a
+// configuration, or that names a setting twice (in two spellings), gets an
+// EInvalid *setbot.Error whose message never quotes the file.
 func RedactConfig(data []byte) (redacted []byte, fields []string, err error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte-order mark
 	doc, err := decodeConfigDoc(data)
 	if err != nil {
 		return nil, nil, err
@@ -52,6 +61,8 @@ func RedactConfig(data []byte) (redacted []byte, fields []string, err error) {
 	}
 	r := &redactor{seen: map[string]bool{}}
 	r.applySanitized(doc, before, after, "")
+	r.dropPlugins(doc)
+	r.dropUnknown(doc, before, "")
 	r.conservative(doc, "", "")
 	out, err := json.MarshalIndent(doc, "", "    ")
 	if err != nil {
@@ -72,6 +83,11 @@ func decodeConfigDoc(data []byte) (map[string]any, error) {
 		if _, ok := doc[s].(map[string]any); !ok {
 			return nil, setbot.Errorf(setbot.EInvalid, "this JSON is not a Mattermost configuration: it has no %s section.", s)
 		}
+	}
+	if twice := spelledTwice(doc, ""); twice != "" {
+		// Mattermost reads keys case-insensitively: which value it takes is
+		// not what this redactor sees, so nothing is kept.
+		return nil, setbot.Errorf(setbot.EInvalid, "this Mattermost configuration names a setting twice, in spellings that differ in case only, so I cannot tell which value Mattermost uses.")
 	}
 	return doc, nil
 }
@@ -168,12 +184,88 @@ func (r *redactor) conservative(v any, path, key string) any {
 			r.note(path)
 			return model.FakeSetting
 		}
-		if s := redactDSN(t); s != t {
+		s := redactDSN(t)
+		s, _ = artifacts.MaskURLs(s)
+		if s != t {
 			r.note(path)
 			return s
 		}
 	}
 	return v
+}
+
+// dropPlugins drops every plugin's settings, keeping the plugin's id:
+// setbot knows no plugin's manifest, so it cannot tell which are secret.
+func (r *redactor) dropPlugins(doc map[string]any) {
+	ps, _ := doc["PluginSettings"].(map[string]any)
+	plugins, _ := ps["Plugins"].(map[string]any)
+	for id, v := range plugins {
+		if !artifacts.PlainName(id) {
+			delete(plugins, id)
+			r.note("PluginSettings.Plugins." + unnamed + artifacts.DroppedMark)
+			continue
+		}
+		if m, ok := v.(map[string]any); ok && len(m) == 0 {
+			continue
+		}
+		plugins[id] = map[string]any{}
+		r.note("PluginSettings.Plugins." + id + artifacts.DroppedMark)
+	}
+}
+
+// dropUnknown drops from doc every key that known (model.Config read from
+// the same file, as generic JSON) lacks: settings Mattermost does not know.
+// Objects are compared key by key; maps of model.Config (plugin states,
+// feature flags) hold the file's own keys, so they are kept.
+func (r *redactor) dropUnknown(doc, known any, path string) {
+	d, _ := doc.(map[string]any)
+	k, _ := known.(map[string]any)
+	if d == nil || k == nil {
+		return
+	}
+	for key, dv := range d {
+		kv, ok := k[key]
+		if !ok {
+			delete(d, key)
+			name := key
+			if !artifacts.PlainName(key) {
+				name = unnamed
+			}
+			r.note(join(path, name) + artifacts.DroppedMark)
+			continue
+		}
+		r.dropUnknown(dv, kv, join(path, key))
+	}
+}
+
+// unnamed stands for a name artifacts.PlainName refuses to show.
+const unnamed = "(a setting with an unusual name)"
+
+// spelledTwice returns the dotted name of a key that an object of v holds
+// twice, in spellings that differ in case only; "" when none does.
+func spelledTwice(v any, path string) string {
+	switch t := v.(type) {
+	case map[string]any:
+		seen := map[string]bool{}
+		for k := range t {
+			if seen[strings.ToLower(k)] {
+				return join(path, k)
+			}
+			seen[strings.ToLower(k)] = true
+		}
+		for k, x := range t {
+			if p := spelledTwice(x, join(path, k)); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if p := spelledTwice(x, path+"["+strconv.Itoa(i)+"]"); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func secretName(key string) bool {

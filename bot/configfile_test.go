@@ -15,7 +15,7 @@ import (
 )
 
 // secrets maps each secret filled into the realistic config to the setting
-// that must be reported as redacted.
+// that must be reported as redacted or dropped.
 var secrets = map[string]string{
 	"Db-Pa55word":          "SqlSettings.DataSource",
 	"Replica-Pa55":         "SqlSettings.DataSourceReplicas[0]",
@@ -28,11 +28,11 @@ var secrets = map[string]string{
 	"redis-pw":             "CacheSettings.RedisPassword",
 	"at-rest-key-abcdef":   "SqlSettings.AtRestEncryptKey",
 	"giphy-sdk-key":        "ServiceSettings.GiphySdkKey",
-	"jira-webhook-secret":  "PluginSettings.Plugins.jira.webhooksecret",
-	"github-client-secret": "PluginSettings.Plugins.github.githuboauthclientsecret",
-	"plugin-api-token":     "PluginSettings.Plugins.com.example.custom.ApiToken",
-	"dsn-pw-in-plugin":     "PluginSettings.Plugins.com.example.custom.ArchiveDSN",
-	"future-key-value":     "NewerSettings.SigningKey",
+	"jira-webhook-secret":  "PluginSettings.Plugins.jira (dropped)",
+	"github-client-secret": "PluginSettings.Plugins.github (dropped)",
+	"plugin-api-token":     "PluginSettings.Plugins.com.example.custom (dropped)",
+	"dsn-pw-in-plugin":     "PluginSettings.Plugins.com.example.custom (dropped)",
+	"future-key-value":     "NewerSettings (dropped)",
 }
 
 // realisticConfig is a real model.Config with defaults set and secrets
@@ -107,8 +107,10 @@ func TestRedactConfig(t *testing.T) {
 	if got := *c.SqlSettings.DataSource; got != "postgres://****:****@db.acme.internal:5432/mattermost?connect_timeout=10&sslmode=require" {
 		t.Errorf("DataSource = %q: host and database should be kept", got)
 	}
-	if c.PluginSettings.Plugins["github"]["username"] != "octo" || c.PluginSettings.Plugins["jira"]["enablejiraui"] != true {
-		t.Errorf("plugin settings lost: %v", c.PluginSettings.Plugins)
+	// Plugin settings are dropped, the plugins' ids kept (stricter since
+	// issue 11: a plugin's secret settings cannot be told by name).
+	if p := c.PluginSettings.Plugins; len(p) != 3 || len(p["github"]) != 0 || len(p["jira"]) != 0 {
+		t.Errorf("plugin settings kept: %v", p)
 	}
 	if *c.ServiceSettings.ListenAddress != ":8065" {
 		t.Errorf("ListenAddress = %q", *c.ServiceSettings.ListenAddress)
@@ -222,4 +224,89 @@ func TestCheckWithRedactConfig(t *testing.T) {
 	if bad.OK() || !strings.Contains(bad.Problem, "not a Mattermost configuration: it has no ServiceSettings section. Upload config.json") {
 		t.Errorf("Problem = %q", bad.Problem)
 	}
+}
+
+// TestNoSecretLeavesWithRedactConfig checks every hostile upload (configs
+// with a BOM, trailing commas, cut short, gzipped, in zips and tars, inside
+// logs; logs with secrets of every kind) and a support packet with the real
+// redactor: no planted secret is in anything kept or said.
+func TestNoSecretLeavesWithRedactConfig(t *testing.T) {
+	cases := artifactstest.HostileUploads()
+	if len(cases) < 25 {
+		t.Fatalf("only %d hostile uploads", len(cases))
+	}
+	for _, h := range cases {
+		t.Run(h.Name, func(t *testing.T) {
+			c := artifactstest.AssertNoSecretLeaves(t, h, RedactConfig)
+			t.Logf("problem %q; note %q; redacted %v", c.Problem, c.Attachment.Note, c.Attachment.Redacted)
+		})
+	}
+	p, err := artifactstest.HostilePacket()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := artifacts.Check(setbot.File{Name: "support_packet.zip", Data: p}, RedactConfig)
+	if !c.OK() {
+		t.Fatalf("packet refused: %s", c.Problem)
+	}
+	artifactstest.AssertNoSecretIn(t, c, p)
+}
+
+// TestConfigSectionsMatchModel keeps artifacts' list of sections, by which
+// it recognises a configuration, equal to model.Config's fields.
+func TestConfigSectionsMatchModel(t *testing.T) {
+	var c model.Config
+	c.SetDefaults()
+	b, err := json.Marshal(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for k := range doc {
+		if !slices.Contains(artifacts.ConfigSections, k) {
+			t.Errorf("artifacts.ConfigSections lacks %s", k)
+		}
+	}
+	for _, k := range artifacts.ConfigSections {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("artifacts.ConfigSections has %s, which model.Config does not", k)
+		}
+	}
+}
+
+// FuzzRedactConfig plants a secret in a setting of a configuration (a known
+// one, a plugin's, an unknown one, inside a URL) around fuzzed text, and
+// asserts the secret never survives RedactConfig.
+func FuzzRedactConfig(f *testing.F) {
+	f.Add(uint8(0), "prefix ", " suffix")
+	f.Add(uint8(3), "https://x.example.com/", "")
+	f.Add(uint8(5), "", "")
+	f.Fuzz(func(t *testing.T, where uint8, before, after string) {
+		const planted = "S3cr3tPlant3dV4lu3xyzAB"
+		templates := []string{
+			`{"ServiceSettings":{},"SqlSettings":{"DataSource":%s}}`,
+			`{"ServiceSettings":{},"SqlSettings":{},"EmailSettings":{"SMTPPassword":%s}}`,
+			`{"ServiceSettings":{},"SqlSettings":{},"PluginSettings":{"Plugins":{"p":{"x":%s}}}}`,
+			`{"ServiceSettings":{"SiteURL":%s},"SqlSettings":{}}`,
+			`{"ServiceSettings":{},"SqlSettings":{},"Future":{"x":%s}}`,
+			`{"ServiceSettings":{"Future":%s},"SqlSettings":{}}`,
+			`{"ServiceSettings":{},"SqlSettings":{"DataSourceReplicas":[%s]}}`,
+		}
+		tmpl := templates[int(where)%len(templates)]
+		value := before + planted + after
+		if int(where)%len(templates) == 3 { // a URL: the secret as its credentials
+			value = "https://user:" + planted + "@" + after
+		}
+		v, _ := json.Marshal(value)
+		out, _, err := RedactConfig([]byte(strings.Replace(tmpl, "%s", string(v), 1)))
+		if err != nil {
+			return
+		}
+		if bytes.Contains(out, []byte(planted)) {
+			t.Fatalf("secret survived: %s", out)
+		}
+	})
 }

@@ -202,22 +202,25 @@ customer_id: acmecorp
 
 // SupportPacket is a support packet laid out as Mattermost writes one, with
 // config as its sanitized_config.json.
-func SupportPacket(config []byte) ([]byte, error) {
+func SupportPacket(config []byte) ([]byte, error) { return SupportPacketWith(config) }
+
+// SupportPacketWith is SupportPacket with more entries.
+func SupportPacketWith(config []byte, more ...Entry) ([]byte, error) {
 	cpu, err := CPUProfile()
 	if err != nil {
 		return nil, err
 	}
-	return Zip(
-		Entry{"metadata.yaml", []byte(MetadataYAML)},
-		Entry{"diagnostics.yaml", []byte(DiagnosticsYAML)},
-		Entry{"sanitized_config.json", config},
-		Entry{"mattermost.log", JSONLog(500)},
-		Entry{"notification.log", JSONLog(20)},
-		Entry{"plugins.json", []byte(`{"active":[],"inactive":[]}`)},
-		Entry{"cpu.prof", cpu},
-		Entry{"heap.prof", HeapProfile()},
-		Entry{"goroutines", GoroutineDump()},
-	), nil
+	return Zip(append([]Entry{
+		{"metadata.yaml", []byte(MetadataYAML)},
+		{"diagnostics.yaml", []byte(DiagnosticsYAML)},
+		{"sanitized_config.json", config},
+		{"mattermost.log", JSONLog(500)},
+		{"notification.log", JSONLog(20)},
+		{"plugins.json", []byte(`{"active":[],"inactive":[]}`)},
+		{"cpu.prof", cpu},
+		{"heap.prof", HeapProfile()},
+		{"goroutines", GoroutineDump()},
+	}, more...)...), nil
 }
 
 // SmallConfig is a config-shaped JSON with secrets, for tests that do not
