@@ -58,6 +58,10 @@ type Listener struct {
 	nextSeq   int64
 	// Reconnects counts successful reconnects after the first connection.
 	Reconnects atomic.Int64
+	// UserUpdated, when set before Run, hears the ID of every account the
+	// server says changed (renamed, deactivated, made a bot). It must not
+	// block.
+	UserUpdated func(setbot.UserID)
 }
 
 // NewListener returns a listener that hands posts to deliver. deliver must not
@@ -152,6 +156,12 @@ func (l *Listener) session(ctx context.Context) (ok bool, err error) {
 			if ev.EventType() == model.WebsocketEventHello {
 				ok = true
 				l.onHello(ctx, ev)
+				continue
+			}
+			if ev.EventType() == model.WebsocketEventUserUpdated && l.UserUpdated != nil {
+				if id := updatedUser(ev.GetData()); id != "" {
+					l.UserUpdated(id)
+				}
 				continue
 			}
 			if ev.EventType() == model.WebsocketEventPosted {

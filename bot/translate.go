@@ -83,6 +83,19 @@ func (c *Client) fromPostedEvent(data map[string]any) (setbot.Message, bool) {
 	return m, true
 }
 
+// updatedUser is the account a "user_updated" event is about ("" when the
+// event carries none).
+func updatedUser(data map[string]any) setbot.UserID {
+	switch u := data["user"].(type) {
+	case map[string]any:
+		id, _ := u["id"].(string)
+		return setbot.UserID(id)
+	case *model.User:
+		return setbot.UserID(u.Id)
+	}
+	return ""
+}
+
 // toPost turns a reply into a Mattermost post, with buttons as an attachment
 // whose actions call back setbot's HTTP server with a signed context.
 func (c *Client) toPost(channel string, r setbot.Reply) *model.Post {

@@ -34,3 +34,12 @@ func TestNotAPersonRefusesImpersonation(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdatedUser(t *testing.T) {
+	if got := updatedUser(map[string]any{"user": map[string]any{"id": "u1", "username": "carol"}}); got != "u1" {
+		t.Errorf("updatedUser = %q, want u1", got)
+	}
+	if got := updatedUser(map[string]any{}); got != "" {
+		t.Errorf("updatedUser of an empty event = %q", got)
+	}
+}

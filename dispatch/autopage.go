@@ -129,19 +129,37 @@ func (d *Dispatcher) reportGaps(ctx context.Context) {
 		d.gapsAt = now.Add(gapRetry)
 		return
 	}
-	exists, err := d.existing(ctx, ro.Users(now, upcomingWeeks))
+	d.pinListed(ctx, ro)
+	exists, err := d.existing(ctx, append(ro.Users(now, upcomingWeeks), d.cfg.Rotation.Admins...))
 	if err != nil {
 		d.log.Warn().Err(err).Msg("gaps: cannot look up the people on the rotation; trying again later")
 		d.gapsAt = now.Add(gapRetry)
 		return
 	}
 	gaps := ro.Gaps(now, upcomingWeeks, func(u setbot.Username) bool { return exists[u] })
-	if len(gaps) == 0 {
+	var lost []setbot.Username // admins without an active account
+	for _, a := range d.cfg.Rotation.Admins {
+		if !exists[a] {
+			lost = append(lost, a)
+		}
+	}
+	if len(gaps) == 0 && len(lost) == 0 {
 		return
 	}
 	leads := ro.Changers(d.cfg.Rotation.Admins, now)
 	err = d.db.Update(now, func(tx *store.Tx) error {
 		var replies []setbot.Reply
+		for _, a := range lost {
+			claimed, err := tx.ClaimNotice(noticeGap, "admin/"+string(a), "missing")
+			if err != nil {
+				return err
+			}
+			if claimed {
+				d.log.Warn().Str("username", string(a)).Msg("a rotation admin has no active account")
+				replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: fmt.Sprintf(
+					"setbot's config names `@%s` as a rotation admin, but there is no active Mattermost account by that name, so nobody has that admin's rights. Whoever runs setbot: fix `[rotation] admins`.", a)})
+			}
+		}
 		for _, g := range gaps {
 			claimed, err := tx.ClaimNotice(noticeGap, g.WeekStart.Format(setbot.WeekLayout)+"/"+g.Role.String(), gapWhat(g))
 			if err != nil {
@@ -160,6 +178,14 @@ func (d *Dispatcher) reportGaps(ctx context.Context) {
 		return
 	}
 	d.kick()
+}
+
+// pinListed resolves every name the rotation and the admins list, so that
+// rights are pinned to the accounts those names have now (people.go).
+func (d *Dispatcher) pinListed(ctx context.Context, ro setbot.Roster) {
+	for _, u := range append(ro.Users(d.now().AddDate(0, 0, -7), upcomingWeeks+1), d.cfg.Rotation.Admins...) {
+		d.idOf(ctx, u)
+	}
 }
 
 // existing looks up users: true for an account that exists and is active.

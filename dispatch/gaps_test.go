@@ -117,3 +117,29 @@ func TestGapWithoutAnyoneToFixIt(t *testing.T) {
 		t.Fatalf("report without leads:\n%s", texts(got))
 	}
 }
+
+// TestMissingAdminIsReportedOnce: an admin name with no active account
+// grants nothing and is reported once, like a gap.
+func TestMissingAdminIsReportedOnce(t *testing.T) {
+	r := newPagingRig(t)
+	r.cfg.Rotation.Admins = []setbot.Username{"erin", "ghostadmin"}
+	r.open(t)
+	r.d.reportGaps(context.Background())
+	got := r.tick(t)
+	var admin []string
+	for _, p := range got {
+		if strings.Contains(p.Text, "rotation admin") {
+			admin = append(admin, p.Text)
+		}
+	}
+	if len(admin) != 1 || !strings.Contains(admin[0], "`@ghostadmin`") || live(admin[0], "ghostadmin") {
+		t.Fatalf("admin reports: %q", admin)
+	}
+	r.now = r.now.Add(gapCheckEvery)
+	r.d.reportGaps(context.Background())
+	for _, p := range r.tick(t) {
+		if strings.Contains(p.Text, "rotation admin") {
+			t.Fatalf("reported twice: %q", p.Text)
+		}
+	}
+}

@@ -95,6 +95,21 @@ func (d *Dispatcher) resolve(ctx context.Context, name setbot.Username, p pinned
 	return pinned{id: u.ID, active: !u.IsBot && !u.Deleted}, nil
 }
 
+// UserUpdated makes the people directory look again, at the next check,
+// at the names pinned to account id and at the names that resolved to
+// nobody: the account was renamed, deactivated or made a bot, or took a
+// listed name. Safe for concurrent use; it never blocks on I/O.
+func (d *Dispatcher) UserUpdated(id setbot.UserID) {
+	d.people.mu.Lock()
+	defer d.people.mu.Unlock()
+	for name, p := range d.people.names {
+		if p.id == id || p.id == "" {
+			p.checked = time.Time{}
+			d.people.names[name] = p
+		}
+	}
+}
+
 // isOneOf reports whether the account id is one of the people names lists.
 func (d *Dispatcher) isOneOf(ctx context.Context, id setbot.UserID, names []setbot.Username) bool {
 	if id == "" {

@@ -159,3 +159,29 @@ func TestRetrackWithoutLevelKeepsL1(t *testing.T) {
 		t.Errorf("re-tracked without a level while Jira is down: %q, priority %v", got, r.incident(t, "SET-7").Priority)
 	}
 }
+
+// TestDeactivatedListedPersonLosesRightsAtOnce: when the server says carol's
+// account changed (deactivated), her rights end without waiting for the
+// periodic refresh.
+func TestDeactivatedListedPersonLosesRightsAtOnce(t *testing.T) {
+	r := newTicketRig(t)
+	r.mention("carol", "override next backup @dave")
+	r.drain(t)
+	if p := onlyPost(t, r); !strings.Contains(p.Text, "Done:") {
+		t.Fatalf("the lead's override: %q", p.Text)
+	}
+	r.chat.mu.Lock()
+	r.chat.users["carol"] = setbot.User{ID: "u-carol", Username: "carol", Deleted: true}
+	r.chat.mu.Unlock()
+	r.mention("carol", "override next backup @bob") // still pinned and fresh
+	r.drain(t)
+	if p := onlyPost(t, r); !strings.Contains(p.Text, "Done:") {
+		t.Fatalf("before the update event: %q", p.Text)
+	}
+	r.d.UserUpdated("u-carol")
+	r.mention("carol", "override next backup @alice")
+	r.drain(t)
+	if p := onlyPost(t, r); !strings.Contains(p.Text, "only the current and next SET leads") {
+		t.Fatalf("a deactivated lead's override after the update event: %q", p.Text)
+	}
+}

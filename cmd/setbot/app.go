@@ -86,6 +86,7 @@ func (m *Main) Run(ctx context.Context) error {
 	ext.Meter = reg
 	d := dispatch.New(m.dispatchConfig(cfg, client, log), client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
+	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
