@@ -2,7 +2,9 @@ package dispatch
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/setbot/setbot"
@@ -61,11 +63,59 @@ func runReport(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
+	if last, ok := d.reportsAsked.recent(r.msg.ChannelID, kind, d.now()); ok {
+		var o outcome
+		o.say(d.replyTo(r.msg, fmt.Sprintf("I posted that report here %s ago: %s. I post it at most once every %s in a channel.",
+			setbot.FormatAge(d.now().Sub(last.at)), d.chat.Permalink(last.root), setbot.FormatAge(reportEvery))))
+		return o, nil
+	}
 	job := reportJob{Kind: kind, Week: ro.WeekOf(d.now()).Format(setbot.WeekLayout), Channel: r.msg.ChannelID, Root: r.msg.ThreadID()}
 	return outcome{apply: func(tx *store.Tx) error {
+		tx.OnCommit(func() { d.reportsAsked.note(job.Channel, kind, job.Root, tx.Now()) })
 		_, err := tx.Enqueue(jobReport, string(r.msg.ID), job, time.Time{})
 		return err
 	}}, nil
+}
+
+// reportEvery bounds `@setbot report` in one channel: a report lists every
+// open ticket, so a second one minutes later repeats the first and buries
+// the channel. (At most once per 10 minutes per channel, by the issue that
+// asked for it.)
+const reportEvery = 10 * time.Minute
+
+// reportsAsked remembers, for this process, the last report of each kind
+// asked for in each channel and the thread it went to. A restart forgets
+// them: the worst case is one report more. Safe for concurrent use.
+type reportsAsked struct {
+	mu   sync.Mutex
+	last map[string]askedReport
+}
+
+type askedReport struct {
+	at   time.Time
+	root setbot.PostID
+}
+
+func reportKey(ch setbot.ChannelID, kind setbot.ReportKind) string {
+	return string(ch) + "/" + kind.String()
+}
+
+// recent returns the report asked for in ch within reportEvery of now.
+func (a *reportsAsked) recent(ch setbot.ChannelID, kind setbot.ReportKind, now time.Time) (askedReport, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	last, ok := a.last[reportKey(ch, kind)]
+	return last, ok && now.Sub(last.at) < reportEvery
+}
+
+// note records a report asked for in ch, answered in root's thread, at at.
+func (a *reportsAsked) note(ch setbot.ChannelID, kind setbot.ReportKind, root setbot.PostID, at time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.last == nil {
+		a.last = map[string]askedReport{}
+	}
+	a.last[reportKey(ch, kind)] = askedReport{at: at, root: root}
 }
 
 // cycleReports is called on every timer tick: it claims and queues each

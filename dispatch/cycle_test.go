@@ -361,3 +361,32 @@ func BenchmarkCycleReportsIdleTick(b *testing.B) {
 		d.cycleReports(context.Background())
 	}
 }
+
+// TestReportAtMostOncePerTenMinutes: a second `report` in the same channel
+// within ten minutes links the first instead of posting it again.
+func TestReportAtMostOncePerTenMinutes(t *testing.T) {
+	r := newCycleRig(t, Reports{})
+	r.now = cycleMonday.Add(50 * time.Hour)
+	first := r.mention("sam", "report")
+	r.drain()
+	if got := r.chat.take(); len(got) != 1 || !strings.Contains(got[0].Text, "start of the week") {
+		t.Fatalf("first report:\n%s", texts(got))
+	}
+	r.now = r.now.Add(9 * time.Minute)
+	r.mention("sam", "report")
+	r.drain()
+	if got := r.chat.take(); len(got) != 1 || !strings.Contains(got[0].Text, "9m ago") || !strings.Contains(got[0].Text, string(first)) {
+		t.Fatalf("second report within ten minutes:\n%s", texts(got))
+	}
+	r.mention("sam", "report handover") // another kind is its own report
+	r.drain()
+	if got := r.chat.take(); len(got) != 1 || !strings.Contains(got[0].Text, "hand-over") {
+		t.Fatalf("the hand-over report:\n%s", texts(got))
+	}
+	r.now = r.now.Add(2 * time.Minute)
+	r.mention("sam", "report")
+	r.drain()
+	if got := r.chat.take(); len(got) != 1 || !strings.Contains(got[0].Text, "start of the week") {
+		t.Fatalf("a report after ten minutes:\n%s", texts(got))
+	}
+}

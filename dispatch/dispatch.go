@@ -78,6 +78,8 @@ type Dispatcher struct {
 	gapsAt time.Time
 	// people resolves listed usernames to the accounts rights belong to.
 	people people
+	// reportsAsked bounds `@setbot report` per channel.
+	reportsAsked reportsAsked
 }
 
 // Extensions are the parts wired in by main.
