@@ -70,6 +70,14 @@ func (f Flow) Step(s State, in Input, now time.Time) (State, []Effect, error) {
 	in.Prefill = strings.ToValidUTF8(in.Prefill, "\uFFFD")
 	t := &turn{o: f.opts(), s: s.clone(), in: in, now: now}
 	t.s.Version = StateVersion
+	if in.Kind == Click && s.Intake.ID != "" { // with no intake, idle says the conversation is over
+		action, ok := untag(in.Action, s.Intake.ID)
+		if !ok {
+			t.say("That button belongs to an earlier conversation. Use the buttons of my newest message, or type your answer.")
+			return s, t.effects(), nil
+		}
+		t.in.Action = action
+	}
 	if err := t.run(); err != nil {
 		return s, nil, err
 	}
@@ -105,7 +113,15 @@ func (t *turn) say(format string, args ...any) {
 func (t *turn) effects() []Effect {
 	out := append([]Effect(nil), t.before...)
 	if len(t.lines) > 0 {
-		out = append(out, Effect{Say: &Say{Text: fitPost(strings.Join(t.lines, "\n\n")), Buttons: t.buttons}})
+		buttons := make([]setbot.Button, len(t.buttons))
+		for i, b := range t.buttons {
+			b.Action = b.Action + intakeTag + t.s.Intake.ID
+			buttons[i] = b
+		}
+		if len(buttons) == 0 {
+			buttons = nil
+		}
+		out = append(out, Effect{Say: &Say{Text: fitPost(strings.Join(t.lines, "\n\n")), Buttons: buttons}})
 	}
 	return append(out, t.after...)
 }
@@ -391,4 +407,20 @@ func cloneAttachments(as []setbot.Attachment) []setbot.Attachment {
 func cloneAttachment(a setbot.Attachment) setbot.Attachment {
 	a.Redacted = append([]string(nil), a.Redacted...)
 	return a
+}
+
+// intakeTag joins a button's action and the ID of the intake it belongs to,
+// so that a button of an earlier intake (a "File ticket" still on screen
+// from last week) never acts on a newer one.
+const intakeTag = "#"
+
+// untag returns a click's action without its intake tag, and whether the
+// tag names intake id. A click without a tag (a button posted before tags
+// existed) or with another intake's tag is refused.
+func untag(action, id string) (string, bool) {
+	i := strings.LastIndex(action, intakeTag)
+	if i < 0 || id == "" || action[i+len(intakeTag):] != id {
+		return action, false
+	}
+	return action[:i], true
 }

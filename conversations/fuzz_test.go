@@ -116,6 +116,9 @@ func FuzzStep(f *testing.F) {
 				in.Kind, in.Files = Files, files[next()%len(files)]
 			case 2:
 				in.Kind, in.Action = Click, fuzzActions[next()%len(fuzzActions)]
+				if next()%4 != 0 { // mostly the current intake's buttons, sometimes stale ones
+					in.Action = tagged(in.Action, s)
+				}
 			case 3:
 				in.Kind = Tick
 				now = now.Add(time.Duration(next()) * time.Hour / 4)

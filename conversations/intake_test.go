@@ -220,12 +220,12 @@ func TestTranscriptFilesAndFailures(t *testing.T) {
 
 func TestFileKeyChangesOnRetry(t *testing.T) {
 	s := reviewState(t)
-	s1, eff, _ := testFlow.Step(s, Input{Kind: Click, Action: "intake:confirm"}, t0)
+	s1, eff, _ := testFlow.Step(s, Input{Kind: Click, Action: tagged("intake:confirm", s)}, t0)
 	k1 := s1.FileKey()
 	if len(eff) != 2 || eff[1].File == nil {
 		t.Fatalf("confirm effects: %+v", eff)
 	}
-	s2, _, _ := testFlow.Step(s1, Input{Kind: Click, Action: "intake:confirm"}, t0)
+	s2, _, _ := testFlow.Step(s1, Input{Kind: Click, Action: tagged("intake:confirm", s)}, t0)
 	if s2.Filings != s1.Filings {
 		t.Error("a second confirm while filing handed the intake over again")
 	}
@@ -326,10 +326,29 @@ func TestClickWithTextFallback(t *testing.T) {
 		if !ok {
 			t.Fatalf("no state for %s", action)
 		}
-		byClick, e1, err1 := testFlow.Step(s, Input{Kind: Click, Action: action}, t0)
+		byClick, e1, err1 := testFlow.Step(s, Input{Kind: Click, Action: tagged(action, s)}, t0)
 		byText, e2, err2 := testFlow.Step(s, Input{Kind: Text, Text: text}, t0)
 		if err1 != nil || err2 != nil || normal(byClick) != normal(byText) || len(e1) != len(e2) {
 			t.Errorf("%s and %q differ:\nclick %s\ntext  %s", action, text, normal(byClick), normal(byText))
 		}
+	}
+}
+
+// TestOldIntakeButtonsDoNothing: a "File ticket" button of an earlier
+// intake, or one without an intake tag, never confirms the current one.
+func TestOldIntakeButtonsDoNothing(t *testing.T) {
+	s := reviewState(t)
+	for _, action := range []string{"intake:confirm" + intakeTag + "u-alice-1", "intake:confirm"} {
+		next, eff, err := testFlow.Step(s, Input{Kind: Click, Action: action, User: alice}, t0)
+		if err != nil || normal(next) != normal(s) {
+			t.Errorf("%s changed the intake (err %v)", action, err)
+		}
+		if len(eff) != 1 || eff[0].Say == nil || !strings.Contains(eff[0].Say.Text, "earlier conversation") {
+			t.Errorf("%s: effects %+v, want one sentence saying the button is old", action, eff)
+		}
+	}
+	next, eff, _ := testFlow.Step(s, Input{Kind: Click, Action: tagged("intake:confirm", s), User: alice}, t0)
+	if next.Phase != PhaseFiling || len(eff) != 2 || eff[1].File == nil {
+		t.Errorf("the current intake's own button did not file it: %+v", eff)
 	}
 }

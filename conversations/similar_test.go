@@ -116,7 +116,7 @@ func TestCheckSurvivesRestart(t *testing.T) {
 func TestAddAndNewHaveTextFallbacks(t *testing.T) {
 	_, s := run(t, checkFlow, append(toReview(), say("skip"), found("SET-7", "SET-9")))
 	for action, text := range map[string]string{"intake:add:SET-9": "add set-9", "intake:confirm": "new"} {
-		byClick, e1, err1 := checkFlow.Step(s, Input{Kind: Click, Action: action}, t0)
+		byClick, e1, err1 := checkFlow.Step(s, Input{Kind: Click, Action: tagged(action, s)}, t0)
 		byText, e2, err2 := checkFlow.Step(s, Input{Kind: Text, Text: text}, t0)
 		if err1 != nil || err2 != nil || normal(byClick) != normal(byText) || len(e1) != len(e2) || byClick.Phase != PhaseFiling {
 			t.Errorf("%s and %q differ:\nclick %s\ntext  %s", action, text, normal(byClick), normal(byText))

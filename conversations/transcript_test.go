@@ -46,6 +46,9 @@ func say(text string) step {
 	return step{in: Input{Kind: Text, Text: text}, label: "user: " + label}
 }
 
+// tagged is action as a button of s's intake carries it.
+func tagged(action string, s State) string { return action + intakeTag + s.Intake.ID }
+
 func click(action string) step {
 	return step{in: Input{Kind: Click, Action: action}, label: "user clicks: " + action}
 }
@@ -112,6 +115,9 @@ func run(t testing.TB, f Flow, steps []step) (string, State) {
 			if err := json.Unmarshal(saved, &s); err != nil {
 				t.Fatalf("step %d: load: %v", i, err)
 			}
+		}
+		if in.Kind == Click {
+			in.Action = tagged(in.Action, s) // as the button setbot posted sends it
 		}
 		before, _ := json.Marshal(s)
 		next, effects, err := f.Step(s, in, now)
