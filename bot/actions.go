@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/rs/zerolog"
@@ -24,19 +26,43 @@ const maxActionBody = 64 << 10
 
 func actionURL(public string) string { return strings.TrimRight(public, "/") + ActionPath }
 
+// buttonLife is how long a posted button works: as long as setbot keeps a
+// page (14 days), longer than an intake lives and than a week's reports.
+// After it, the button answers that it expired; every button has a text
+// command that does the same.
+const buttonLife = 14 * 24 * time.Hour
+
 // signer signs button actions so that a click can only carry an action that
-// setbot itself put on a button.
+// setbot itself put on a button, in the channel it was posted in, before
+// the button expires.
 type signer struct{ key []byte }
 
-func (s *signer) sign(action string) string {
+// sign signs action, posted in channel, valid until exp (Unix seconds).
+func (s *signer) sign(action, channel, exp string) string {
 	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(action))
+	for _, part := range []string{"v2", action, channel, exp} {
+		m.Write([]byte(part))
+		m.Write([]byte{0})
+	}
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func (s *signer) verify(action, sig string) bool {
-	want := s.sign(action)
+// verify checks a click's signature; it does not look at the time.
+func (s *signer) verify(action, channel, exp, sig string) bool {
+	want := s.sign(action, channel, exp)
 	return hmac.Equal([]byte(want), []byte(sig))
+}
+
+// expired reports whether a signed expiry lies before now (or is unreadable).
+func expired(exp string, now time.Time) bool {
+	t, err := strconv.ParseInt(exp, 10, 64)
+	return err != nil || now.Unix() > t
+}
+
+// buttonContext is the signed context of a button posted in channel.
+func (c *Client) buttonContext(action, channel string) map[string]any {
+	exp := strconv.FormatInt(c.now().Add(buttonLife).Unix(), 10)
+	return map[string]any{"action": action, "exp": exp, "sig": c.sign.sign(action, channel, exp)}
 }
 
 // ClickHandler answers a verified click with a short text shown only to the
@@ -58,18 +84,22 @@ func (c *Client) ActionHandler(log zerolog.Logger, h ClickHandler) http.Handler 
 		}
 		action, _ := req.Context["action"].(string)
 		sig, _ := req.Context["sig"].(string)
-		if action == "" || !c.sign.verify(action, sig) {
+		exp, _ := req.Context["exp"].(string)
+		if action == "" || !c.sign.verify(action, req.ChannelId, exp, sig) {
 			log.Warn().Str("user_id", req.UserId).Msg("button callback with a bad signature refused")
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		text := h(r.Context(), setbot.Click{
-			UserID:    setbot.UserID(req.UserId),
-			Username:  setbot.Username(req.UserName),
-			PostID:    setbot.PostID(req.PostId),
-			ChannelID: setbot.ChannelID(req.ChannelId),
-			Action:    action,
-		})
+		text := "This button has expired. Use the command it stands for instead (`help` lists them)."
+		if !expired(exp, c.now()) {
+			text = h(r.Context(), setbot.Click{
+				UserID:    setbot.UserID(req.UserId),
+				Username:  setbot.Username(req.UserName),
+				PostID:    setbot.PostID(req.PostId),
+				ChannelID: setbot.ChannelID(req.ChannelId),
+				Action:    action,
+			})
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(model.PostActionIntegrationResponse{EphemeralText: text})
 	})

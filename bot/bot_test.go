@@ -43,15 +43,21 @@ func TestBackoffIsCappedAndJittered(t *testing.T) {
 
 func TestSignerRefusesForgedActions(t *testing.T) {
 	s := &signer{key: []byte("0123456789abcdef0123456789abcdef")}
-	sig := s.sign("ack:page1")
-	if !s.verify("ack:page1", sig) {
+	sig := s.sign("ack:page1", "ch1", "1800000000")
+	if !s.verify("ack:page1", "ch1", "1800000000", sig) {
 		t.Fatal("own signature refused")
 	}
-	if s.verify("ack:page2", sig) {
-		t.Fatal("signature of another action accepted")
+	for _, c := range [][3]string{
+		{"ack:page2", "ch1", "1800000000"}, // another action
+		{"ack:page1", "ch2", "1800000000"}, // the context copied to another channel
+		{"ack:page1", "ch1", "1900000000"}, // a later expiry
+	} {
+		if s.verify(c[0], c[1], c[2], sig) {
+			t.Errorf("signature accepted for %q", c)
+		}
 	}
 	other := &signer{key: []byte("another key, another key, anoth")}
-	if other.verify("ack:page1", sig) {
+	if other.verify("ack:page1", "ch1", "1800000000", sig) {
 		t.Fatal("signature made with another key accepted")
 	}
 }

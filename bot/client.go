@@ -25,6 +25,8 @@ type Config struct {
 	SETChannel string // channel name of ~sustained-engineering
 	AskChannel string // channel name of ~ask-r-and-d
 	PublicURL  string // how Mattermost reaches setbot's HTTP server, for buttons
+	// Now is the clock (buttons expire); nil: time.Now.
+	Now func() time.Time
 }
 
 // Client is a logged-in bot. It implements setbot.Chat and is safe for
@@ -40,6 +42,13 @@ type Client struct {
 }
 
 var _ setbot.Chat = (*Client)(nil)
+
+func (c *Client) now() time.Time {
+	if c.cfg.Now == nil {
+		return time.Now()
+	}
+	return c.cfg.Now()
+}
 
 // Connect logs in with the bot token and resolves the team and channels. A
 // token that is not a bot's, a missing channel, or a bot that is not a member

@@ -112,7 +112,7 @@ func (c *Client) toPost(channel string, r setbot.Reply) *model.Post {
 			Style: b.Style,
 			Integration: &model.PostActionIntegration{
 				URL:     actionURL(c.cfg.PublicURL),
-				Context: map[string]any{"action": b.Action, "sig": c.sign.sign(b.Action)},
+				Context: c.buttonContext(b.Action, channel),
 			},
 		})
 	}

@@ -156,7 +156,7 @@ func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispat
 // a refused token or a missing channel ends start-up at once.
 func (m *Main) connect(ctx context.Context, log zerolog.Logger, cfg *Config, key []byte) (*bot.Client, error) {
 	bc := bot.Config{URL: cfg.Mattermost.URL, Token: cfg.Mattermost.Token, Team: cfg.Mattermost.Team,
-		SETChannel: cfg.Mattermost.SETChannel, AskChannel: cfg.Mattermost.AskChannel, PublicURL: cfg.HTTP.PublicURL}
+		SETChannel: cfg.Mattermost.SETChannel, AskChannel: cfg.Mattermost.AskChannel, PublicURL: cfg.HTTP.PublicURL, Now: m.Now}
 	wait := time.Second
 	for {
 		c, err := bot.Connect(ctx, bc, key)
