@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/artifacts"
@@ -19,6 +20,9 @@ func (d *Dispatcher) direct(ctx context.Context, m setbot.Message) (outcome, err
 	fallback, err := d.dmCommand(ctx, m)
 	if err != nil {
 		fallback = outcome{replies: []setbot.Reply{d.replyTo(m, setbot.ErrorMessage(err))}}
+	}
+	if len(m.FileIDs) == 0 && d.isDMCommand(parse(m, m.Text)) {
+		return fallback, nil // a command, even in the middle of an intake
 	}
 	in := conversations.Input{Kind: conversations.Text, Text: m.Text, User: m.UserID, Username: m.Username}
 	if len(m.FileIDs) > 0 {
@@ -36,6 +40,31 @@ func (d *Dispatcher) direct(ctx context.Context, m setbot.Message) (outcome, err
 		}
 		return enqueueReplies(tx, fallback.replies)
 	}}, nil
+}
+
+// isDMCommand reports whether a DM is unmistakably a command rather than an
+// answer to the intake: its first word is a command that works in DMs
+// (other than help, which the intake answers itself) and, for a command
+// about a ticket, the next word is an issue key ("update SET-1 …"); a
+// command without arguments must stand alone ("who"). "Update fails with
+// 500" stays an answer.
+func (d *Dispatcher) isDMCommand(r request) bool {
+	c, ok := d.cmds.byName[r.name]
+	if !ok || c.name == "help" || !allowedIn(c.where, setbot.ChannelDM) {
+		return false
+	}
+	if strings.Contains(c.usage, "KEY") {
+		_, err := setbot.ParseIssueKey(firstOr(r.args, ""))
+		return err == nil
+	}
+	return len(r.args) == 0
+}
+
+func firstOr(words []string, or string) string {
+	if len(words) == 0 {
+		return or
+	}
+	return words[0]
 }
 
 // dmCommand is what a DM means when it is not for the intake.
