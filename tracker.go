@@ -20,6 +20,9 @@ type Issue struct {
 	Assignee     Username
 	AssigneeName string
 	Updated      time.Time
+	// Done is whether its status is in Jira's Done category (closed,
+	// resolved, won't do): SET's part is over. Filled by Get and listings.
+	Done bool
 	// Notes are person-readable sentences about steps that could not be done
 	// and need a human (an assignee without a Jira account, a file too large
 	// to attach). Empty when everything went through.

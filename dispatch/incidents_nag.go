@@ -52,6 +52,8 @@ type nagPlan struct {
 	// quiet is set once "no Playbooks run" was logged, so that a server
 	// without the plugin logs it once, at debug level.
 	quiet bool
+	// doneAt is when sweepDone asks Jira about every open incident next.
+	doneAt time.Time
 }
 
 // nagIncidents is called on every timer tick. It reads the open incidents
@@ -88,6 +90,9 @@ func (d *Dispatcher) nagIncidents(ctx context.Context) {
 		}
 		if d.commentedInJira(ctx, in, now, &jiraDown) {
 			continue // the comment is an update: the next tick plans from it
+		}
+		if d.stopIfDone(ctx, in, &jiraDown) {
+			continue
 		}
 		if shift == nil {
 			s, err := d.shift()

@@ -560,3 +560,32 @@ func TestIncidentTakesLevelAndOwnerFromTheTicket(t *testing.T) {
 		t.Errorf("SET-9 tracked as %v owned by %q; want L2 (the ticket's L3 is no incident level) and the typed @erin", in.Priority, in.Owner)
 	}
 }
+
+// TestDoneTicketStopsTheReminders: when a reminder is due and the ticket is
+// Done in Jira, tracking stops with one note in the thread instead of a
+// reminder; a ticket closed while nothing is due is found by the sweep.
+func TestDoneTicketStopsTheReminders(t *testing.T) {
+	r := newIncRig(t)
+	fileL2(t, r)
+	r.jira.issues["SET-2"] = setbot.Issue{Summary: "slow", Status: "Closed", Done: true}
+	r.now = inc0.Add(24 * time.Hour)
+	posts, _ := r.tick(t)
+	if len(posts) != 1 || !strings.Contains(posts[0].Text, "SET-2 is “Closed” in Jira") || posts[0].RootID != r.incident(t, "SET-2").Root {
+		t.Fatalf("at the due time of a Done ticket: %s", texts(posts))
+	}
+	if !r.incident(t, "SET-2").Resolved {
+		t.Error("the incident is still tracked")
+	}
+	r.now = r.now.Add(48 * time.Hour)
+	if posts, _ := r.tick(t); len(posts) != 0 {
+		t.Fatalf("reminded after the ticket was done: %s", texts(posts))
+	}
+
+	r.ask(t, "alice", "incident SET-7 L1")
+	r.jira.issues["SET-7"] = setbot.Issue{Summary: "login fails", Status: "Done", Done: true}
+	r.d.sweepDone(context.Background()) // the first sweep runs at once
+	r.drain(t)
+	if posts := r.chat.take(); len(posts) != 1 || !strings.Contains(posts[0].Text, "SET-7 is “Done” in Jira") {
+		t.Fatalf("the sweep: %s", texts(posts))
+	}
+}

@@ -34,6 +34,7 @@ func (d *Dispatcher) runTimers(ctx context.Context) {
 		d.escalatePages(ctx)
 		d.reportGaps(ctx)
 		d.nagIncidents(ctx)
+		d.sweepDone(ctx)
 		d.cycleReports(ctx)
 		d.tickConversations()
 		if !now.Before(pruneAt) {

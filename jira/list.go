@@ -64,6 +64,7 @@ func (c *Client) listed(b listedBean, back map[string]setbot.Username) setbot.Is
 	if f.Status != nil {
 		is.Status = f.Status.Name
 	}
+	is.Done = f.Status.done()
 	if a := f.Assignee; a != nil {
 		is.Assignee = back[a.id(c.cfg.Deployment)]
 		is.AssigneeName = a.DisplayName

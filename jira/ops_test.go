@@ -108,8 +108,15 @@ func TestOpsOnAFiledTicket(t *testing.T) {
 	if g.Priority != setbot.L1 || g.Assignee != "carol" || g.AssigneeName == "" || g.Updated.IsZero() {
 		t.Errorf("Get priority %v assignee %q (%q) updated %v; want L1, carol", g.Priority, g.Assignee, g.AssigneeName, g.Updated)
 	}
+	if g.Done {
+		t.Error("an In Progress ticket read as done")
+	}
 	if _, err := c.Get(ctx, "SET-999"); setbot.ErrorCode(err) != setbot.ENotFound {
 		t.Fatalf("Get missing = %v", err)
+	}
+	closed := fake.AddIssue(jiratest.Issue{Summary: "fixed long ago", Status: "Done"})
+	if g, err := c.Get(ctx, setbot.IssueKey(closed)); err != nil || !g.Done || g.Status != "Done" {
+		t.Errorf("Get of a Done ticket = %+v, %v; want Done", g, err)
 	}
 }
 

@@ -61,7 +61,10 @@ func (f issueFields) status() string {
 	return f.Status.Name
 }
 
-func (f issueFields) done() bool { return f.Status != nil && f.Status.StatusCategory.Key == "done" }
+func (f issueFields) done() bool { return f.Status.done() }
+
+// done reports whether the status is in Jira's Done category.
+func (s *statusBean) done() bool { return s != nil && s.StatusCategory.Key == "done" }
 
 func (f issueFields) assigned() bool {
 	return f.Assignee != nil && (f.Assignee.AccountID != "" || f.Assignee.Name != "")
