@@ -89,15 +89,16 @@ func (d *Dispatcher) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issu
 	if err != nil || p.Root == "" {
 		return err
 	}
-	return enqueueReplies(tx, []setbot.Reply{filedReply(p)})
+	if err := enqueueReplies(tx, []setbot.Reply{filedReply(p)}); err != nil || p.Step == setbot.StepNone || p.Acked() {
+		return err
+	}
+	// Somebody was paged before the ticket existed: tell them its link.
+	_, err = tx.Enqueue(jobPageTicket, p.ID, pageTicket{Page: p.ID}, tx.Now())
+	return err
 }
 
 func filedReply(p setbot.Page) setbot.Reply {
-	link := string(p.Issue)
-	if p.IssueURL != "" {
-		link = fmt.Sprintf("[%s](%s)", p.Issue, p.IssueURL)
-	}
-	return setbot.Reply{ChannelID: p.Channel, RootID: p.Root, Text: "Ticket filed: " + link + "."}
+	return setbot.Reply{ChannelID: p.Channel, RootID: p.Root, Text: "Ticket filed: " + ticketLink(p) + "."}
 }
 
 // Gap reports.

@@ -241,12 +241,16 @@ func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User
 // when the person was found, a DM; both with the Acknowledge button.
 func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, target setbot.User) []setbot.Reply {
 	ack := setbot.AckButton(p)
-	text := fmt.Sprintf("@%s you are paged as SET %s (%s): %s\nAcknowledge with the button or `@%s ack` in this thread.",
-		dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), d.cfg.Bot.Username)
+	ticket := ""
+	if link := ticketLink(p); link != "" {
+		ticket = "\nTicket: " + link
+	}
+	text := fmt.Sprintf("@%s you are paged as SET %s (%s): %s%s\nAcknowledge with the button or `@%s ack` in this thread.",
+		dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), ticket, d.cfg.Bot.Username)
 	replies := []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: text, Buttons: []setbot.Button{ack}}}
 	if target.ID != "" && target.Username == dec.Target && !target.Deleted {
 		replies = append(replies, setbot.Reply{To: target.ID, Buttons: []setbot.Button{ack},
-			Text: fmt.Sprintf("You are paged as SET %s by `@%s`: %s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), d.chat.Permalink(p.Root))})
+			Text: fmt.Sprintf("You are paged as SET %s by `@%s`: %s%s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), ticket, d.chat.Permalink(p.Root))})
 	}
 	return replies
 }

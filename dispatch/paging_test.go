@@ -374,8 +374,12 @@ func TestL1IntakePagesInItsOwnThreadOnce(t *testing.T) {
 
 	r.filed(t, in)
 	got = r.tick(t)
-	if len(got) != 1 || got[0].RootID != root || got[0].Text != "Ticket filed: [SET-42](https://jira.example.com/browse/SET-42)." {
+	const link = "[SET-42](https://jira.example.com/browse/SET-42)"
+	if len(got) != 2 || got[0].RootID != root || got[0].Text != "Ticket filed: "+link+"." {
 		t.Fatalf("ticket link:\n%s", texts(got))
+	}
+	if got[1].To != "u-alice" || !strings.Contains(got[1].Text, "now has its ticket: "+link) {
+		t.Errorf("the primary, paged before the ticket existed, is not told its link:\n%s", texts(got[1:]))
 	}
 	r.filed(t, in)
 	if got := r.tick(t); len(got) != 0 {
@@ -387,6 +391,10 @@ func TestL1IntakePagesInItsOwnThreadOnce(t *testing.T) {
 	}
 	if got := r.hook.take(); len(got) != 1 || got[0] != "page primary alice" {
 		t.Errorf("webhook %q", got)
+	}
+	r.now = r.now.Add(pgAckWithin) // the backup's page names the ticket
+	if got := r.tick(t); len(got) != 2 || !strings.Contains(got[0].Text, "Ticket: "+link) || !strings.Contains(got[1].Text, "Ticket: "+link) {
+		t.Errorf("the backup's step:\n%s", texts(got))
 	}
 }
 
