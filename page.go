@@ -3,6 +3,7 @@ package setbot
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -12,8 +13,10 @@ import (
 // target, shared/seed/priority-levels.md) inside its target after all three.
 const DefaultAckWithin = 15 * time.Minute
 
-// PageStep is a rung of the paging ladder: primary, then backup, then lead.
-// Persisted as its number; values only ever grow.
+// PageStep is a rung of the paging ladder: primary, then backup, then lead;
+// then, while nobody acknowledges, everyone on the shift together in up to
+// PageRounds rounds; then the rotation admins are told. Persisted as its
+// number; values only ever grow.
 type PageStep int
 
 const (
@@ -21,7 +24,24 @@ const (
 	StepPrimary
 	StepBackup
 	StepLead
+	StepRound1 // primary, backup and lead together, ack_within after the lead
+	StepRound2
+	StepRound3
+	StepGiveUp // nobody acknowledged any round: the admins are told in the channel
 )
+
+// PageRounds is how many times everyone on the shift is paged together
+// after the lead: past that, more pages would only be noise, and people
+// who can find somebody else (the rotation admins) are told instead.
+const PageRounds = int(StepRound3 - StepRound1 + 1)
+
+// Round is the round of a step after the lead (1…PageRounds), else 0.
+func (s PageStep) Round() int {
+	if s < StepRound1 || s > StepRound3 {
+		return 0
+	}
+	return int(s-StepRound1) + 1
+}
 
 // Role is the rotation seat a step pages.
 func (s PageStep) Role() Role {
@@ -36,9 +56,14 @@ func (s PageStep) Role() Role {
 	return RoleUnset
 }
 
-// String returns "primary", "backup", "lead" or "none".
+// String returns "primary", "backup", "lead", "round 1"…, "give up" or "none".
 func (s PageStep) String() string {
-	if s.Role() == RoleUnset {
+	switch {
+	case s.Round() > 0:
+		return fmt.Sprintf("round %d", s.Round())
+	case s == StepGiveUp:
+		return "give up"
+	case s.Role() == RoleUnset:
 		return "none"
 	}
 	return s.Role().String()
@@ -86,6 +111,8 @@ const (
 	ReasonAcked                              // somebody acknowledged: the ladder stops
 	ReasonLadderDone                         // everybody on the ladder was paged
 	ReasonNobodyToPage                       // the roster has nobody to page this week
+	ReasonRound                              // nobody acknowledged the ladder: page everyone together again
+	ReasonGiveUp                             // nobody acknowledged any round: tell the admins
 )
 
 var pageReasonNames = [...]string{
@@ -96,6 +123,8 @@ var pageReasonNames = [...]string{
 	ReasonAcked:            "acknowledged",
 	ReasonLadderDone:       "ladder done",
 	ReasonNobodyToPage:     "nobody on the roster to page",
+	ReasonRound:            "not acknowledged after the lead, paging everyone on SET together",
+	ReasonGiveUp:           "not acknowledged in any round, telling the rotation admins",
 }
 
 // String names the reason for logs.
@@ -111,7 +140,8 @@ func (r PageReason) String() string {
 // when to look at the page again (zero: never).
 type PageDecision struct {
 	Step   PageStep
-	Target Username
+	Target Username   // the person a ladder step pages (primary, backup, lead)
+	All    []Username // everyone a round pages
 	Due    time.Time
 	Reason PageReason
 }
@@ -128,7 +158,7 @@ func NextPageStep(p Page, on Shift, ackWithin time.Duration, now time.Time) Page
 	if p.Acked() {
 		return PageDecision{Reason: ReasonAcked}
 	}
-	if p.Step >= StepLead {
+	if p.Step >= StepGiveUp {
 		return PageDecision{Reason: ReasonLadderDone}
 	}
 	if p.Step > StepNone {
@@ -141,7 +171,7 @@ func NextPageStep(p Page, on Shift, ackWithin time.Duration, now time.Time) Page
 	case step == StepNone && p.Step == StepNone:
 		return PageDecision{Reason: ReasonNobodyToPage}
 	case step == StepNone:
-		return PageDecision{Reason: ReasonLadderDone}
+		return nextRound(p, on, ackWithin, now)
 	}
 	d := PageDecision{Step: step, Target: target, Due: now.Add(ackWithin)}
 	switch {
@@ -153,6 +183,16 @@ func NextPageStep(p Page, on Shift, ackWithin time.Duration, now time.Time) Page
 		d.Reason = ReasonAckTimeoutLead
 	}
 	return d
+}
+
+// nextRound is what comes once the ladder's people were paged: everyone
+// on the shift together, round after round, then the admins are told.
+func nextRound(p Page, on Shift, ackWithin time.Duration, now time.Time) PageDecision {
+	next := max(p.Step, StepLead) + 1
+	if all := on.Everyone(); next <= StepRound3 && len(all) > 0 {
+		return PageDecision{Step: next, All: all, Due: now.Add(ackWithin), Reason: ReasonRound}
+	}
+	return PageDecision{Step: StepGiveUp, Reason: ReasonGiveUp}
 }
 
 // nextTarget is the first step after p.Step with somebody in its seat who
@@ -175,11 +215,13 @@ func alreadyPaged(p Page, u Username) bool { return slices.Contains(p.Targets[:]
 // past d's step: the step has been taken (by this process before a restart,
 // or by another) and must not be paged twice.
 func (p Page) Advance(d PageDecision, now time.Time) (Page, bool) {
-	if d.Step == StepNone || d.Step > StepLead || p.Acked() || p.Step >= d.Step {
+	if d.Step == StepNone || d.Step > StepGiveUp || p.Acked() || p.Step >= d.Step {
 		return p, false
 	}
 	p.Step, p.SteppedAt = d.Step, now
-	p.Targets[d.Step-1] = d.Target
+	if d.Step <= StepLead {
+		p.Targets[d.Step-1] = d.Target
+	}
 	return p, true
 }
 
@@ -249,7 +291,11 @@ type PageHook struct {
 
 // StepHook is the webhook body for a step being paged at now.
 func StepHook(p Page, d PageDecision, now time.Time) PageHook {
-	return PageHook{Page: p.ID, Event: "page", Step: d.Step.String(), Target: string(d.Target),
+	target := string(d.Target)
+	for _, u := range d.All { // a round pages everyone on the shift
+		target = strings.TrimSpace(target + " " + string(u))
+	}
+	return PageHook{Page: p.ID, Event: "page", Step: d.Step.String(), Target: target,
 		Reason: d.Reason.String(), Text: p.Text, Issue: string(p.Issue), At: now}
 }
 

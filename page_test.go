@@ -2,6 +2,7 @@ package setbot_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ var (
 // paged is a page that reached step s at when, with pgShift's people.
 func paged(s setbot.PageStep, when time.Time) setbot.Page {
 	p := setbot.Page{ID: "p1", Text: "checkout is down", Created: pgT0}
-	for i := setbot.StepPrimary; i <= s; i++ {
+	for i := setbot.StepPrimary; i <= min(s, setbot.StepLead); i++ {
 		p.Targets[i-1] = pgShift.Who(i.Role())
 	}
 	p.Step, p.SteppedAt = s, when
@@ -43,12 +44,15 @@ func TestNextPageStepTable(t *testing.T) {
 		{"primary timed out: backup", paged(setbot.StepPrimary, pgT0), pgShift, pgT0.Add(pgAck), setbot.StepBackup, "bob", pgT0.Add(2 * pgAck), setbot.ReasonAckTimeoutBackup},
 		{"backup still has time", paged(setbot.StepBackup, pgT0.Add(pgAck)), pgShift, pgT0.Add(pgAck + time.Minute), 0, "", pgT0.Add(2 * pgAck), setbot.ReasonWaiting},
 		{"backup timed out: lead", paged(setbot.StepBackup, pgT0.Add(pgAck)), pgShift, pgT0.Add(3 * pgAck), setbot.StepLead, "lee", pgT0.Add(4 * pgAck), setbot.ReasonAckTimeoutLead},
-		{"lead paged: ladder done", paged(setbot.StepLead, pgT0), pgShift, pgT0.Add(10 * pgAck), 0, "", time.Time{}, setbot.ReasonLadderDone},
+		{"lead timed out: round 1, everyone", paged(setbot.StepLead, pgT0), pgShift, pgT0.Add(10 * pgAck), setbot.StepRound1, "", pgT0.Add(11 * pgAck), setbot.ReasonRound},
+		{"round 2 still has time", paged(setbot.StepRound2, pgT0), pgShift, pgT0.Add(pgAck - time.Second), 0, "", pgT0.Add(pgAck), setbot.ReasonWaiting},
+		{"round 3 timed out: give up", paged(setbot.StepRound3, pgT0), pgShift, pgT0.Add(pgAck), setbot.StepGiveUp, "", time.Time{}, setbot.ReasonGiveUp},
+		{"given up: ladder done", paged(setbot.StepGiveUp, pgT0), pgShift, pgT0.Add(10 * pgAck), 0, "", time.Time{}, setbot.ReasonLadderDone},
 		{"acked stops the ladder", acked, pgShift, pgT0.Add(10 * pgAck), 0, "", time.Time{}, setbot.ReasonAcked},
 		{"no primary: first page to backup", paged(setbot.StepNone, time.Time{}), setbot.Shift{Backup: "bob", Lead: "lee"}, pgT0, setbot.StepBackup, "bob", pgT0.Add(pgAck), setbot.ReasonFirstPage},
 		{"no backup: timeout goes to lead", paged(setbot.StepPrimary, pgT0), setbot.Shift{Primary: "ann", Lead: "lee"}, pgT0.Add(pgAck), setbot.StepLead, "lee", pgT0.Add(2 * pgAck), setbot.ReasonAckTimeoutLead},
 		{"backup is the primary: skipped", paged(setbot.StepPrimary, pgT0), setbot.Shift{Primary: "ann", Backup: "ann", Lead: "lee"}, pgT0.Add(pgAck), setbot.StepLead, "lee", pgT0.Add(2 * pgAck), setbot.ReasonAckTimeoutLead},
-		{"nobody else: done", paged(setbot.StepPrimary, pgT0), setbot.Shift{Primary: "ann"}, pgT0.Add(pgAck), 0, "", time.Time{}, setbot.ReasonLadderDone},
+		{"nobody else: rounds of the primary alone", paged(setbot.StepPrimary, pgT0), setbot.Shift{Primary: "ann"}, pgT0.Add(pgAck), setbot.StepRound1, "", pgT0.Add(2 * pgAck), setbot.ReasonRound},
 		{"empty roster", paged(setbot.StepNone, time.Time{}), setbot.Shift{}, pgT0, 0, "", time.Time{}, setbot.ReasonNobodyToPage},
 		{"new week's backup is paged", paged(setbot.StepPrimary, pgT0), setbot.Shift{Primary: "cat", Backup: "dan", Lead: "ned"}, pgT0.Add(pgAck), setbot.StepBackup, "dan", pgT0.Add(2 * pgAck), setbot.ReasonAckTimeoutBackup},
 	}
@@ -56,7 +60,10 @@ func TestNextPageStepTable(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			d := setbot.NextPageStep(c.page, c.on, pgAck, c.now)
 			want := setbot.PageDecision{Step: c.step, Target: c.target, Due: c.due, Reason: c.reason}
-			if d != want {
+			if c.reason == setbot.ReasonRound {
+				want.All = c.on.Everyone()
+			}
+			if fmt.Sprintf("%+v", d) != fmt.Sprintf("%+v", want) {
 				t.Fatalf("NextPageStep = %+v (%v)\n                  want %+v (%v)", d, d.Reason, want, want.Reason)
 			}
 		})
@@ -86,7 +93,11 @@ func ladder(t *testing.T, p setbot.Page, ackAt time.Time, ackBy setbot.Username)
 			if p, ok = p.Advance(d, now); !ok {
 				t.Fatalf("Advance refused a fresh decision %+v", d)
 			}
-			log = append(log, now.Sub(pgT0).String()+" "+string(d.Target))
+			who := string(d.Target)
+			if who == "" {
+				who = d.Step.String()
+			}
+			log = append(log, now.Sub(pgT0).String()+" "+who)
 		}
 		if d.Due.IsZero() {
 			return p, log
@@ -110,7 +121,8 @@ func TestLadderWithFakeClock(t *testing.T) {
 	}{
 		{"acked by the primary", pgT0.Add(5 * time.Minute), "ann", "0s ann"},
 		{"escalated to backup, who acks", pgT0.Add(20 * time.Minute), "bob", "0s ann|15m0s bob"},
-		{"escalated to the lead", time.Time{}, "", "0s ann|15m0s bob|30m0s lee"},
+		{"nobody acks: the lead, three rounds, then give up", time.Time{}, "", "0s ann|15m0s bob|30m0s lee|45m0s round 1|1h0m0s round 2|1h15m0s round 3|1h30m0s give up"},
+		{"acked in round 2", pgT0.Add(65 * time.Minute), "bob", "0s ann|15m0s bob|30m0s lee|45m0s round 1|1h0m0s round 2"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

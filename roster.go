@@ -126,6 +126,18 @@ func (s *Shift) set(r Role, u Username) {
 	}
 }
 
+// Everyone is who is on the shift, each once, in header order (lead,
+// primary, backup).
+func (s Shift) Everyone() []Username {
+	var all []Username
+	for _, r := range Roles {
+		if u := s.Who(r); u != "" && !slices.Contains(all, u) {
+			all = append(all, u)
+		}
+	}
+	return all
+}
+
 // Week is the shift's week as written in commands: "2026-11-30".
 func (s Shift) Week() string { return s.WeekStart.Format(WeekLayout) }
 

@@ -187,12 +187,37 @@ func (d *Dispatcher) escalatePages(ctx context.Context) {
 			}
 			continue
 		}
-		target, err := d.chat.UserByName(ctx, dec.Target)
-		if err != nil {
-			d.log.Warn().Err(err).Str("user", string(dec.Target)).Msg("page ladder: cannot find the person to page; paging in the thread only")
+		people, ok := d.lookUpPaged(ctx, dec)
+		if !ok {
+			continue // Mattermost did not answer: the next tick tries again, nobody is skipped
 		}
-		d.claimStep(p.ID, shift, target)
+		d.claimStep(p.ID, shift, people)
 	}
+}
+
+// lookUpPaged finds the accounts of the people dec pages. ok is false when
+// Mattermost did not answer, so the step waits for the next tick instead of
+// being taken without its DMs; someone who has no account is paged in the
+// thread only.
+func (d *Dispatcher) lookUpPaged(ctx context.Context, dec setbot.PageDecision) (map[setbot.Username]setbot.User, bool) {
+	names := dec.All
+	if dec.Target != "" {
+		names = []setbot.Username{dec.Target}
+	}
+	people := map[setbot.Username]setbot.User{}
+	for _, n := range names {
+		u, err := d.chat.UserByName(ctx, n)
+		switch {
+		case setbot.ErrorCode(err) == setbot.ENotFound:
+			d.log.Warn().Str("user", string(n)).Msg("page ladder: the person to page has no account; paging in the thread only")
+		case err != nil:
+			d.log.Warn().Err(err).Str("user", string(n)).Msg("page ladder: cannot look up the person to page; trying again next tick")
+			return nil, false
+		case !u.Deleted:
+			people[n] = u
+		}
+	}
+	return people, true
 }
 
 // nobodyToPage says once, in the page's thread, that the rotation has nobody
@@ -216,7 +241,7 @@ func (d *Dispatcher) nobodyToPage(p setbot.Page) {
 	d.kick()
 }
 
-func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User) {
+func (d *Dispatcher) claimStep(id string, shift setbot.Shift, people map[setbot.Username]setbot.User) {
 	err := d.db.Update(d.now(), func(tx *store.Tx) error {
 		p, dec, claimed, err := tx.ClaimPageStep(id, shift, d.cfg.AckWithin)
 		if err != nil || !claimed {
@@ -228,31 +253,13 @@ func (d *Dispatcher) claimStep(id string, shift setbot.Shift, target setbot.User
 		if err := d.enqueueHook(tx, setbot.StepHook(p, dec, tx.Now())); err != nil {
 			return err
 		}
-		return enqueueReplies(tx, d.stepReplies(p, dec, target))
+		return enqueueReplies(tx, d.stepReplies(p, dec, shift, people))
 	})
 	if err != nil {
 		d.log.Error().Err(err).Str("page", id).Msg("claim page step")
 		return
 	}
 	d.kick()
-}
-
-// stepReplies are a ladder step's posts: a mention in the page's thread and,
-// when the person was found, a DM; both with the Acknowledge button.
-func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, target setbot.User) []setbot.Reply {
-	ack := setbot.AckButton(p)
-	ticket := ""
-	if link := ticketLink(p); link != "" {
-		ticket = "\nTicket: " + link
-	}
-	text := fmt.Sprintf("@%s you are paged as SET %s (%s): %s%s\nAcknowledge with the button or `@%s ack` in this thread.",
-		dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), ticket, d.cfg.Bot.Username)
-	replies := []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: text, Buttons: []setbot.Button{ack}}}
-	if target.ID != "" && target.Username == dec.Target && !target.Deleted {
-		replies = append(replies, setbot.Reply{To: target.ID, Buttons: []setbot.Button{ack},
-			Text: fmt.Sprintf("You are paged as SET %s by `@%s`: %s%s\nThread: %s", dec.Step, p.By, quoteInline(p.Text), ticket, d.chat.Permalink(p.Root))})
-	}
-	return replies
 }
 
 // enqueueHook queues a webhook delivery in tx, when a webhook is configured.

@@ -187,14 +187,38 @@ func TestLadderEscalatesPrimaryBackupLead(t *testing.T) {
 	if !strings.Contains(lead[0].Text, "not acknowledged in time") {
 		t.Errorf("the lead's page does not say why: %q", lead[0].Text)
 	}
+	if !strings.Contains(lead[0].Text, "I page everyone on SET together (round 1 of 3)") {
+		t.Errorf("the lead's page does not say what comes next: %q", lead[0].Text)
+	}
+	// Nobody acknowledges: three rounds of everyone together, then the
+	// admins are told, once.
+	for round := 1; round <= setbot.PageRounds; round++ {
+		r.now = r.now.Add(pgAckWithin)
+		got := r.tick(t)
+		if len(got) != 4 || !strings.HasPrefix(got[0].Text, "@carol @alice @bob nobody has acknowledged") ||
+			!strings.Contains(got[0].Text, fmt.Sprintf("round %d of 3", round)) || got[0].RootID != root {
+			t.Fatalf("round %d:\n%s", round, texts(got))
+		}
+		for i, who := range []setbot.UserID{"u-carol", "u-alice", "u-bob"} {
+			if got[i+1].To != who || len(got[i+1].Buttons) != 1 {
+				t.Errorf("round %d DM %d: %s", round, i, texts(got[i+1:i+2]))
+			}
+		}
+	}
+	r.now = r.now.Add(pgAckWithin)
+	end := r.tick(t)
+	if len(end) != 2 || end[0].RootID != "" || !strings.HasPrefix(end[0].Text, "@erin: nobody acknowledged") ||
+		end[1].RootID != root || !strings.Contains(end[1].Text, "told the rotation admins") {
+		t.Fatalf("giving up:\n%s", texts(end))
+	}
 	r.now = r.now.Add(10 * pgAckWithin)
 	if got := r.tick(t); len(got) != 0 {
-		t.Fatalf("the ladder went on after the lead:\n%s", texts(got))
+		t.Fatalf("the ladder went on after giving up:\n%s", texts(got))
 	}
 	if live(texts(lead), "channel") {
 		t.Errorf("a page repeats a live @channel:\n%s", texts(lead))
 	}
-	want := []string{"page primary alice", "page backup bob", "page lead carol"}
+	want := []string{"page primary alice", "page backup bob", "page lead carol", "page round 1 carol alice bob", "page round 2 carol alice bob", "page round 3 carol alice bob", "page give up "}
 	if got := r.hook.take(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("webhook got %q, want %q", got, want)
 	}
@@ -472,7 +496,7 @@ func BenchmarkPageStep(b *testing.B) {
 		if err := r.db.AddPage(setbot.Page{ID: id, Text: "x", Channel: "c-set", Root: "r", Created: r.now}, r.now); err != nil {
 			b.Fatal(err)
 		}
-		r.d.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, setbot.User{ID: "u-alice", Username: "alice"})
+		r.d.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, map[setbot.Username]setbot.User{"alice": {ID: "u-alice", Username: "alice"}})
 	}
 }
 

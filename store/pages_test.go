@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -81,19 +82,20 @@ func TestPageLadderSurvivesRestart(t *testing.T) {
 	}
 }
 
-func TestPageLadderToTheLead(t *testing.T) {
+func TestPageLadderToTheLeadAndBeyond(t *testing.T) {
 	db := openSET(t)
 	addTestPage(t, db, "p2", pgNow)
-	var got []setbot.Username
-	for _, at := range []time.Duration{0, pgAck, 2 * pgAck, 3 * pgAck, 10 * pgAck} {
+	var got []string
+	for _, at := range []time.Duration{0, pgAck, 2 * pgAck, 2 * pgAck, 3 * pgAck, 4 * pgAck, 5 * pgAck, 6 * pgAck, 6 * pgAck, 20 * pgAck} {
 		if _, d, claimed, err := db.ClaimPageStep("p2", pgShift, pgAck, pgNow.Add(at)); err != nil {
 			t.Fatal(err)
 		} else if claimed {
-			got = append(got, d.Target)
+			got = append(got, d.Step.String()+" "+string(d.Target))
 		}
 	}
-	if len(got) != 3 || got[0] != "ann" || got[1] != "bob" || got[2] != "lee" {
-		t.Errorf("paged %v, want ann, bob, lee once each", got)
+	want := "[primary ann backup bob lead lee round 1  round 2  round 3  give up ]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("claimed %v, want %s, each once", got, want)
 	}
 }
 
