@@ -92,18 +92,21 @@ type Intake struct {
 	Description string
 	Affected    string // what exactly is affected: server, web app, desktop, mobile, an API request…
 	Customer    string
-	Impact      string
-	Priority    Priority
-	Type        IssueType
-	Version     string
-	Database    Database
-	Symptom     Symptom
-	Config      *Attachment
-	NoConfig    string // why no configuration is available, when Config is nil
-	Logs        []Attachment
-	NoLogs      string       // why no logs are available, when Logs is empty
-	Profiles    []Attachment // CPU, heap profiles and stack dumps as the symptom needs
-	NoProfile   string       // why the profile the symptom needs is not available
+	// Labels are Jira labels the intake asks for besides the filer's own,
+	// e.g. "community" for a problem on a community server.
+	Labels    []string
+	Impact    string
+	Priority  Priority
+	Type      IssueType
+	Version   string
+	Database  Database
+	Symptom   Symptom
+	Config    *Attachment
+	NoConfig  string // why no configuration is available, when Config is nil
+	Logs      []Attachment
+	NoLogs    string       // why no logs are available, when Logs is empty
+	Profiles  []Attachment // CPU, heap profiles and stack dumps as the symptom needs
+	NoProfile string       // why the profile the symptom needs is not available
 	// Packet is the support packet, when one was given. It is a record
 	// only: what setbot took out of it (the redacted configuration, logs,
 	// profiles) is in Config, Logs and Profiles with BlobKeys. Never attach

@@ -36,6 +36,10 @@ func (t *turn) file(c artifacts.Checked) (string, bool) {
 	case setbot.ArtifactSupportPacket:
 		t.packet(c)
 	case setbot.ArtifactConfig:
+		if in.Config != nil && sameFile(*in.Config, a) {
+			t.say("I already have %s, so I kept the one I had.", fileName(a))
+			return "", false
+		}
 		in.Config, in.NoConfig = &a, ""
 		line := attachmentLine(a)
 		if len(a.Redacted) > 0 {
@@ -43,11 +47,17 @@ func (t *turn) file(c artifacts.Checked) (string, bool) {
 		}
 		return line, true
 	case setbot.ArtifactLog:
+		if !t.room(in.Logs, a, "log files", ItemLogs) {
+			return "", false
+		}
 		in.Logs, in.NoLogs = append(in.Logs, a), ""
 	case setbot.ArtifactCPUProfile, setbot.ArtifactHeapProfile, setbot.ArtifactStackDump:
 		if want := profileKind(in.Symptom); t.s.SymptomSet && want != setbot.ArtifactUnknown && want != a.Kind {
-			t.say("%s is a %s, but for %s SET needs a %s. %s", "`"+strings.ReplaceAll(Quote(a.Name), "`", "'")+"`",
+			t.say("%s is a %s, but for %s SET needs a %s. %s", fileName(a),
 				artifacts.KindName(a.Kind), in.Symptom, artifacts.KindName(want), artifacts.HowTo(want))
+			return "", false
+		}
+		if !t.room(in.Profiles, a, "profiles and dumps", ItemProfile) {
 			return "", false
 		}
 		if !t.s.SymptomSet {
@@ -59,6 +69,52 @@ func (t *turn) file(c artifacts.Checked) (string, bool) {
 		return "", false
 	}
 	return attachmentLine(a), true
+}
+
+// MaxFilesPerItem bounds the files one item keeps (logs; profiles and
+// dumps). Ten covers every node of a large cluster; each file kept is a
+// blob in setbot's store and an attachment on the Jira ticket, where more
+// than that is hard to read. More files go in one .zip, which counts as one.
+const MaxFilesPerItem = 10
+
+// room reports whether a can join list: it is not a file list already
+// holds, and list is not full. It tells the person why not.
+func (t *turn) room(list []setbot.Attachment, a setbot.Attachment, what string, it Item) bool {
+	switch dup, full := fits(list, a); {
+	case dup:
+		t.say("I already have %s, so I did not add it again.", fileName(a))
+		return false
+	case full:
+		t.say("I keep at most %d %s per ticket, so I did not add %s. Put them in one .zip instead (`edit %s` starts them over), or go on with the %d I have.",
+			MaxFilesPerItem, what, fileName(a), it, len(list))
+		return false
+	}
+	return true
+}
+
+// fits reports why a cannot join list: it is already there (dup), or list
+// holds MaxFilesPerItem files (full).
+func fits(list []setbot.Attachment, a setbot.Attachment) (dup, full bool) {
+	for _, b := range list {
+		if sameFile(a, b) {
+			return true, false
+		}
+	}
+	return false, len(list) >= MaxFilesPerItem
+}
+
+// sameFile reports whether a and b are the same file sent twice: the same
+// content (the same blob), or the same name and size.
+func sameFile(a, b setbot.Attachment) bool {
+	if a.BlobKey != "" && a.BlobKey == b.BlobKey {
+		return true
+	}
+	return a.Name == b.Name && a.Size == b.Size
+}
+
+// fileName is a file's name as code in a post.
+func fileName(a setbot.Attachment) string {
+	return "`" + strings.ReplaceAll(Quote(a.Name), "`", "'") + "`"
 }
 
 // symptomFor is the symptom whose required artifact is k (profileKind read
@@ -98,6 +154,7 @@ func (t *turn) packet(c artifacts.Checked) {
 		in.Database = p.Database
 		from(ItemDatabase)
 	}
+	left := 0 // parts beyond MaxFilesPerItem
 	for _, part := range p.Parts {
 		pa := part.Attachment
 		switch pa.Kind {
@@ -107,12 +164,24 @@ func (t *turn) packet(c artifacts.Checked) {
 				from(ItemConfig)
 			}
 		case setbot.ArtifactLog:
-			in.Logs, in.NoLogs = append(in.Logs, pa), ""
-			from(ItemLogs)
+			if dup, full := fits(in.Logs, pa); full {
+				left++
+			} else if !dup {
+				in.Logs, in.NoLogs = append(in.Logs, pa), ""
+				from(ItemLogs)
+			}
 		case setbot.ArtifactCPUProfile, setbot.ArtifactHeapProfile, setbot.ArtifactStackDump:
-			in.Profiles = append(in.Profiles, pa)
-			from(ItemProfile)
+			if dup, full := fits(in.Profiles, pa); full {
+				left++
+			} else if !dup {
+				in.Profiles = append(in.Profiles, pa)
+				from(ItemProfile)
+			}
 		}
+	}
+	if left > 0 {
+		t.say("I keep at most %d log files and %d profiles per ticket, so I left %d file(s) of the support packet out.",
+			MaxFilesPerItem, MaxFilesPerItem, left)
 	}
 	t.s.PacketPending = len(t.s.FromPacket) > 0
 }

@@ -308,7 +308,7 @@ func (t *turn) filingOutcome() {
 		}
 		t.say("Filed %s: %s", link, Quote(t.s.Intake.Summary))
 		for _, n := range is.Notes {
-			t.say("Note: " + Quote(n))
+			t.say("Note: " + Quote(plainWords(n)))
 		}
 		// The thread the intake came from gets the link from the filing
 		// itself (dispatch), which posts it even when this conversation
@@ -326,7 +326,7 @@ func (t *turn) filingOutcome() {
 
 func (t *turn) reason() string {
 	if r := strings.TrimSpace(t.in.Reason); r != "" {
-		return r
+		return plainWords(r)
 	}
 	return "something went wrong on the way to Jira."
 }
@@ -346,12 +346,13 @@ func (t *turn) tick() {
 		if !t.s.Reminded {
 			t.s.Reminded = true
 			t.s.Due = t.now.Add(t.o.ExpireAfter)
-			t.say("Your SET ticket %s is still waiting for you. Say `cancel` if it is no longer needed.", t.title())
+			t.say("Your SET ticket %s is still waiting for you. Say `cancel` if it is no longer needed; with no answer in %s, I'll drop it.",
+				t.title(), humanDuration(t.o.ExpireAfter))
 			t.ask()
 			return
 		}
-		idle := t.now.Sub(t.s.LastActive).Round(time.Hour)
-		t.say("I dropped your unfinished SET ticket %s after %s without an answer. Nothing was filed. Say `new` to start again.", t.title(), fmtHours(idle))
+		idle := t.now.Sub(t.s.LastActive)
+		t.say("I dropped your unfinished SET ticket %s after %s without an answer. Nothing was filed. Say `new` to start again.", t.title(), humanDuration(idle))
 		t.s = State{Version: StateVersion}
 	default:
 		t.s.Due = time.Time{}
@@ -363,14 +364,6 @@ func (t *turn) title() string {
 		return "draft"
 	}
 	return "“" + clip(Quote(t.s.Intake.Summary), 80) + "”"
-}
-
-func fmtHours(d time.Duration) string {
-	h := int(d.Hours())
-	if h == 1 {
-		return "1 hour"
-	}
-	return fmt.Sprintf("%d hours", h)
 }
 
 // clone copies s deeply enough that Step never changes its argument.

@@ -121,7 +121,7 @@ var summaryItem = &item{
 			s.DraftPending = false
 			return "", nil
 		}
-		if isYes(text) || isNo(text) || len(strings.Fields(text)) < 2 {
+		if readReply(text) != replyOther || len(strings.Fields(text)) < 2 {
 			return "", errf("Say in a few words what is wrong. For example: `Login fails with error 500 for LDAP users`")
 		}
 		s.DraftPending = false
@@ -169,9 +169,11 @@ func checkAffected(text string) error {
 
 var countWords = regexp.MustCompile(`(?i)\d|\b(all|every|everyone|everybody|most|many|some|few|several|one|two|three|single|nobody|whole|entire|users?)\b`)
 
+// checkCustomer wants a user count, except for a community server, whose
+// users are everyone on it.
 func checkCustomer(text string) error {
-	if !countWords.MatchString(text) {
-		return errf("Please say how many users are affected too.")
+	if !countWords.MatchString(text) && !isCommunity(text) {
+		return errf("Please say how many users are affected too. For community.mattermost.com or community-daily, say `community`.")
 	}
 	return nil
 }
@@ -181,9 +183,9 @@ var (
 		"What exactly is affected: the server, the web app, desktop, mobile, a particular API request or feature? If it is slow, say what is slow.",
 		"`web app: opening a channel (GET /api/v4/channels/{id}/posts takes 30 s)`",
 		func(in *setbot.Intake) *string { return &in.Affected }, checkAffected)
-	customerItem = textItem(ItemCustomer, "Customer",
+	customerItem = withCommunity(textItem(ItemCustomer, "Customer",
 		"Which customer, and how many users are affected?", "`Acme Corp, about 2,000 of 5,000 users`",
-		func(in *setbot.Intake) *string { return &in.Customer }, checkCustomer)
+		func(in *setbot.Intake) *string { return &in.Customer }, checkCustomer))
 	impactItem = textItem(ItemImpact, "Impact",
 		"What can those users not do?", "`nobody can log in on mobile since the upgrade; no workaround`",
 		func(in *setbot.Intake) *string { return &in.Impact }, nil)

@@ -93,6 +93,11 @@ var logsItem = &item{
 			s.LogsDone = true
 			return "", nil
 		}
+		if len(s.Intake.Logs) > 0 {
+			if _, ok := notAvailable(text); !ok {
+				return "", errf("Upload the other logs, or say `done` if that is all of them.")
+			}
+		}
 		return answerNotAvailable(func(s *State) *string { return &s.Intake.NoLogs }, "Upload the logs")(s, text)
 	},
 	show: func(s *State) string {
@@ -134,6 +139,9 @@ var symptomItem = &item{
 }
 
 func parseSymptom(text string) (setbot.Symptom, bool) {
+	if isNo(text) { // "nope", "nah": none of these
+		return setbot.SymptomNone, true
+	}
 	switch strings.Trim(strings.ToLower(strings.TrimSpace(text)), ".!") {
 	case "cpu", "high cpu", "cpu usage", "high cpu usage":
 		return setbot.SymptomCPU, true
@@ -216,6 +224,12 @@ var detailsItem = &item{
 			[]setbot.Button{{Label: "Skip", Action: "intake:skip"}}
 	},
 	answer: func(s *State, text string) (string, error) {
+		if r := readReply(text); r == replyNo || r == replyDone { // "no, that's all": nothing else to add
+			if !s.skipped(ItemDetails) {
+				s.Skipped = append(s.Skipped, ItemDetails)
+			}
+			return "", nil
+		}
 		if s.DetailsDone { // edit: the new text replaces the old
 			s.Intake.Description = ""
 		}
@@ -272,28 +286,4 @@ var packetItem = &item{
 		return "", nil
 	},
 	show: func(s *State) string { return "" },
-}
-
-func isYes(text string) bool {
-	switch strings.Trim(strings.ToLower(strings.TrimSpace(text)), ".!") {
-	case "y", "yes", "ok", "okay", "keep", "keep it", "sure", "yep", "yeah", "correct", "right", "start", "go", "confirm", "lgtm":
-		return true
-	}
-	return false
-}
-
-func isNo(text string) bool {
-	switch strings.Trim(strings.ToLower(strings.TrimSpace(text)), ".!") {
-	case "n", "no", "nope", "not now", "no thanks", "wrong", "incorrect":
-		return true
-	}
-	return false
-}
-
-func isDone(text string) bool {
-	switch strings.Trim(strings.ToLower(strings.TrimSpace(text)), ".!") {
-	case "done", "that's all", "thats all", "that is all", "no more", "finished", "no", "nope", "all done":
-		return true
-	}
-	return false
 }

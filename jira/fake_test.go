@@ -268,3 +268,19 @@ func benchClient(b *testing.B) (*jira.Client, *jiratest.Server) {
 	}
 	return c, fake
 }
+
+// TestCommunityTicketIsLabelledCommunityNotCustomer: an intake about a
+// community server carries its "community" label, and no
+// customer-reported label.
+func TestCommunityTicketIsLabelledCommunityNotCustomer(t *testing.T) {
+	c, fake, _ := setup(t, jiratest.Options{UploadLimit: 1024})
+	r := request()
+	r.Intake.Customer, r.Intake.Labels = "community server (community.mattermost.com)", []string{"community"}
+	if _, err := c.FileOnce(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	is := fake.Issues()[0]
+	if !contains(is.Labels, "community") || contains(is.Labels, "customer-reported") {
+		t.Errorf("labels %v: want community and not customer-reported", is.Labels)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -13,6 +14,7 @@ import (
 // Labels setbot puts on tickets besides the configured ones.
 const (
 	labelCustomer      = "customer-reported"
+	labelCommunity     = "community"   // conversations.LabelCommunity: a community server, not a customer
 	labelPriorityFmt   = "priority-%s" // priority-L2
 	intakePropertyKey  = "setbot.intake"
 	intakePropertyVers = 1
@@ -108,8 +110,8 @@ func (c *Client) create(ctx context.Context, r setbot.TicketRequest, meta *proje
 			notes = append(notes, fmt.Sprintf("%s is too large for Jira (limit %s), so the ticket links to it in Mattermost.", f.Name, uploadLimitText(meta.uploadLimit)))
 		}
 	}
-	labels := append([]string{label}, c.cfg.Labels...)
-	if strings.TrimSpace(in.Customer) != "" {
+	labels := append(append([]string{label}, c.cfg.Labels...), in.Labels...)
+	if strings.TrimSpace(in.Customer) != "" && !slices.Contains(in.Labels, labelCommunity) {
 		labels = append(labels, labelCustomer)
 	}
 	if sig := signature(in, r.Files); sig != "" {
