@@ -23,6 +23,9 @@ type Options struct {
 	// (Effect.Similar) before its review, and offer to add to one of them.
 	// The dispatcher turns it on when Jira is configured.
 	CheckSimilar bool
+	// PageL2 makes choosing L2 page SET at once, as L1 always does
+	// ([escalation] page_l2).
+	PageL2 bool
 }
 
 // Default options.
@@ -81,6 +84,7 @@ func (f Flow) Step(s State, in Input, now time.Time) (State, []Effect, error) {
 	if err := t.run(); err != nil {
 		return s, nil, err
 	}
+	t.pageIfUrgent()
 	return t.s, t.effects(), nil
 }
 
@@ -400,6 +404,23 @@ func cloneAttachments(as []setbot.Attachment) []setbot.Attachment {
 func cloneAttachment(a setbot.Attachment) setbot.Attachment {
 	a.Redacted = append([]string(nil), a.Redacted...)
 	return a
+}
+
+// pageIfUrgent pages SET the moment an intake becomes L1 (or L2 with
+// PageL2), with what is known so far, instead of when it is confirmed a
+// dozen questions later: once per intake, and the intake goes on.
+func (t *turn) pageIfUrgent() {
+	if t.s.Paged || t.s.Intake.ID == "" || !setbot.AutoPage(t.s.Intake.Priority, t.o.PageL2) {
+		return
+	}
+	switch t.s.Phase {
+	case PhaseAsking, PhaseChecking, PhaseReview:
+		t.s.Paged = true
+		in := t.s.Intake
+		t.after = append(t.after, Effect{Page: &in})
+		note := fmt.Sprintf("This is %s, so I am paging the SET team now with what I have so far; let's finish the ticket meanwhile.", in.Priority)
+		t.lines = append([]string{note}, t.lines...)
+	}
 }
 
 // intakeTag joins a button's action and the ID of the intake it belongs to,

@@ -68,6 +68,9 @@ type Effect struct {
 	// description and files; key: State.FileKey); the answer comes back
 	// as Added, or FilingFailed / Queued.
 	Add *AddTo
+	// Page pages SET now about this intake, as far as it is known (it
+	// just became urgent); the dispatcher pages at most once per intake.
+	Page *setbot.Intake
 }
 
 // AddTo is an intake to add to an existing ticket instead of filing one.

@@ -68,6 +68,7 @@ type State struct {
 	Due        time.Time `json:"due,omitempty"`      // when the next Tick is due; zero for none
 	Reminded   bool      `json:"reminded,omitempty"` // the reminder was sent; the next Tick expires
 	Filings    int       `json:"filings,omitempty"`  // File/Route/Add effects emitted for this intake
+	Paged      bool      `json:"paged,omitempty"`    // the Page effect was emitted: SET is paged once per intake
 
 	// Checked is the summary the last similar-ticket search was made for;
 	// a new search is made when the summary changed since.

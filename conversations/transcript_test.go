@@ -164,7 +164,7 @@ func fmtTime(t time.Time) string {
 func writeEffect(t testing.TB, b *strings.Builder, e Effect) {
 	t.Helper()
 	n := 0
-	for _, set := range []bool{e.Say != nil, e.File != nil, e.Thread != nil, e.Route != nil, e.Similar != nil, e.Add != nil} {
+	for _, set := range []bool{e.Say != nil, e.File != nil, e.Thread != nil, e.Route != nil, e.Similar != nil, e.Add != nil, e.Page != nil} {
 		if set {
 			n++
 		}
@@ -193,6 +193,8 @@ func writeEffect(t testing.TB, b *strings.Builder, e Effect) {
 		fmt.Fprintf(b, "LOOK FOR SIMILAR open SET tickets: id=%s summary=%q\n", e.Similar.ID, e.Similar.Summary)
 	case e.Add != nil:
 		fmt.Fprintf(b, "ADD TO %s (%s): %s\n", e.Add.Issue.Key, e.Add.Issue.URL, describe(e.Add.Intake))
+	case e.Page != nil:
+		fmt.Fprintf(b, "PAGE SET now: id=%s priority=%s summary=%q customer=%q\n", e.Page.ID, e.Page.Priority, e.Page.Summary, e.Page.Customer)
 	}
 }
 

@@ -29,16 +29,21 @@ type pageThread struct {
 // fingerprint, so that an intake pages at most once.
 func autoPageID(in setbot.Intake) string { return "auto-" + in.Fingerprint() }
 
-// autoPageIntake is called in the transaction where an intake is confirmed
-// for filing (before Jira is called). An L1 intake (L2 too with
-// [escalation] page_l2) pages SET: the page is stored with the filing, and
-// its thread is opened by a job.
+// autoPageIntake is called in the transaction where an intake becomes L1
+// (L2 too with [escalation] page_l2), and again where it is confirmed for
+// filing: it pages SET once per intake, with what is known so far. The
+// page is stored with the step, and its thread is opened by a job.
 func (d *Dispatcher) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
 	if !setbot.AutoPage(in.Priority, d.cfg.PageL2) {
 		return nil
 	}
-	p := setbot.Page{ID: autoPageID(in), Channel: d.cfg.SETChannel, By: in.Username, Created: tx.Now(),
-		Text: fmt.Sprintf("%s intake from @%s: %s", in.Priority, in.Username, in.Summary)}
+	text := fmt.Sprintf("%s intake from @%s: %s", in.Priority, in.Username, in.Summary)
+	for _, part := range [][2]string{{"customer", in.Customer}, {"affected", in.Affected}} {
+		if part[1] != "" {
+			text += fmt.Sprintf(" (%s: %s)", part[0], part[1])
+		}
+	}
+	p := setbot.Page{ID: autoPageID(in), Channel: d.cfg.SETChannel, By: in.Username, Created: tx.Now(), Text: text}
 	if err := tx.AddPage(p); err != nil {
 		if setbot.ErrorCode(err) == setbot.EConflict {
 			return nil // paged already: a confirmation replayed
@@ -80,7 +85,10 @@ func runPageThread(ctx context.Context, d *Dispatcher, j store.Job) error {
 // intake's automatic page, if any, records the ticket and posts its link in
 // the page's thread (or, when the thread is not open yet, the job that opens
 // it does).
-func (d *Dispatcher) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+//
+// inThread is false when the incident's announcement already brings the
+// link to the page's thread (they share it).
+func (d *Dispatcher) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, inThread bool) error {
 	p, ok, err := tx.Page(autoPageID(in))
 	if err != nil || !ok || p.Issue == issue.Key {
 		return err
@@ -89,8 +97,13 @@ func (d *Dispatcher) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issu
 	if err != nil || p.Root == "" {
 		return err
 	}
-	if err := enqueueReplies(tx, []setbot.Reply{filedReply(p)}); err != nil || p.Step == setbot.StepNone || p.Acked() {
-		return err
+	if inThread {
+		if err := enqueueReplies(tx, []setbot.Reply{filedReply(p)}); err != nil {
+			return err
+		}
+	}
+	if p.Step == setbot.StepNone || p.Acked() {
+		return nil
 	}
 	// Somebody was paged before the ticket existed: tell them its link.
 	_, err = tx.Enqueue(jobPageTicket, p.ID, pageTicket{Page: p.ID}, tx.Now())

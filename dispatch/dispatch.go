@@ -132,6 +132,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	d.flow = conversations.Flow{Options: ext.Intake}
 	// Without Jira there is nothing to look for similar tickets in.
 	d.flow.Options.CheckSimilar = ext.Tracker != nil
+	d.flow.Options.PageL2 = cfg.PageL2
 	return d
 }
 

@@ -145,10 +145,11 @@ func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) e
 	if err := enqueueReplies(tx, replies); err != nil {
 		return err
 	}
-	if err := d.trackFiled(tx, in, issue, announce); err != nil {
+	shared, err := d.trackFiled(tx, in, issue, announce)
+	if err != nil {
 		return err
 	}
-	if err := d.pageFiled(tx, in, issue); err != nil {
+	if err := d.pageFiled(tx, in, issue, !shared); err != nil {
 		return err
 	}
 	return d.conversationFiled(tx, in, issue)

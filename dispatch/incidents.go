@@ -315,9 +315,19 @@ func runResolveIncident(ctx context.Context, d *Dispatcher, r request) (outcome,
 // L1/L2 ticket becomes a tracked incident owned by its assignee, the SET
 // primary at filing time, and its announcement in ~sustained-engineering
 // starts the incident's thread (or joins it, when it was tracked already).
-func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string) error {
+//
+// When the intake paged SET and the page's thread is open, that thread is
+// the incident's too: the page, the ticket's link and the incident's
+// updates share one thread. shared reports that case.
+func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string) (shared bool, err error) {
 	if !in.Priority.Urgent() {
-		return nil
+		return false, nil
+	}
+	var root setbot.PostID
+	if p, ok, err := tx.Page(autoPageID(in)); err != nil {
+		return false, err
+	} else if ok && p.Channel == d.cfg.SETChannel {
+		root = p.Root
 	}
 	// d.shift reads the overrides in a read transaction of its own that
 	// ends before this one commits, so it cannot block it.
@@ -325,16 +335,16 @@ func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Iss
 	if s, err := d.shift(); err == nil {
 		owner = s.Primary
 	}
-	got, started, err := tx.TrackIncident(setbot.Incident{Key: issue.Key, Priority: in.Priority, Title: in.Summary, Owner: owner, Reporter: in.Reporter})
+	got, started, err := tx.TrackIncident(setbot.Incident{Key: issue.Key, Priority: in.Priority, Title: in.Summary, Owner: owner, Reporter: in.Reporter, Root: root})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if started {
 		d.log.Info().Str("issue", string(got.Key)).Str("priority", got.Priority.String()).Str("owner", string(owner)).Msg("filed incident tracked")
 	}
 	// The announcement in ~sustained-engineering becomes the incident's
-	// thread: reminders and updates gather under it.
-	return enqueueIncidentPost(tx, incidentPost{Key: got.Key, Where: whereThread, Text: announce})
+	// thread (or joins the page's): reminders and updates gather under it.
+	return root != "" && got.Root == root, enqueueIncidentPost(tx, incidentPost{Key: got.Key, Where: whereThread, Text: announce})
 }
 
 // isSnooze reports whether a click's action belongs to a reminder.

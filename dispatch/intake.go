@@ -169,6 +169,10 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 			if err := enqueueAddTo(tx, *e.Add); err != nil {
 				return err
 			}
+		case e.Page != nil:
+			if err := d.autoPageIntake(tx, *e.Page); err != nil {
+				return err
+			}
 		}
 	}
 	return enqueueReplies(tx, replies)

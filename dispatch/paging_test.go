@@ -369,7 +369,7 @@ func (r *pagingRig) confirm(t *testing.T, in setbot.Intake) {
 func (r *pagingRig) filed(t *testing.T, in setbot.Intake) {
 	t.Helper()
 	issue := setbot.Issue{Key: "SET-42", URL: "https://jira.example.com/browse/SET-42"}
-	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.pageFiled(tx, in, issue) }); err != nil {
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.pageFiled(tx, in, issue, true) }); err != nil {
 		t.Fatal(err)
 	}
 }

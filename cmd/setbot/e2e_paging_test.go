@@ -16,6 +16,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/artifacts/artifactstest"
 	"github.com/setbot/setbot/e2e/mmtest"
 )
 
@@ -182,7 +183,7 @@ func TestE2EPagingLadderReachesBackupThenLead(t *testing.T) {
 			t.Errorf("the thread does not page %s: %v", who, err)
 		}
 	}
-	settle(t, w, run.main.Addr, sup, time.Now().Add(4*time.Second)) // past ack_within after the lead: nothing more comes
+	settle(t, w, run.main.Addr, sup, time.Now().Add(4*time.Second)) // past ack_within after the lead: no single step again
 	if got := steps(sup, marks[0], w.SET.Id, post.Id); fmt.Sprint(got) != "map[alice:1 bob:1 carol:1]" {
 		t.Errorf("steps in the thread: %v, want each person paged once", got)
 	}
@@ -190,8 +191,22 @@ func TestE2EPagingLadderReachesBackupThenLead(t *testing.T) {
 	for deadline := time.Now().Add(replyTimeout); time.Now().Before(deadline) && len(sink.got()) < len(want); {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if got := sink.got(); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("webhook got %q, want %q", got, want)
+	if got := sink.got(); len(got) < len(want) || fmt.Sprint(got[:len(want)]) != fmt.Sprint(want) {
+		t.Errorf("webhook got %q, want %q first (the rounds after the lead follow)", got, want)
+	}
+	// Nobody acknowledges: everyone is paged together three times, then
+	// the lead (the rig has no admins) is told in the channel.
+	for round := 1; round <= 3; round++ {
+		if _, err := carol.p.WaitFor(ctx, marks[3], mmtest.Containing(carol.p.FromBot(carol.dm, ""), fmt.Sprintf("round %d of 3", round)), replyTimeout); err != nil {
+			t.Fatalf("round %d did not reach carol: %v", round, err)
+		}
+	}
+	gaveUp := func(p *model.Post) bool {
+		return p.UserId == w.Bot.Id && p.ChannelId == w.SET.Id && p.RootId == "" &&
+			strings.HasPrefix(p.Message, "@carol: nobody acknowledged") && strings.Contains(p.Message, text)
+	}
+	if _, err := sup.WaitFor(ctx, marks[0], gaveUp, replyTimeout); err != nil {
+		t.Fatalf("nobody was told that the page went unacknowledged: %v\n%s", err, sup.Recent(5))
 	}
 	run.stop(t)
 	if strings.Contains(run.logs.String(), secret) {
@@ -258,9 +273,10 @@ func TestE2EPagingRestartMidLadderPagesEachStepOnce(t *testing.T) {
 	}
 }
 
-// TestE2EPagingL1IntakePagesThePrimary: an L1 intake pages SET by itself in
-// a thread of its own in ~sustained-engineering, and the ticket's link is
-// posted there.
+// TestE2EPagingL1IntakePagesThePrimary: choosing L1 in an intake pages SET
+// at once, before the intake is confirmed, in a thread of its own in
+// ~sustained-engineering; the filed ticket's announcement joins that
+// thread, so the page, the ticket and the incident share one thread.
 func TestE2EPagingL1IntakePagesThePrimary(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, "[escalation]\nack_within = \"10m\"\n")
@@ -269,19 +285,34 @@ func TestE2EPagingL1IntakePagesThePrimary(t *testing.T) {
 	aliceMark := alice.p.Mark()
 	c := newChatter(t, w, "support2")
 	c.startIntake()
-	c.answerIntake("L1")
-	key := c.confirm()
-
+	c.say("ok", "What exactly is affected")
+	c.say("server: GET /api/v4/users/me takes 20 s", "Which customer")
+	c.say("Acme Corp, about 2,000 of 5,000 users", "What can those users not do")
+	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
+	c.say("bug", "Which priority")
+	c.say("L1", "paging the SET team now") // and asks for config.json
+	// Paged before the remaining questions are even answered.
+	alice.waitPaged(t, aliceMark, "primary", "L1 intake from", replyTimeout)
 	opening := func(post *model.Post) bool {
 		return post.UserId == w.Bot.Id && post.ChannelId == w.SET.Id && post.RootId == "" &&
-			strings.Contains(post.Message, "**Automatic page**") && strings.Contains(post.Message, "L1 intake from @\u200dsupport2")
+			strings.Contains(post.Message, "**Automatic page**") && strings.Contains(post.Message, "L1 intake from @\u200dsupport2") &&
+			strings.Contains(post.Message, "Acme Corp")
 	}
 	root, err := alice.p.WaitFor(c.ctx, aliceMark, opening, replyTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice.waitPaged(t, aliceMark, "primary", "L1 intake from", replyTimeout)
-	for _, want := range []string{"@alice you are paged as SET primary", "Ticket filed: [" + key + "]"} {
+	c.upload("config.json", mmtest.ConfigJSON(), "redacted")
+	c.upload("mattermost.log", artifactstest.JSONLog(50), "Any more")
+	c.say("done", "CPU profile")
+	cpu, err := artifactstest.CPUProfile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.upload("cpu.pprof", cpu, "Anything else")
+	c.say("skip", "Please check the ticket")
+	key := c.confirm()
+	for _, want := range []string{"@alice you are paged as SET primary", "New SET ticket [" + key + "]"} {
 		if _, err := alice.p.WaitFor(c.ctx, aliceMark, mmtest.Containing(alice.p.FromBot(w.SET.Id, root.Id), want), replyTimeout); err != nil {
 			t.Errorf("the page's thread lacks %q: %v", want, err)
 		}
