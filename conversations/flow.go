@@ -324,7 +324,9 @@ func (t *turn) filingOutcome() {
 		t.reviewButtons()
 		t.touch()
 	case Queued:
-		t.say("Jira is not taking the ticket right now (%s). I'll keep trying and post the link here once it is filed.", strings.TrimSuffix(t.reason(), "."))
+		// Said once (on the first failed attempt), without Jira's own words:
+		// what the person needs is that nothing is lost.
+		t.say("Jira is not answering right now, so your ticket is queued. Nothing is lost: I'll file it as soon as Jira is back and post the link here.")
 	}
 }
 

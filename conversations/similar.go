@@ -169,6 +169,6 @@ func (t *turn) addOutcome() {
 		t.ask()
 		t.touch()
 	case Queued:
-		t.say("Jira is not taking the comment right now (%s). I'll keep trying and post here once it is added to %s.", strings.TrimSuffix(t.reason(), "."), key)
+		t.say("Jira is not answering right now, so your report is queued for %s. Nothing is lost: I'll add it as soon as Jira is back and tell you here.", key)
 	}
 }
