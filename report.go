@@ -93,11 +93,12 @@ func (r CycleReport) Suggested() Username {
 }
 
 // Outgoing are the open tickets the hand-over passes on: assigned to this
-// week's team and not to somebody on next week's too, most urgent first.
+// week's team and not to somebody on next week's too, and not with another
+// team, most urgent first.
 func (r CycleReport) Outgoing() []Issue {
 	var out []Issue
 	for _, is := range r.Tickets {
-		if r.Shift.Has(is.Assignee) && !r.Next.Has(is.Assignee) {
+		if r.Shift.Has(is.Assignee) && !r.Next.Has(is.Assignee) && !is.HandedOver {
 			out = append(out, is)
 		}
 	}
@@ -105,8 +106,9 @@ func (r CycleReport) Outgoing() []Issue {
 	return out
 }
 
-// Unowned reports whether a ticket needs an owner on this week's team.
-func (r CycleReport) Unowned(is Issue) bool { return !r.Shift.Has(is.Assignee) }
+// Unowned reports whether a ticket needs an owner on this week's team: one
+// handed over to another team does not.
+func (r CycleReport) Unowned(is Issue) bool { return !is.HandedOver && !r.Shift.Has(is.Assignee) }
 
 // Text writes the report, within one post.
 func (r CycleReport) Text() string {
@@ -134,8 +136,9 @@ func (r CycleReport) startParts() (head []string, title string, items, tail []st
 	if r.TicketsMissing != "" {
 		return head, "", nil, append([]string{"", "##### Open SET tickets", ":warning: " + r.TicketsMissing}, tail...)
 	}
-	ts := slices.Clone(r.Tickets)
+	ts := slices.DeleteFunc(slices.Clone(r.Tickets), func(is Issue) bool { return is.HandedOver })
 	SortTickets(ts)
+	tail = append(r.otherTeamsSection(), tail...)
 	unowned := 0
 	for _, is := range ts {
 		if r.Unowned(is) {
@@ -153,6 +156,33 @@ func (r CycleReport) startParts() (head []string, title string, items, tail []st
 		title, items = "##### Open SET tickets\nNone: every SET ticket is done.", nil
 	}
 	return head, title, items, tail
+}
+
+// otherTeamsSection lists the tickets handed over to other teams: SET
+// stays the contact, so they are shown, but nobody on SET has to own them.
+func (r CycleReport) otherTeamsSection() []string {
+	var with []Issue
+	for _, is := range r.Tickets {
+		if is.HandedOver {
+			with = append(with, is)
+		}
+	}
+	if len(with) == 0 {
+		return nil
+	}
+	SortTickets(with)
+	// The section sits in the report's fixed part, so it is bounded: a
+	// long list of other teams' tickets must not push SET's own out.
+	const most = 15
+	out := []string{"", fmt.Sprintf("##### With other teams (%d; SET stays the contact)", len(with))}
+	for i, is := range with {
+		if i == most {
+			out = append(out, fmt.Sprintf("- … and %d more.", len(with)-most))
+			break
+		}
+		out = append(out, "- "+r.ticketLine(is))
+	}
+	return out
 }
 
 func (r CycleReport) handoverParts() (head []string, title string, items, tail []string) {

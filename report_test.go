@@ -170,3 +170,28 @@ func TestJiraTextNeverMentions(t *testing.T) {
 		t.Errorf("oneLine = %q: want no live mention", got)
 	}
 }
+
+// TestHandedOverTicketsAreWithOtherTeams: a ticket handed over to another
+// team is listed under "With other teams", not flagged as unowned with an
+// assign command that would undo the hand-over, and is not passed on at
+// the Friday hand-over.
+func TestHandedOverTicketsAreWithOtherTeams(t *testing.T) {
+	r := sampleReport(ReportStart)
+	r.Tickets = append(r.Tickets, Issue{Key: "SET-9", URL: "https://j/browse/SET-9", Summary: "Mobile push broken", Priority: L2,
+		AssigneeName: "Mobile Team", HandedOver: true, Updated: rep0.Add(-time.Hour)})
+	text := r.Text()
+	i := strings.Index(text, "##### With other teams (1; SET stays the contact)")
+	if i < 0 || !strings.Contains(text[i:], "SET-9") {
+		t.Fatalf("no 'With other teams' section with SET-9:\n%s", text)
+	}
+	if strings.Contains(text, "assign SET-9") || strings.Contains(text[:i], "SET-9") {
+		t.Errorf("the handed-over ticket is flagged or listed as SET's own:\n%s", text)
+	}
+	r.Kind = ReportHandover
+	r.Tickets[len(r.Tickets)-1].Assignee = "alice" // even if a SET member still holds it in Jira
+	for _, is := range r.Outgoing() {
+		if is.Key == "SET-9" {
+			t.Errorf("the handed-over ticket is passed on at the hand-over: %+v", r.Outgoing())
+		}
+	}
+}

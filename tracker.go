@@ -23,6 +23,11 @@ type Issue struct {
 	// Done is whether its status is in Jira's Done category (closed,
 	// resolved, won't do): SET's part is over. Filled by Get and listings.
 	Done bool
+	// HandedOver is whether the ticket is with another team: it carries
+	// the handed-over label that setbot's handover sets, or the component
+	// or assignee of a configured handover team. SET stays the contact but
+	// is not its owner. Filled by Get and listings.
+	HandedOver bool
 	// Notes are person-readable sentences about steps that could not be done
 	// and need a human (an assignee without a Jira account, a file too large
 	// to attach). Empty when everything went through.

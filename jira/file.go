@@ -13,9 +13,12 @@ import (
 
 // Labels setbot puts on tickets besides the configured ones.
 const (
-	labelCustomer      = "customer-reported"
-	labelCommunity     = "community"   // conversations.LabelCommunity: a community server, not a customer
-	labelPriorityFmt   = "priority-%s" // priority-L2
+	labelCustomer    = "customer-reported"
+	labelCommunity   = "community"   // conversations.LabelCommunity: a community server, not a customer
+	labelPriorityFmt = "priority-%s" // priority-L2
+	// labelHandedOver marks a ticket that handover passed to another team:
+	// the reports show it under "With other teams", not as SET's to own.
+	labelHandedOver    = "handed-over"
 	intakePropertyKey  = "setbot.intake"
 	intakePropertyVers = 1
 )

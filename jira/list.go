@@ -2,6 +2,7 @@ package jira
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/setbot/setbot"
@@ -10,18 +11,19 @@ import (
 var _ setbot.TicketLister = (*Client)(nil)
 
 // listFields are the fields the weekly reports show.
-var listFields = []string{"summary", "status", "priority", "assignee", "labels", "updated"}
+var listFields = []string{"summary", "status", "priority", "assignee", "labels", "components", "updated"}
 
 // listedBean is an issue as the open-ticket listing reads it.
 type listedBean struct {
 	Key    string `json:"key"`
 	Fields struct {
-		Summary  string      `json:"summary"`
-		Status   *statusBean `json:"status"`
-		Priority *nameRef    `json:"priority"`
-		Assignee *userBean   `json:"assignee"`
-		Labels   []string    `json:"labels"`
-		Updated  string      `json:"updated"`
+		Summary    string      `json:"summary"`
+		Status     *statusBean `json:"status"`
+		Priority   *nameRef    `json:"priority"`
+		Assignee   *userBean   `json:"assignee"`
+		Labels     []string    `json:"labels"`
+		Components []nameRef   `json:"components"`
+		Updated    string      `json:"updated"`
 	} `json:"fields"`
 }
 
@@ -75,7 +77,28 @@ func (c *Client) listed(b listedBean, back map[string]setbot.Username) setbot.Is
 	if t, err := parseJiraTime(f.Updated); err == nil {
 		is.Updated = t
 	}
+	is.HandedOver = c.handedOver(b)
 	return is
+}
+
+// handedOver reports whether a listed ticket is with another team: it
+// carries labelHandedOver, or the component or assignee of a configured
+// handover team.
+func (c *Client) handedOver(b listedBean) bool {
+	if slices.Contains(b.Fields.Labels, labelHandedOver) {
+		return true
+	}
+	for _, t := range c.cfg.HandoverTeams {
+		for _, comp := range b.Fields.Components {
+			if t.Component != "" && strings.EqualFold(comp.Name, t.Component) {
+				return true
+			}
+		}
+		if a := b.Fields.Assignee; a != nil && t.Assignee != "" && a.id(c.cfg.Deployment) == t.Assignee {
+			return true
+		}
+	}
+	return false
 }
 
 // priorityOf reads the support level: setbot's priority label first (it

@@ -104,12 +104,13 @@ func (c *Client) handover(ctx context.Context, key setbot.IssueKey, team string,
 		}
 		return "", setbot.Errorf(setbot.EInvalid, "I don't know the team %q. Teams I can hand over to: %s.", team, strings.Join(known, ", "))
 	}
+	update := map[string][]map[string]any{"labels": {{"add": labelHandedOver}}}
 	if t.Component != "" {
-		body := issueCreate{Update: map[string][]map[string]any{"components": {{"add": nameRef{Name: t.Component}}}}}
-		if err := c.do(ctx, call{op: "hand " + string(key) + " over to " + name, method: http.MethodPut,
-			path: apiPath("issue/%s", key), body: body}, nil); err != nil {
-			return "", err
-		}
+		update["components"] = []map[string]any{{"add": nameRef{Name: t.Component}}}
+	}
+	if err := c.do(ctx, call{op: "hand " + string(key) + " over to " + name, method: http.MethodPut,
+		path: apiPath("issue/%s", key), body: issueCreate{Update: update}}, nil); err != nil {
+		return "", err
 	}
 	if t.Assignee != "" {
 		idKey := "accountId"

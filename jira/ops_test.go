@@ -111,6 +111,9 @@ func TestOpsOnAFiledTicket(t *testing.T) {
 	if g.Done {
 		t.Error("an In Progress ticket read as done")
 	}
+	if !g.HandedOver || !contains(fake.Issues()[0].Labels, "handed-over") {
+		t.Errorf("after the handover: HandedOver %v, labels %v; want handed-over", g.HandedOver, fake.Issues()[0].Labels)
+	}
 	if _, err := c.Get(ctx, "SET-999"); setbot.ErrorCode(err) != setbot.ENotFound {
 		t.Fatalf("Get missing = %v", err)
 	}
