@@ -19,6 +19,11 @@ type Options struct {
 	// dispatcher files them there).
 	RouteTeam      string
 	RouteIssueType string
+	// Routing says that a team to route to is configured ([routing]);
+	// without it, what is not SET's is filed nowhere and the person is
+	// told NotForSET: whom to ask instead.
+	Routing   bool
+	NotForSET string
 	// CheckSimilar makes an intake for SET ask for similar open tickets
 	// (Effect.Similar) before its review, and offer to add to one of them.
 	// The dispatcher turns it on when Jira is configured.
@@ -30,6 +35,9 @@ type Options struct {
 
 // Default options.
 const (
+	// DefaultNotForSET is whom to ask about what is not SET's when no
+	// routing is configured.
+	DefaultNotForSET   = "please raise it with the product manager of the team that owns that part of Mattermost."
 	DefaultRemindAfter = 4 * time.Hour
 	DefaultExpireAfter = 20 * time.Hour
 )
@@ -53,6 +61,9 @@ func (f Flow) opts() Options {
 	}
 	if o.RouteIssueType == "" {
 		o.RouteIssueType = "story"
+	}
+	if o.NotForSET == "" {
+		o.NotForSET = DefaultNotForSET
 	}
 	return o
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/setbot/setbot/artifacts/artifactstest"
 )
 
-var testFlow = Flow{Options: Options{RouteTeam: "Product Management", RouteIssueType: "Story"}}
+var testFlow = Flow{Options: Options{RouteTeam: "Product Management", RouteIssueType: "Story", Routing: true}}
 
 func cpuProfile(t testing.TB) []byte {
 	t.Helper()
@@ -163,6 +163,30 @@ func TestTranscriptRoutedFeature(t *testing.T) {
 	}
 	got, _ := run(t, testFlow, steps)
 	golden(t, "routed_feature", got)
+}
+
+// TestTranscriptNotForSETWithoutRouting: with no team to route to, a
+// feature request is filed nowhere: the person is told whom to ask, and
+// the intake ends.
+func TestTranscriptNotForSETWithoutRouting(t *testing.T) {
+	steps := []step{
+		say("I need to escalate a customer request for custom emoji in channel headers"),
+		say("yes"),
+		say("Allow custom emoji in channel headers"),
+		say("web app: the channel header editor"),
+		say("Initech, all 300 users"),
+		say("they cannot use their emoji in headers"),
+		click("intake:type:feature"),
+		say("L3"),
+		say("skip"),
+		say("confirm"),
+	}
+	flow := Flow{Options: Options{NotForSET: "ask Product Management in ~product-requests."}}
+	got, s := run(t, flow, steps)
+	golden(t, "not_for_set", got)
+	if s.Active() || strings.Contains(got, "ROUTE") || strings.Contains(got, "FILE") {
+		t.Errorf("without routing the intake must end with nothing filed; state %+v", s)
+	}
 }
 
 func TestTranscriptRemindersAndExpiry(t *testing.T) {

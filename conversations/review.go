@@ -56,6 +56,10 @@ func (t *turn) routeNote() string {
 	if t.s.Intake.Type == setbot.TypeFeature {
 		what = "a feature request"
 	}
+	if !t.o.Routing {
+		return fmt.Sprintf("This is %s, so by the SET process it is not SET's to take, and I have no team to file it with: %s",
+			what, Quote(t.o.NotForSET))
+	}
 	return fmt.Sprintf("This is %s, so by the SET process it goes to %s as a %s, not to SET; SET's part ends there.",
 		what, Quote(t.o.RouteTeam), Quote(t.o.RouteIssueType))
 }
@@ -71,11 +75,19 @@ func (t *turn) reviewButtons() {
 			setbot.Button{Label: "Cancel", Action: "intake:cancel", Style: "danger"})
 		return
 	}
+	label := "File ticket"
+	if t.filesNowhere() {
+		label = "Close without a ticket"
+	}
 	t.buttons = []setbot.Button{
-		{Label: "File ticket", Action: "intake:confirm", Style: "primary"},
+		{Label: label, Action: "intake:confirm", Style: "primary"},
 		{Label: "Cancel", Action: "intake:cancel", Style: "danger"},
 	}
 }
+
+// filesNowhere reports whether confirming files nothing: the intake is not
+// SET's and no team to route it to is configured.
+func (t *turn) filesNowhere() bool { return routed(t.s.Intake) && !t.o.Routing }
 
 // review handles text at the review step.
 func (t *turn) review(text string) {
@@ -104,6 +116,11 @@ func (t *turn) confirm() {
 	t.s.Filings++
 	t.s.Phase = PhaseFiling
 	in := t.s.Intake
+	if t.filesNowhere() {
+		t.say("%s I did not file anything; your answers are above if you want to copy them.", t.routeNote())
+		t.s = State{Version: StateVersion}
+		return
+	}
 	if routed(in) {
 		t.say("%s Filing it there now; I'll post the link here.", t.routeNote())
 		t.after = append(t.after, Effect{Route: &in})

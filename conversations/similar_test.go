@@ -11,7 +11,7 @@ import (
 
 // checkFlow looks for similar tickets before the review, as the dispatcher
 // runs it when Jira is configured.
-var checkFlow = Flow{Options: Options{RouteTeam: "Product Management", RouteIssueType: "Story", CheckSimilar: true}}
+var checkFlow = Flow{Options: Options{RouteTeam: "Product Management", RouteIssueType: "Story", Routing: true, CheckSimilar: true}}
 
 // toReview is a short intake, from a channel thread, up to its last answer.
 func toReview() []step {

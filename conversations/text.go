@@ -212,6 +212,8 @@ func (t *turn) ask() {
 	case PhaseReview:
 		if m := t.matches(); len(m) > 0 {
 			t.say("Reply `add %s` to add to that ticket, `new` to file a new ticket, `edit <item>` to change something, or `cancel`.", Quote(string(m[0].Key)))
+		} else if t.filesNowhere() {
+			t.say("Reply `confirm` to close this without a ticket, `edit <item>` to change something, or `cancel`.")
 		} else {
 			t.say("Reply `confirm` to file it, `edit <item>` to change something, or `cancel`.")
 		}

@@ -54,6 +54,9 @@ type Config struct {
 	// Projects are the Jira project keys whose tickets commands accept
 	// ([jira] project); empty: any.
 	Projects []string
+	// RouteChannel is where tickets routed away from SET are announced
+	// ([routing] channel); empty: nowhere but to the reporter.
+	RouteChannel setbot.ChannelID
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -85,6 +88,9 @@ type Dispatcher struct {
 // Extensions are the parts wired in by main.
 type Extensions struct {
 	Tracker setbot.Tracker // nil: filing waits in the outbox
+	// Route files what is not SET's (feature requests, L4) with another
+	// team ([routing]); nil: such intakes are filed nowhere.
+	Route setbot.Tracker
 	// HandoverTeams are the team names "@setbot handover KEY <team>"
 	// accepts ([jira.handover_teams]).
 	HandoverTeams []string
@@ -133,6 +139,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	// Without Jira there is nothing to look for similar tickets in.
 	d.flow.Options.CheckSimilar = ext.Tracker != nil
 	d.flow.Options.PageL2 = cfg.PageL2
+	d.flow.Options.Routing = ext.Route != nil
 	return d
 }
 

@@ -18,14 +18,16 @@ func init() { jobSpecs[jobFile] = jobSpec{laneSlow, runFile} }
 // filing is the payload of a jobFile job.
 type filing struct {
 	Intake setbot.Intake `json:"intake"`
+	// Routed files it with the team it is routed to ([routing]), not SET.
+	Routed bool `json:"routed,omitempty"`
 }
 
 // maxAttachmentBytes bounds one file fetched from Mattermost for Jira.
 const maxAttachmentBytes = 256 << 20
 
 // enqueueFiling queues the intake for filing, in the caller's transaction.
-func enqueueFiling(tx *store.Tx, in setbot.Intake) error {
-	_, err := tx.Enqueue(jobFile, in.Fingerprint(), filing{Intake: in}, tx.Now())
+func enqueueFiling(tx *store.Tx, in setbot.Intake, routed bool) error {
+	_, err := tx.Enqueue(jobFile, in.Fingerprint(), filing{Intake: in, Routed: routed}, tx.Now())
 	return err
 }
 
@@ -34,14 +36,18 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if err := json.Unmarshal(j.Payload, &f); err != nil {
 		return fmt.Errorf("decode filing job: %w", err)
 	}
-	if d.ext.Tracker == nil {
+	tracker := d.ext.Tracker
+	if f.Routed {
+		tracker = d.ext.Route
+	}
+	if tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the ticket waits in setbot's queue.")
 	}
-	req, err := d.ticketRequest(ctx, f.Intake)
+	req, err := d.ticketRequest(ctx, f.Intake, !f.Routed)
 	if err != nil {
 		return err
 	}
-	issue, err := d.ext.Tracker.FileOnce(ctx, req)
+	issue, err := tracker.FileOnce(ctx, req)
 	switch {
 	case err == nil:
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
@@ -57,14 +63,17 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 		})
 	}
 	d.log.Info().Str("issue", string(issue.Key)).Str("intake", f.Intake.ID).Msg("ticket filed")
+	if f.Routed {
+		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filedRouted(tx, f.Intake, issue) })
+	}
 	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filed(tx, f.Intake, issue) })
 }
 
 // ticketRequest gathers what filing needs: the primary to assign and the
 // files' content (redacted copies from the store, originals from Mattermost).
-func (d *Dispatcher) ticketRequest(ctx context.Context, in setbot.Intake) (setbot.TicketRequest, error) {
+func (d *Dispatcher) ticketRequest(ctx context.Context, in setbot.Intake, assign bool) (setbot.TicketRequest, error) {
 	req := setbot.TicketRequest{Intake: in}
-	if s, err := d.shift(); err == nil && s.Primary != "" {
+	if s, err := d.shift(); assign && err == nil && s.Primary != "" {
 		req.Assignee = s.Primary
 		if u, err := d.chat.UserByName(ctx, s.Primary); err == nil {
 			req.AssigneeEmail = u.Email
@@ -126,6 +135,26 @@ func (d *Dispatcher) stepOrSay(tx *store.Tx, user setbot.UserID, in conversation
 		return err
 	}
 	return enqueueReplies(tx, []setbot.Reply{{To: user, Text: text}})
+}
+
+// filedRouted records a ticket filed with the team it was routed to: the
+// link goes to the reporter, to the thread the intake came from and, when
+// configured, to the routing channel; nothing goes to ~sustained-engineering,
+// since it is not SET's.
+func (d *Dispatcher) filedRouted(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
+	var replies []setbot.Reply
+	if d.cfg.RouteChannel != "" {
+		replies = append(replies, setbot.Reply{ChannelID: d.cfg.RouteChannel,
+			Text: fmt.Sprintf("New %s %s from @%s (routed from SET support): %s", in.Type, link, in.Username, quoteInline(in.Summary))})
+	}
+	if in.Origin != "" || in.OriginRoot != "" {
+		replies = append(replies, setbot.Reply{ChannelID: in.Origin, RootID: in.OriginRoot, Text: "Filed with the owning team as " + link + "."})
+	}
+	if err := enqueueReplies(tx, replies); err != nil {
+		return err
+	}
+	return d.conversationFiled(tx, in, issue)
 }
 
 // filed records a filed ticket in the transaction that retires its job: the

@@ -151,14 +151,14 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 		case e.Thread != nil:
 			replies = append(replies, setbot.Reply{ChannelID: e.Thread.Channel, RootID: e.Thread.Root, Text: e.Thread.Text})
 		case e.File != nil:
-			if err := enqueueFiling(tx, *e.File); err != nil {
+			if err := enqueueFiling(tx, *e.File, false); err != nil {
 				return err
 			}
 			if err := d.autoPageIntake(tx, *e.File); err != nil {
 				return err
 			}
 		case e.Route != nil:
-			if err := enqueueFiling(tx, *e.Route); err != nil {
+			if err := enqueueFiling(tx, *e.Route, true); err != nil {
 				return err
 			}
 		case e.Similar != nil:

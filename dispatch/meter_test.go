@@ -103,7 +103,7 @@ func TestMeterCountsJobOutcomesAndFilings(t *testing.T) {
 	r.d.ext.Meter = m
 	file := func(id string) {
 		err := r.db.Update(r.now, func(tx *store.Tx) error {
-			return enqueueFiling(tx, setbot.Intake{ID: id, Reporter: "u-dave", Username: "dave", Priority: setbot.L3, Summary: "slow " + id})
+			return enqueueFiling(tx, setbot.Intake{ID: id, Reporter: "u-dave", Username: "dave", Priority: setbot.L3, Summary: "slow " + id}, false)
 		})
 		if err != nil {
 			t.Fatal(err)

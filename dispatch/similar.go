@@ -89,7 +89,7 @@ func runAddTo(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the comment waits in setbot's queue.")
 	}
-	req, err := d.ticketRequest(ctx, in)
+	req, err := d.ticketRequest(ctx, in, false)
 	if err == nil {
 		// Exactly once: a retry after a lost answer or a crash finds the
 		// comment made with this job's ref and makes no second one.

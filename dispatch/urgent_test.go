@@ -71,3 +71,40 @@ func TestChoosingL1PagesAtOnceAndSharesOneThread(t *testing.T) {
 		t.Errorf("incident %+v (%v %v): want it in the page's thread %s", in, ok, err, root)
 	}
 }
+
+// TestFeatureRequestIsRoutedToTheOtherTeam: with [routing], a feature
+// request is filed through the routing tracker, announced in the routing
+// channel and not in ~sustained-engineering, and the reporter gets the
+// link; SET's Jira project is not touched.
+func TestFeatureRequestIsRoutedToTheOtherTeam(t *testing.T) {
+	r := newTicketRig(t)
+	route := &fakeTracker{}
+	cfg := r.d.cfg
+	cfg.RouteChannel = "c-pm"
+	r.d = New(cfg, r.chat, r.db, Extensions{Tracker: r.jira, Route: route})
+	for _, text := range []string{"A customer asks for custom emoji in channel headers", "yes", "ok",
+		"web app: the channel header editor", "Initech, all 300 users", "they cannot use their emoji in headers",
+		"feature request", "L3", "skip", "confirm"} {
+		r.dm(text)
+	}
+	r.drain(t)
+	if route.filed != 1 || r.jira.filed != 0 {
+		t.Fatalf("routed %d, filed with SET %d: want it routed once", route.filed, r.jira.filed)
+	}
+	posts := r.chat.take()
+	for _, p := range posts {
+		if p.ChannelID == "c-set" {
+			t.Errorf("announced in ~sustained-engineering: %q", p.Text)
+		}
+	}
+	var pm bool
+	for _, p := range posts {
+		pm = pm || p.ChannelID == "c-pm" && strings.Contains(p.Text, "[SET-900]")
+	}
+	if dm := lastDM(t, posts); !pm || !strings.Contains(dm.Text, "Filed [SET-900]") {
+		t.Errorf("routing channel told %v, DM %q", pm, dm.Text)
+	}
+	if calls := route.takeCalls(); len(calls) != 1 || !strings.HasPrefix(calls[0], "file ") {
+		t.Errorf("routing tracker calls %q", calls)
+	}
+}

@@ -38,6 +38,10 @@ type Client struct {
 	timeout time.Duration // per attempt
 	base    *http.Client
 
+	// routed is set for a client that files into a routing project (a
+	// product team's): its tickets are neither assigned nor moved.
+	routed bool
+
 	mu   sync.Mutex
 	meta *projectMeta // createmeta and attachment settings, read once
 	self *userBean    // setbot's own Jira account (GET /myself), read once

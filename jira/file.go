@@ -186,7 +186,7 @@ func (c *Client) finish(ctx context.Context, r setbot.TicketRequest, meta *proje
 			notes = append(notes, setbot.ErrorMessage(err))
 		}
 	}
-	if !strings.EqualFold(b.Fields.status(), c.cfg.InProgressStatus) && !b.Fields.done() {
+	if !c.routed && !strings.EqualFold(b.Fields.status(), c.cfg.InProgressStatus) && !b.Fields.done() {
 		status, err := c.moveTo(ctx, key, c.cfg.InProgressStatus)
 		switch {
 		case setbot.ErrorCode(err) == setbot.EUnavailable:

@@ -84,7 +84,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	reg := newMetrics(log, db, m.Now)
 	ext.Meter = reg
-	d := dispatch.New(m.dispatchConfig(cfg, client, log), client, db, ext)
+	dcfg := m.dispatchConfig(cfg, client, log)
+	if r := cfg.Routing; r != nil && r.Channel != "" {
+		if dcfg.RouteChannel, err = client.ChannelByName(ctx, r.Channel); err != nil {
+			return fmt.Errorf("routing.channel: %s", setbot.ErrorMessage(err))
+		}
+	}
+	d := dispatch.New(dcfg, client, db, ext)
 	listener := client.NewListener(log, db, d.Deliver)
 	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)

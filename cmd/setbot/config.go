@@ -27,6 +27,7 @@ type Config struct {
 	Escalation EscalationConfig `toml:"escalation"`
 	Reports    ReportsConfig    `toml:"reports"`
 	Intake     IntakeConfig     `toml:"intake"`
+	Routing    *RoutingConfig   `toml:"routing"`
 	Log        LogConfig        `toml:"log"`
 }
 
@@ -153,6 +154,9 @@ type EscalationConfig struct {
 type IntakeConfig struct {
 	RemindAfter Duration `toml:"remind_after"`
 	ExpireAfter Duration `toml:"expire_after"`
+	// NotForSET tells a support engineer whom to ask about a feature
+	// request or an L4 item when no [routing] is configured.
+	NotForSET string `toml:"not_for_set"`
 }
 
 // LogConfig is [log].
@@ -306,6 +310,9 @@ func (c *Config) Validate() error {
 	case "json", "text", "auto":
 	default:
 		return fmt.Errorf("log.format: must be json, text or auto, got %q", c.Log.Format)
+	}
+	if err := c.Routing.validate(c.Jira != nil); err != nil {
+		return err
 	}
 	if c.Jira != nil {
 		return c.Jira.Validate()

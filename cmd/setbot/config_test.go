@@ -110,6 +110,8 @@ func TestLoadConfigBad(t *testing.T) {
 		{"retention too short", `path = "/tmp/setbot.db"` + "\nretention = \"1h\"", "store.retention: must be at least 1d"},
 		{"bad jira deployment", goodConfig + "\n[jira]\nurl = \"https://j.example\"\ndeployment = \"cloudy\"\ntoken = \"t\"\nproject = \"SET\"", "jira.deployment"},
 		{"jira missing project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"", "jira.project"},
+		{"routing without project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"\nproject = \"SET\"\n[routing]\nteam = \"PM\"", "routing.project"},
+		{"routing without jira", goodConfig + "\n[routing]\nproject = \"PM\"", "routing: needs a [jira] table"},
 		{"syntax", goodConfig + "\n[broken", "line"},
 	}
 	for _, c := range cases {

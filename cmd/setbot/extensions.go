@@ -23,7 +23,8 @@ import (
 // the outbox).
 func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) (dispatch.Extensions, error) {
 	ext := dispatch.Extensions{Redact: bot.RedactConfig, Intake: conversations.Options{
-		RemindAfter: time.Duration(cfg.Intake.RemindAfter), ExpireAfter: time.Duration(cfg.Intake.ExpireAfter)}}
+		RemindAfter: time.Duration(cfg.Intake.RemindAfter), ExpireAfter: time.Duration(cfg.Intake.ExpireAfter),
+		RouteTeam: cfg.Routing.team(), NotForSET: cfg.Intake.NotForSET}}
 	// Playbooks is asked about incident channels; a server without the
 	// plugin answers 404, which only means that source is absent.
 	ext.Playbooks = playbooks.New(cfg.Mattermost.URL, cfg.Mattermost.Token, nil)
@@ -50,6 +51,19 @@ func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) 
 		log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("Jira unreachable at start-up; tickets are queued until it answers")
 	}
 	ext.Tracker = c
+	if cfg.Routing != nil {
+		rc, err := jira.NewRouted(*cfg.Jira, cfg.Routing.route(), jira.WithLogger(log.With().Str("jira", "routing").Logger()))
+		if err != nil {
+			return ext, fmt.Errorf("routing: %w", err)
+		}
+		if err := rc.Check(ctx); err != nil {
+			if setbot.ErrorCode(err) != setbot.EUnavailable {
+				return ext, fmt.Errorf("routing: %s", setbot.ErrorMessage(err))
+			}
+			log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("Jira unreachable at start-up; routed tickets are queued until it answers")
+		}
+		ext.Route = rc
+	}
 	for name := range cfg.Jira.HandoverTeams {
 		ext.HandoverTeams = append(ext.HandoverTeams, name)
 	}

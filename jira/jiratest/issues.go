@@ -102,10 +102,17 @@ func (s *Server) applyField(is *Issue, id string, raw json.RawMessage) (string, 
 	var ref nameRef
 	switch id {
 	case "project":
-		if json.Unmarshal(raw, &ref) != nil || (ref.Key != s.opts.Project && ref.ID != "10000") {
+		if json.Unmarshal(raw, &ref) != nil {
 			return id, "valid project is required"
 		}
-		is.Project = s.opts.Project
+		key, ok := s.project(ref.Key)
+		if !ok {
+			key, ok = s.project(ref.ID)
+		}
+		if !ok {
+			return id, "valid project is required"
+		}
+		is.Project = key
 	case "issuetype":
 		if json.Unmarshal(raw, &ref) != nil {
 			return id, "valid issue type is required"

@@ -170,7 +170,7 @@ func metaPage(r *http.Request) (start, n int, ok bool) {
 }
 
 func (s *Server) createMetaTypes(w http.ResponseWriter, r *http.Request, project string) {
-	if project != s.opts.Project && project != "10000" {
+	if _, ok := s.project(project); !ok {
 		writeErr(w, http.StatusNotFound, "No project could be found with key '"+project+"'.")
 		return
 	}
@@ -194,7 +194,7 @@ func (s *Server) createMetaFields(w http.ResponseWriter, r *http.Request, projec
 	for _, t := range issueTypes {
 		known = known || t.ID == typeID
 	}
-	if (project != s.opts.Project && project != "10000") || !known {
+	if _, ok := s.project(project); !ok || !known {
 		writeErr(w, http.StatusNotFound, "The project or issue type could not be found.")
 		return
 	}

@@ -63,11 +63,14 @@ type Field struct {
 
 // Options configure a fake.
 type Options struct {
-	Project    string // key; default "SET"
-	Email      string // Cloud: the Basic user; default "bot@example.com"
-	Token      string // the API token or PAT; default "fake-token"
-	DataCenter bool   // Bearer auth; old /search paging instead of /search/jql
-	Users      []User
+	Project string // key; default "SET"
+	// MoreProjects are further project keys issues can be filed in (a
+	// product team's, where feature requests are routed).
+	MoreProjects []string
+	Email        string // Cloud: the Basic user; default "bot@example.com"
+	Token        string // the API token or PAT; default "fake-token"
+	DataCenter   bool   // Bearer auth; old /search paging instead of /search/jql
+	Users        []User
 	// ExtraFields are added to every issue type's create screen; a required
 	// one without a default is what Client.Check must report.
 	ExtraFields []Field
@@ -253,6 +256,20 @@ func (s *Server) SetStatus(key, status string) {
 	}
 }
 
+// project is the key of the project ref names (a key, or an id: 10000 for
+// the main project, 10001… for MoreProjects), or ok=false.
+func (s *Server) project(ref string) (key string, ok bool) {
+	if ref == s.opts.Project || ref == "10000" {
+		return s.opts.Project, true
+	}
+	for i, p := range s.opts.MoreProjects {
+		if ref == p || ref == fmt.Sprint(10001+i) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
 // AddIssue files an issue directly, as a person in Jira would.
 func (s *Server) AddIssue(is Issue) string {
 	s.mu.Lock()
@@ -273,7 +290,10 @@ func (s *Server) AddIssue(is Issue) string {
 func (s *Server) add(is *Issue) {
 	s.nextID++
 	is.ID = fmt.Sprint(s.nextID)
-	is.Key = fmt.Sprintf("%s-%d", s.opts.Project, len(s.issues)+1)
+	if is.Project == "" {
+		is.Project = s.opts.Project
+	}
+	is.Key = fmt.Sprintf("%s-%d", is.Project, len(s.issues)+1)
 	if is.Fields == nil {
 		is.Fields = map[string]json.RawMessage{}
 	}
