@@ -33,4 +33,7 @@ type Chat interface {
 	// Header and SetHeader read and write a channel header.
 	Header(ctx context.Context, channel ChannelID) (string, error)
 	SetHeader(ctx context.Context, channel ChannelID, header string) error
+	// AddToChannel makes people members of a channel (an incident's, when
+	// its ticket is handed over); members already there are fine.
+	AddToChannel(ctx context.Context, channel ChannelID, users []UserID) error
 }

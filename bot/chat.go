@@ -156,6 +156,19 @@ func (c *Client) SetHeader(ctx context.Context, channel setbot.ChannelID, header
 	return nil
 }
 
+// AddToChannel adds users to channel (those already in it stay).
+func (c *Client) AddToChannel(ctx context.Context, channel setbot.ChannelID, users []setbot.UserID) error {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = string(u)
+	}
+	_, resp, err := c.api.AddChannelMembers(ctx, string(channel), "", ids)
+	if err != nil {
+		return apiError(resp, err, "add people to the channel")
+	}
+	return nil
+}
+
 func humanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {

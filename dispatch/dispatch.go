@@ -94,6 +94,10 @@ type Extensions struct {
 	// HandoverTeams are the team names "@setbot handover KEY <team>"
 	// accepts ([jira.handover_teams]).
 	HandoverTeams []string
+	// HandoverInvites are, by team name, the people "handover" invites to
+	// the incident's channel when one is linked ([jira.handover_teams.X]
+	// invite).
+	HandoverInvites map[string][]setbot.Username
 	// Redact redacts an uploaded Mattermost config.json (bot.RedactConfig).
 	Redact artifacts.ConfigRedactor
 	// Intake configures the intake conversation.

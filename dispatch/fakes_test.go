@@ -48,6 +48,7 @@ type fakeChat struct {
 	files    map[setbot.FileID]setbot.File
 	channels map[string]setbot.ChannelID
 	messages map[setbot.PostID]setbot.Message // what Message finds
+	added    []string                         // AddToChannel calls, as "channel: u1 u2"
 }
 
 var _ setbot.Chat = (*fakeChat)(nil)
@@ -137,6 +138,18 @@ func (c *fakeChat) Permalink(id setbot.PostID) string {
 
 func (c *fakeChat) Header(context.Context, setbot.ChannelID) (string, error)  { return "", nil }
 func (c *fakeChat) SetHeader(context.Context, setbot.ChannelID, string) error { return nil }
+
+// AddToChannel records who was added where, as "channel: u1 u2".
+func (c *fakeChat) AddToChannel(_ context.Context, ch setbot.ChannelID, users []setbot.UserID) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	line := string(ch) + ":"
+	for _, u := range users {
+		line += " " + string(u)
+	}
+	c.added = append(c.added, line)
+	return nil
+}
 
 // take returns and forgets the posts made since the last take.
 func (c *fakeChat) take() []setbot.Reply {

@@ -98,7 +98,8 @@ func runHandover(ctx context.Context, d *Dispatcher, r request) (outcome, error)
 	if note := afterFields(r.rest, 2); note != "" {
 		comment += "\n" + note
 	}
-	return d.queueTicketOp(r, ticketOp{Op: opHandover, Key: key, Team: team, Comment: comment}), nil
+	o := d.queueTicketOp(r, ticketOp{Op: opHandover, Key: key, Team: team, Comment: comment})
+	return d.inviteOnHandover(o, key, team)
 }
 
 // afterFields is s without its first n words, as typed (newlines kept).

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +191,37 @@ func TestLastWeeksTeamStillCounts(t *testing.T) {
 	r.drain(t)
 	if p := onlyPost(t, r); !strings.Contains(p.Text, "only SET members") {
 		t.Fatalf("the primary of two weeks ago was let in: %q", p.Text)
+	}
+}
+
+// TestHandoverInvitesTheTeamToTheIncidentChannel: handing over a ticket
+// whose incident has a channel of its own invites the team's people there
+// and says so; someone without an account is named, not retried.
+func TestHandoverInvitesTheTeamToTheIncidentChannel(t *testing.T) {
+	r := newTicketRig(t)
+	cfg := r.d.cfg
+	r.d = New(cfg, r.chat, r.db, Extensions{Tracker: r.jira, HandoverTeams: []string{"Server", "Mobile"},
+		HandoverInvites: map[string][]setbot.Username{"Server": {"dave", "ghost"}}})
+	if _, _, err := r.db.TrackIncident(setbot.Incident{Key: "SET-12", Priority: setbot.L2, Channel: "c-war"}, r.now); err != nil {
+		t.Fatal(err)
+	}
+	r.mention("erin", "handover SET-12 server")
+	r.drain(t)
+	if fmt.Sprint(r.chat.added) != "[c-war: u-dave]" {
+		t.Errorf("added %q, want dave in c-war", r.chat.added)
+	}
+	var note string
+	for _, p := range r.chat.take() {
+		if p.ChannelID == "c-war" {
+			note = p.Text
+		}
+	}
+	if !strings.Contains(note, "I invited `@dave`") || !strings.Contains(note, "Not found: `@ghost`") {
+		t.Errorf("note in the incident's channel: %q", note)
+	}
+	r.mention("erin", "handover SET-13 server") // no incident: nobody is invited
+	r.drain(t)
+	if len(r.chat.added) != 1 {
+		t.Errorf("invited for a ticket without an incident channel: %q", r.chat.added)
 	}
 }

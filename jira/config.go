@@ -72,6 +72,9 @@ type TeamField struct {
 type HandoverTeam struct {
 	Component string `toml:"component"`
 	Assignee  string `toml:"assignee"` // accountId (Cloud) or username (Data Center)
+	// Invite are Mattermost usernames of the team's people: setbot (not
+	// Jira) invites them to the incident's channel on hand-over.
+	Invite []string `toml:"invite"`
 }
 
 // Defaults for the optional keys.

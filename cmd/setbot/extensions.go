@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -64,8 +64,12 @@ func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) 
 		}
 		ext.Route = rc
 	}
-	for name := range cfg.Jira.HandoverTeams {
+	ext.HandoverInvites = map[string][]setbot.Username{}
+	for name, t := range cfg.Jira.HandoverTeams {
 		ext.HandoverTeams = append(ext.HandoverTeams, name)
+		for _, u := range t.Invite {
+			ext.HandoverInvites[name] = append(ext.HandoverInvites[name], setbot.Username(strings.TrimPrefix(u, "@")))
+		}
 	}
 	return ext, nil
 }
