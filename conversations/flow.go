@@ -323,7 +323,7 @@ func (t *turn) filingOutcome() {
 		}
 		t.say("Filed %s: %s", link, Quote(t.s.Intake.Summary))
 		for _, n := range is.Notes {
-			t.say("Note: " + Quote(plainWords(n)))
+			t.say("Note: " + Quote(PlainWords(n)))
 		}
 		// The thread the intake came from gets the link from the filing
 		// itself (dispatch), which posts it even when this conversation
@@ -343,7 +343,7 @@ func (t *turn) filingOutcome() {
 
 func (t *turn) reason() string {
 	if r := strings.TrimSpace(t.in.Reason); r != "" {
-		return plainWords(r)
+		return PlainWords(r)
 	}
 	return "something went wrong on the way to Jira."
 }

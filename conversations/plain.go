@@ -50,11 +50,11 @@ var (
 	keyBare = regexp.MustCompile(`\b(?:jira|intake|rotation|routing|store|http|incidents|paging)(?:\.[A-Za-z0-9]+)*\.[A-Za-z0-9]*_[A-Za-z0-9_]*`)
 )
 
-// plainWords rewrites a message from another part of setbot (a filing
+// PlainWords rewrites a message from another part of setbot (a filing
 // failure, a note on a filed ticket) without configuration keys: a key
 // that labels the message is dropped, one in parentheses too, and a table
 // or key in the text becomes "setbot's settings".
-func plainWords(msg string) string {
+func PlainWords(msg string) string {
 	out := keyPrefix.ReplaceAllString(msg, "")
 	out = keyParens.ReplaceAllString(out, "")
 	out = keyTable.ReplaceAllString(out, "setbot's settings")

@@ -47,12 +47,12 @@ func TestPlainWords(t *testing.T) {
 		`mattermost.log is too large.`:                                                                                                     `mattermost.log is too large.`,
 	}
 	for in, want := range cases {
-		got := plainWords(in)
+		got := PlainWords(in)
 		if got != want {
-			t.Errorf("plainWords(%q)\n = %q\nwant %q", in, got, want)
+			t.Errorf("PlainWords(%q)\n = %q\nwant %q", in, got, want)
 		}
 		if anyConfigKey.MatchString(got) {
-			t.Errorf("plainWords(%q) still names a key: %q", in, got)
+			t.Errorf("PlainWords(%q) still names a key: %q", in, got)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"strconv"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/conversations"
@@ -57,9 +59,15 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 		return err
 	default: // Jira refused it: retrying the same request cannot help
 		d.log.Error().Err(err).Str("intake", f.Intake.ID).Msg("Jira refused the ticket")
+		msg := setbot.ErrorMessage(err)
 		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
-			return d.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: setbot.ErrorMessage(err)},
-				"I could not file your ticket: "+setbot.ErrorMessage(err))
+			if setbot.ErrorCode(err) == setbot.EUnconfigured {
+				if err := d.noteAdminsOnce(tx, msg); err != nil {
+					return err
+				}
+			}
+			return d.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: msg},
+				"I could not file your ticket: "+conversations.PlainWords(msg))
 		})
 	}
 	d.log.Info().Str("issue", string(issue.Key)).Str("intake", f.Intake.ID).Msg("ticket filed")
@@ -67,6 +75,29 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filedRouted(tx, f.Intake, issue) })
 	}
 	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filed(tx, f.Intake, issue) })
+}
+
+// noticeSetup is the notification kind of a note to the rotation admins
+// about setbot's own configuration: setup/<hash of the message>.
+const noticeSetup = "setup"
+
+// noteAdminsOnce tells the rotation admins, once per distinct problem, in
+// ~sustained-engineering, that Jira refused a ticket because of setbot's
+// configuration. The support engineer is told in plain words; the admins
+// get the message with its configuration keys, which they can fix.
+func (d *Dispatcher) noteAdminsOnce(tx *store.Tx, msg string) error {
+	h := fnv.New64a()
+	h.Write([]byte(msg))
+	claimed, err := tx.ClaimNotice(noticeSetup, strconv.FormatUint(h.Sum64(), 36), "")
+	if err != nil || !claimed {
+		return err
+	}
+	to := "Whoever runs setbot"
+	if len(d.cfg.Rotation.Admins) > 0 {
+		to = setbot.Mentions(d.cfg.Rotation.Admins)
+	}
+	return enqueueReplies(tx, []setbot.Reply{{ChannelID: d.cfg.SETChannel,
+		Text: fmt.Sprintf("%s: Jira refused a ticket because of setbot's configuration, so the support engineer's ticket was not filed: %s", to, quoteInline(msg))}})
 }
 
 // ticketRequest gathers what filing needs: the primary to assign and the

@@ -159,3 +159,31 @@ func TestSimilarSearchSurvivesRestart(t *testing.T) {
 		t.Fatalf("after restart: %q %+v", review.Text, review.Buttons)
 	}
 }
+
+// TestConfigProblemIsToldPlainlyAndAdminsOnce: Jira refusing a ticket
+// because of setbot's settings tells the support engineer without
+// configuration keys, and the admins once, with them.
+func TestConfigProblemIsToldPlainlyAndAdminsOnce(t *testing.T) {
+	r := newTicketRig(t)
+	r.jira.failing("file", setbot.Errorf(setbot.EUnconfigured, "jira.issue_types.bug: Jira has no issue type \"Bug\" in project SET."))
+	r.intakeToCheck(t)
+	r.drain(t)
+	r.chat.take()
+	var admin []string
+	for range 2 {
+		r.dm("confirm")
+		r.drain(t)
+		posts := r.chat.take()
+		if dm := lastDM(t, posts); strings.Contains(dm.Text, "jira.") || !strings.Contains(dm.Text, "could not file") {
+			t.Errorf("the support engineer was told %q", dm.Text)
+		}
+		for _, p := range posts {
+			if p.ChannelID == "c-set" {
+				admin = append(admin, p.Text)
+			}
+		}
+	}
+	if len(admin) != 1 || !strings.HasPrefix(admin[0], "@erin:") || !strings.Contains(admin[0], "jira.issue_types.bug") {
+		t.Errorf("notes to the admins: %q, want one naming the key", admin)
+	}
+}
