@@ -317,4 +317,8 @@ func TestE2EPagingL1IntakePagesThePrimary(t *testing.T) {
 			t.Errorf("the page's thread lacks %q: %v", want, err)
 		}
 	}
+	// alice was paged before the ticket existed: she is sent its link.
+	if _, err := alice.p.WaitFor(c.ctx, aliceMark, mmtest.Containing(alice.p.FromBot(alice.dm, ""), "now has its ticket: ["+key+"]"), replyTimeout); err != nil {
+		t.Errorf("the paged primary was not sent the ticket's link: %v", err)
+	}
 }

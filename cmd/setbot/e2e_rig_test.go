@@ -42,7 +42,7 @@ type rig struct {
 // than [rotation], [jira] and [http]).
 func newRig(t *testing.T, w *mmtest.World, extra string) *rig {
 	t.Helper()
-	fake := jiratest.New(t, jiratest.Options{Users: []jiratest.User{
+	fake := jiratest.New(t, jiratest.Options{MoreProjects: []string{"PM"}, Users: []jiratest.User{
 		{AccountID: "acc-alice", Email: "alice@example.com", Display: "Alice"},
 		{AccountID: "acc-bob", Email: "bob@example.com", Display: "Bob"},
 	}})

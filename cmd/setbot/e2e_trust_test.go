@@ -93,3 +93,37 @@ func TestE2EWebhookPostingAsTheLeadChangesNothing(t *testing.T) {
 		t.Errorf("after the webhook's override, who says:\n%s", who.Message)
 	}
 }
+
+// rename changes a person's username on the server (as an admin can).
+func rename(t *testing.T, w *mmtest.World, id, name string) {
+	t.Helper()
+	if _, _, err := w.Admin.PatchUser(context.Background(), id, &model.UserPatch{Username: model.NewPointer(name)}); err != nil {
+		t.Fatalf("rename %s to %s: %v", id, name, err)
+	}
+}
+
+// TestE2ERenamedToAListedNameGainsNothing: the lead carol renames herself
+// away and dave takes the name "carol"; dave's override is refused, and
+// carol, under her new name, still may.
+func TestE2ERenamedToAListedNameGainsNothing(t *testing.T) {
+	w := theWorld(t)
+	r := newRig(t, w, "")
+	bot := r.start(t)
+	carolID, daveID := w.Users["carol"].Id, w.Users["dave"].Id
+	carol, dave := person(t, w, "carol"), person(t, w, "dave")
+	bot.settle(t, w, carol) // the rotation's names are pinned at start-up
+	t.Cleanup(func() {
+		rename(t, w, daveID, "dave")
+		rename(t, w, carolID, "carol")
+	})
+	rename(t, w, carolID, "carol-away")
+	rename(t, w, daveID, "carol")
+	got := ask(t, w, dave, "override next backup @dave", "leads")
+	if !strings.Contains(got.Message, "only the current and next SET leads") {
+		t.Fatalf("the impostor's override was not refused:\n%s", got.Message)
+	}
+	got = ask(t, w, carol, "override next backup @bob", "Done")
+	if !strings.Contains(got.Message, "`@bob` is backup") {
+		t.Errorf("the renamed lead's override:\n%s", got.Message)
+	}
+}
