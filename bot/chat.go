@@ -26,7 +26,7 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 	if key != "" {
 		p.PendingPostId = c.me.Id + ":" + key
 	}
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
 	defer cancel()
 	created, resp, err := c.api.CreatePost(ctx, p)
 	if err != nil {
@@ -36,6 +36,8 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 }
 
 func (c *Client) dmChannel(ctx context.Context, user setbot.UserID) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	if user == "" {
 		return "", fmt.Errorf("reply has neither a channel nor a recipient")
 	}
@@ -48,6 +50,8 @@ func (c *Client) dmChannel(ctx context.Context, user setbot.UserID) (string, err
 
 // Typing shows the typing indicator where the reply will appear.
 func (c *Client) Typing(ctx context.Context, channel setbot.ChannelID, to setbot.UserID, root setbot.PostID) error {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	ch := string(channel)
 	if ch == "" {
 		dm, err := c.dmChannel(ctx, to)
@@ -66,7 +70,9 @@ func (c *Client) Typing(ctx context.Context, channel setbot.ChannelID, to setbot
 // File downloads an upload, refusing one larger than max bytes before it is
 // downloaded.
 func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.File, error) {
-	info, resp, err := c.api.GetFileInfo(ctx, string(id))
+	ictx, cancel := context.WithTimeout(ctx, restTimeout)
+	info, resp, err := c.api.GetFileInfo(ictx, string(id))
+	cancel()
 	if err != nil {
 		return setbot.File{}, apiError(resp, err, "read an uploaded file's details")
 	}
@@ -74,7 +80,9 @@ func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.
 	if max > 0 && info.Size > max {
 		return f, &wrapped{setbot.Errorf(setbot.ETooLarge, "%s is %s, more than the %s I accept for one file", info.Name, humanBytes(info.Size), humanBytes(max)), errTooLarge}
 	}
-	data, resp, err := c.api.GetFile(ctx, string(id))
+	dctx, cancel := context.WithTimeout(ctx, downloadTimeout(info.Size))
+	defer cancel()
+	data, resp, err := c.api.GetFile(dctx, string(id))
 	if err != nil {
 		return f, apiError(resp, err, "download "+info.Name)
 	}
@@ -84,6 +92,8 @@ func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.
 
 // Message returns a post by id.
 func (c *Client) Message(ctx context.Context, id setbot.PostID) (setbot.Message, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	p, resp, err := c.api.GetPost(ctx, string(id), "")
 	if err != nil {
 		return setbot.Message{}, apiError(resp, err, "read a post")
@@ -93,6 +103,8 @@ func (c *Client) Message(ctx context.Context, id setbot.PostID) (setbot.Message,
 
 // User returns a user by id.
 func (c *Client) User(ctx context.Context, id setbot.UserID) (setbot.User, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	u, resp, err := c.api.GetUser(ctx, string(id), "")
 	if err != nil {
 		return setbot.User{}, apiError(resp, err, "look up a user")
@@ -102,6 +114,8 @@ func (c *Client) User(ctx context.Context, id setbot.UserID) (setbot.User, error
 
 // UserByName returns a user by username (a leading '@' is ignored).
 func (c *Client) UserByName(ctx context.Context, name setbot.Username) (setbot.User, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	n := strings.TrimPrefix(string(name), "@")
 	u, resp, err := c.api.GetUserByUsername(ctx, n, "")
 	if err != nil {
@@ -116,6 +130,8 @@ func (c *Client) UserByName(ctx context.Context, name setbot.Username) (setbot.U
 // ChannelByName finds a channel of the bot's team that the bot is a member
 // of, by name (a leading '~' is ignored).
 func (c *Client) ChannelByName(ctx context.Context, name string) (setbot.ChannelID, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	n := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "~"))
 	ch, resp, err := c.api.GetChannelByName(ctx, n, c.team.Id, "")
 	if err != nil {
@@ -140,6 +156,8 @@ func (c *Client) Permalink(id setbot.PostID) string {
 
 // Header reads a channel header.
 func (c *Client) Header(ctx context.Context, channel setbot.ChannelID) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	ch, resp, err := c.api.GetChannel(ctx, string(channel))
 	if err != nil {
 		return "", apiError(resp, err, "read the channel header")
@@ -149,6 +167,8 @@ func (c *Client) Header(ctx context.Context, channel setbot.ChannelID) (string, 
 
 // SetHeader writes a channel header.
 func (c *Client) SetHeader(ctx context.Context, channel setbot.ChannelID, header string) error {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	_, resp, err := c.api.PatchChannel(ctx, string(channel), &model.ChannelPatch{Header: &header})
 	if err != nil {
 		return apiError(resp, err, "update the channel header")
@@ -158,6 +178,8 @@ func (c *Client) SetHeader(ctx context.Context, channel setbot.ChannelID, header
 
 // AddToChannel adds users to channel (those already in it stay).
 func (c *Client) AddToChannel(ctx context.Context, channel setbot.ChannelID, users []setbot.UserID) error {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	ids := make([]string, len(users))
 	for i, u := range users {
 		ids[i] = string(u)

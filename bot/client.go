@@ -79,6 +79,8 @@ func Connect(ctx context.Context, cfg Config, buttonKey []byte) (*Client, error)
 }
 
 func (c *Client) memberChannel(ctx context.Context, name, key string) (*model.Channel, error) {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	ch, resp, err := c.api.GetChannelByName(ctx, name, c.team.Id, "")
 	if err != nil {
 		return nil, lookupError(resp, err, fmt.Sprintf("channel ~%s (%s) in team %s; if it is private, add @%s to it", name, key, c.team.Name, c.me.Username))
@@ -102,6 +104,8 @@ func (c *Client) TeamName() string { return c.team.Name }
 
 // Ping checks that the server answers and the token is still valid.
 func (c *Client) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	_, resp, err := c.api.GetMe(ctx, "")
 	if err != nil {
 		return loginError(c.cfg.URL, resp, err)
@@ -170,5 +174,15 @@ func IsUnavailable(err error) bool { return setbot.ErrorCode(err) == setbot.EUna
 
 var errTooLarge = errors.New("file too large")
 
-// requestTimeout bounds one REST call.
-const requestTimeout = 30 * time.Second
+// restTimeout bounds one Mattermost REST call, so that one hung call never
+// holds up the timer loop (escalation, reminders, reports) or shutdown.
+const restTimeout = 10 * time.Second
+
+// downloadRate is the slowest download setbot waits for: a file of n bytes
+// gets restTimeout plus n/downloadRate seconds.
+const downloadRate = 1 << 20 // 1 MiB/s
+
+// downloadTimeout bounds downloading a file of size bytes.
+func downloadTimeout(size int64) time.Duration {
+	return restTimeout + time.Duration(size/downloadRate)*time.Second
+}

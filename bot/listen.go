@@ -205,7 +205,9 @@ func (l *Listener) catchUp(ctx context.Context) {
 	if err != nil || newest.IsZero() {
 		return // nothing handled anywhere yet: no history to replay
 	}
-	chans, resp, err := l.c.api.GetChannelsForUserWithLastDeleteAt(ctx, l.c.me.Id, 0)
+	lctx, cancel := context.WithTimeout(ctx, restTimeout)
+	chans, resp, err := l.c.api.GetChannelsForUserWithLastDeleteAt(lctx, l.c.me.Id, 0)
+	cancel()
 	if err != nil {
 		l.log.Warn().Err(apiError(resp, err, "list channels")).Msg("catch-up skipped")
 		return
@@ -229,7 +231,9 @@ func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest
 	if created, err := l.cursors.Created(); err == nil && from.Before(created) {
 		from = created
 	}
-	list, resp, err := l.c.api.GetPostsSince(ctx, ch.Id, from.UnixMilli(), false)
+	pctx, cancel := context.WithTimeout(ctx, restTimeout)
+	list, resp, err := l.c.api.GetPostsSince(pctx, ch.Id, from.UnixMilli(), false)
+	cancel()
 	if err != nil {
 		l.log.Warn().Err(apiError(resp, err, "read missed posts")).Str("channel_id", ch.Id).Msg("catch-up failed")
 		return

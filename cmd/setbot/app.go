@@ -100,11 +100,21 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("http.listen: cannot listen on %s: %w", cfg.HTTP.Listen, err)
 	}
 	m.Addr = ln.Addr().String()
-	srv := &http.Server{Handler: m.routes(log, db, listener, client, d, reg), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: m.routes(log, db, listener, client, d, reg), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout}
 
 	m.serve(ctx, log, d, listener, srv, ln)
 	return nil
 }
+
+// Bounds of setbot's HTTP server: button callbacks and probes are small and
+// quick (a click's answer waits for at most a few lookups), and a slow or
+// idle client must not hold a connection open.
+const (
+	httpReadTimeout  = 10 * time.Second
+	httpWriteTimeout = 30 * time.Second
+	httpIdleTimeout  = 60 * time.Second
+)
 
 // dispatchConfig is the dispatcher's part of the configuration.
 func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logger) dispatch.Config {
