@@ -49,6 +49,7 @@ type fakeChat struct {
 	channels map[string]setbot.ChannelID
 	messages map[setbot.PostID]setbot.Message // what Message finds
 	added    []string                         // AddToChannel calls, as "channel: u1 u2"
+	panics   bool                             // Message panics, like a bug would
 }
 
 var _ setbot.Chat = (*fakeChat)(nil)
@@ -94,6 +95,9 @@ func (c *fakeChat) File(_ context.Context, id setbot.FileID, _ int64) (setbot.Fi
 func (c *fakeChat) Message(_ context.Context, id setbot.PostID) (setbot.Message, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.panics {
+		panic("fake chat: a bug")
+	}
 	if m, ok := c.messages[id]; ok {
 		return m, nil
 	}

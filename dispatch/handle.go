@@ -26,6 +26,7 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 	if !d.routable(m) {
 		return
 	}
+	defer d.recoverPost(m)
 	log := d.log.With().Str("post_id", string(m.ID)).Str("user_id", string(m.UserID)).Logger()
 	if seen, err := d.db.Seen(m.ID); err != nil || seen {
 		if err != nil {

@@ -109,11 +109,9 @@ func nameOr(n string) string {
 // save, store blobs, queue effects. used is false when the input was not for
 // the intake (nothing changed).
 func (d *Dispatcher) step(tx *store.Tx, user setbot.UserID, in conversations.Input) (used bool, err error) {
-	var s conversations.State
-	if raw := tx.Conversation(user); raw != nil {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return false, fmt.Errorf("decode conversation of %s: %w", user, err)
-		}
+	s, err := d.loadConversation(tx, user)
+	if err != nil {
+		return false, err
 	}
 	next, effects, err := d.flow.Step(s, in, tx.Now())
 	if errors.Is(err, conversations.ErrNotIntake) {
@@ -140,6 +138,35 @@ func (d *Dispatcher) step(tx *store.Tx, user setbot.UserID, in conversations.Inp
 		return false, err
 	}
 	return true, d.queueEffects(tx, user, effects)
+}
+
+// lostConversation tells someone whose stored conversation could not be
+// read that it starts again.
+const lostConversation = "I could not read back our earlier conversation (my mistake, not yours), so it starts again from here. Nothing was filed from it."
+
+// loadConversation reads user's intake conversation. A stored state that
+// does not decode, or that a newer setbot wrote, would block every DM of
+// that person forever: it is archived (a blob, for whoever debugs it) and
+// removed, and the person is told that it starts again.
+func (d *Dispatcher) loadConversation(tx *store.Tx, user setbot.UserID) (s conversations.State, err error) {
+	raw := tx.Conversation(user)
+	if raw == nil {
+		return s, nil
+	}
+	derr := json.Unmarshal(raw, &s)
+	if derr == nil && s.Version <= conversations.StateVersion {
+		return s, nil
+	}
+	key := fmt.Sprintf("archived-conversation:%s:%d", user, tx.Now().UnixMilli())
+	d.log.Error().Err(derr).Str("user_id", string(user)).Int("version", s.Version).Str("archive", key).
+		Msg("stored conversation cannot be read; archived, and the person starts again")
+	if err := tx.PutBlob(key, raw); err != nil {
+		return conversations.State{}, err
+	}
+	if err := tx.PutConversation(user, nil); err != nil {
+		return conversations.State{}, err
+	}
+	return conversations.State{}, enqueueReplies(tx, []setbot.Reply{{To: user, Text: lostConversation}})
 }
 
 func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []conversations.Effect) error {

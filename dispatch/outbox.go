@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -140,7 +141,7 @@ func (d *Dispatcher) runDue(ctx context.Context, l lane) {
 func (d *Dispatcher) runJob(ctx context.Context, spec jobSpec, j store.Job) {
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
 	start := d.now()
-	err := spec.run(jctx, d, j)
+	err := d.runContained(jctx, spec, j)
 	cancel()
 	took := d.now().Sub(start)
 	log := d.log.With().Str("kind", j.Kind).Uint64("job", j.ID).Int("attempts", j.Attempts+1).Logger()
@@ -150,7 +151,13 @@ func (d *Dispatcher) runJob(ctx context.Context, spec jobSpec, j store.Job) {
 		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
 			log.Error().Err(err).Msg("remove finished job")
 		}
-	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
+	case errors.Is(err, errJobPanicked) && j.Attempts+1 >= maxPanics:
+		log.Error().Err(err).Msg("job panicked again and again; dropped")
+		d.ext.Meter.Job(j.Kind, jobDropped, took)
+		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
+			log.Error().Err(err).Msg("remove failed job")
+		}
+	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil || errors.Is(err, errJobPanicked):
 		at := d.now().Add(retryDelay(j.Attempts + 1))
 		log.Warn().Err(err).Time("retry_at", at).Msg("job failed; will retry")
 		d.ext.Meter.Job(j.Kind, jobRetry, took)

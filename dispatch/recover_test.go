@@ -1,0 +1,74 @@
+package dispatch
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
+)
+
+// TestPostThatPanicsIsHandledWithAnApology: a bug hit while handling a
+// post neither crashes setbot nor comes back on every replay: the post is
+// marked handled, and its author gets one apology.
+func TestPostThatPanicsIsHandledWithAnApology(t *testing.T) {
+	r := newTicketRig(t)
+	r.chat.panics = true
+	m := setbot.Message{ID: "m-boom", ChannelID: "c-set", RootID: "p-root", Kind: setbot.ChannelSET,
+		UserID: "u-sam", Username: "sam", Text: "@setbot ticket", Mentioned: true, At: r.now}
+	r.d.handle(context.Background(), m)
+	r.d.handle(context.Background(), m) // a replay
+	r.drain(t)
+	posts := r.chat.take()
+	if len(posts) != 1 || !strings.Contains(posts[0].Text, "something went wrong on my side") || posts[0].RootID != "p-root" {
+		t.Fatalf("after a panic and its replay: %+v, want one apology in the thread", posts)
+	}
+	if seen, err := r.db.Seen("m-boom"); err != nil || !seen {
+		t.Errorf("the post is not marked handled: %v %v", seen, err)
+	}
+}
+
+// TestJobThatPanicsIsRetriedThenDropped: a job that panics is retried with
+// backoff, and dropped after maxPanics attempts; setbot keeps running.
+func TestJobThatPanicsIsRetriedThenDropped(t *testing.T) {
+	const kind = "test-panic"
+	jobSpecs[kind] = jobSpec{laneChat, func(context.Context, *Dispatcher, store.Job) error { panic("a bug") }}
+	t.Cleanup(func() { delete(jobSpecs, kind) })
+	r := newTicketRig(t)
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		_, err := tx.Enqueue(kind, "", struct{}{}, tx.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= maxPanics; i++ {
+		runLanes(r.d)
+		if n := r.pending(t); (n == 1) != (i < maxPanics) {
+			t.Fatalf("after %d panics, %d jobs wait; want the job kept until %d", i, n, maxPanics)
+		}
+		r.now = r.now.Add(24 * time.Hour) // past any backoff
+	}
+}
+
+// TestUnreadableConversationStartsAgain: a stored conversation that does
+// not decode is archived and removed, the person is told, and their DMs
+// are handled again instead of failing forever.
+func TestUnreadableConversationStartsAgain(t *testing.T) {
+	r := newTicketRig(t)
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		return tx.PutConversation("u-sam", []byte(`{"version": "one", "phase": 7`))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.dm("Login fails with 500 for LDAP users on 10.11.4")
+	r.drain(t)
+	got := texts(r.chat.take())
+	if !strings.Contains(got, "could not read back our earlier conversation") || !strings.Contains(got, "Shall I open a SET ticket") {
+		t.Fatalf("after an unreadable conversation:\n%s", got)
+	}
+	if p := r.phase(t); p != "offered" {
+		t.Errorf("phase %q, want a fresh offer", p)
+	}
+}
