@@ -102,4 +102,16 @@ func (d *Dispatcher) prune(now time.Time) {
 	} else if n > 0 {
 		d.log.Info().Int("removed", n).Msg("pruned old pages")
 	}
+	// Notices and resolved incidents live as long as pages: the reminders,
+	// steps and reports they guard are over by then.
+	for _, p := range []struct {
+		what  string
+		prune func(time.Time) (int, error)
+	}{{"notices", d.db.PruneNotices}, {"resolved incidents", d.db.PruneIncidents}} {
+		if n, err := p.prune(now.Add(-max(pageRetention, d.cfg.Retention))); err != nil {
+			d.log.Error().Err(err).Msg("prune " + p.what)
+		} else if n > 0 {
+			d.log.Info().Int("removed", n).Msg("pruned " + p.what)
+		}
+	}
 }

@@ -277,3 +277,18 @@ func (db *DB) ClaimReminder(key setbot.IssueKey, p setbot.NagPolicy, now time.Ti
 	})
 	return in, n, claimed, err
 }
+
+// PruneIncidents deletes incidents resolved before before: nothing reminds
+// about them any more, and `@setbot update` on one that old tracks it anew.
+func (db *DB) PruneIncidents(before time.Time) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketIncidents), func(_, v []byte) bool {
+			in, err := decodeIncident(v)
+			return err == nil && in.Resolved && in.ResolvedAt.Before(before)
+		})
+		return err
+	})
+	return n, err
+}

@@ -253,7 +253,7 @@ func (db *DB) PrunePages(before time.Time) (int, error) {
 			if err := pages.Delete([]byte(id)); err != nil {
 				return err
 			}
-			for s := setbot.StepPrimary; s <= setbot.StepLead; s++ {
+			for s := setbot.StepPrimary; s <= setbot.StepGiveUp; s++ {
 				if err := notes.Delete(noticeKey(noticePage, id, strconv.Itoa(int(s)))); err != nil {
 					return err
 				}

@@ -57,16 +57,43 @@ func (db *DB) Seen(id setbot.PostID) (bool, error) {
 func (db *DB) PruneSeen(before time.Time) (int, error) {
 	n := 0
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketSeen).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if fromMillis(v).Before(before) {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-				n++
-			}
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketSeen), func(_, v []byte) bool { return fromMillis(v).Before(before) })
+		return err
+	})
+	return n, err
+}
+
+// deleteWhere deletes the keys of b for which old is true. It collects them
+// first: deleting under a bbolt cursor moves the cursor, and the loop's
+// Next would then skip the key after each deleted one.
+func deleteWhere(b *bolt.Bucket, old func(k, v []byte) bool) (int, error) {
+	var keys [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if old(k, v) {
+			keys = append(keys, append([]byte(nil), k...))
 		}
 		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}
+
+// PruneNotices deletes the notification log's entries claimed before
+// before: the reminders, gap reports and reports they guard are long over.
+func (db *DB) PruneNotices(before time.Time) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketNotifications), func(_, v []byte) bool { return fromMillis(v).Before(before) })
+		return err
 	})
 	return n, err
 }
