@@ -62,7 +62,7 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 		msg := setbot.ErrorMessage(err)
 		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
 			if setbot.ErrorCode(err) == setbot.EUnconfigured {
-				if err := d.noteAdminsOnce(tx, msg); err != nil {
+				if err := d.noteAdminsOnce(tx, "Jira refused a ticket because of setbot's configuration, so the support engineer's ticket was not filed", msg); err != nil {
 					return err
 				}
 			}
@@ -82,10 +82,10 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 const noticeSetup = "setup"
 
 // noteAdminsOnce tells the rotation admins, once per distinct problem, in
-// ~sustained-engineering, that Jira refused a ticket because of setbot's
-// configuration. The support engineer is told in plain words; the admins
-// get the message with its configuration keys, which they can fix.
-func (d *Dispatcher) noteAdminsOnce(tx *store.Tx, msg string) error {
+// ~sustained-engineering, about a problem with setbot's setup (what
+// happened, and the message with its configuration keys, which they can
+// fix). Support engineers are told in plain words elsewhere.
+func (d *Dispatcher) noteAdminsOnce(tx *store.Tx, what, msg string) error {
 	h := fnv.New64a()
 	h.Write([]byte(msg))
 	claimed, err := tx.ClaimNotice(noticeSetup, strconv.FormatUint(h.Sum64(), 36), "")
@@ -97,7 +97,21 @@ func (d *Dispatcher) noteAdminsOnce(tx *store.Tx, msg string) error {
 		to = setbot.Mentions(d.cfg.Rotation.Admins)
 	}
 	return enqueueReplies(tx, []setbot.Reply{{ChannelID: d.cfg.SETChannel,
-		Text: fmt.Sprintf("%s: Jira refused a ticket because of setbot's configuration, so the support engineer's ticket was not filed: %s", to, quoteInline(msg))}})
+		Text: fmt.Sprintf("%s: %s: %s", to, what, quoteInline(msg))}})
+}
+
+// NoteSetupProblem tells the rotation admins once, in ~sustained-engineering,
+// that Jira refuses setbot (found by the start-up check). Safe for
+// concurrent use.
+func (d *Dispatcher) NoteSetupProblem(msg string) {
+	err := d.db.Update(d.now(), func(tx *store.Tx) error {
+		return d.noteAdminsOnce(tx, "Jira refuses setbot, so tickets wait in setbot's queue until this is fixed (chat and paging work)", msg)
+	})
+	if err != nil {
+		d.log.Error().Err(err).Msg("note a setup problem to the admins")
+		return
+	}
+	d.kick()
 }
 
 // ticketRequest gathers what filing needs: the primary to assign and the

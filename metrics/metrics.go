@@ -49,6 +49,7 @@ type Registry struct {
 	reminders   map[bool]prometheus.Counter
 	clicks      map[string]prometheus.Counter
 	timerPass   prometheus.Gauge
+	jiraUp      prometheus.Gauge
 }
 
 // New returns a registry with the Go runtime and process collectors and
@@ -75,6 +76,9 @@ func New(log zerolog.Logger) *Registry {
 	r.timerPass = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "timer_pass_timestamp_seconds",
 		Help: "When the newest finished pass of the timer loop (paging ladder, reminders, reports, housekeeping) began, in Unix seconds: a value that stops moving means those duties are stuck."})
 	r.reg.MustRegister(r.timerPass)
+	r.jiraUp = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "jira_up",
+		Help: "1 once every Jira project setbot files into has answered its check, 0 while one does not (down, or refusing setbot's account)."})
+	r.reg.MustRegister(r.jiraUp)
 	return r
 }
 
@@ -148,6 +152,15 @@ func (r *Registry) Clicked(action string) { pick(r.clicks, action).Inc() }
 // TimerPass records when the newest finished pass of the timer loop began.
 func (r *Registry) TimerPass(began time.Time) {
 	r.timerPass.Set(float64(began.UnixNano()) / 1e9)
+}
+
+// JiraUp records whether Jira answers setbot's checks.
+func (r *Registry) JiraUp(up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	r.jiraUp.Set(v)
 }
 
 // pick returns the counter of value, or of "other" for a value outside the set.

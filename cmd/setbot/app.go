@@ -78,7 +78,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log.Info().Str("bot", string(client.Me().Username)).Str("team", client.TeamName()).Msg("logged in to Mattermost")
 
-	ext, err := m.extensions(ctx, log, cfg)
+	ext, checks, err := m.extensions(log, cfg)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,10 @@ func (m *Main) Run(ctx context.Context) error {
 	srv := &http.Server{Handler: m.routes(log, db, listener, client, d, reg), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout}
 
-	m.serve(ctx, log, d, listener, srv, ln)
+	watch := func(ctx context.Context) {
+		watchJira(ctx, log, checks, jiraWatch{up: reg.JiraUp, note: d.NoteSetupProblem, sleep: sleepCtx})
+	}
+	m.serve(ctx, log, d, listener, srv, ln, watch)
 	return nil
 }
 
@@ -132,13 +135,15 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 		Reports:  dispatch.Reports{Start: start, Handover: handover}}
 }
 
-// serve runs the dispatcher, the listener and the HTTP server until ctx
-// ends (or the HTTP server fails), then stops them and waits for all three.
-func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispatcher, listener *bot.Listener, srv *http.Server, ln net.Listener) {
+// serve runs the dispatcher, the listener, the HTTP server and the
+// background Jira check (watch) until ctx ends (or the HTTP server fails),
+// then stops them and waits for all of them.
+func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispatcher, listener *bot.Listener, srv *http.Server, ln net.Listener, watch func(context.Context)) {
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	wg.Add(3)
+	wg.Add(4)
+	go func() { defer wg.Done(); watch(runCtx) }()
 	go func() { defer wg.Done(); _ = d.Run(runCtx) }()
 	go func() { defer wg.Done(); _ = listener.Run(runCtx) }()
 	go func() {

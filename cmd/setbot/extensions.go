@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -17,11 +16,10 @@ import (
 	"github.com/setbot/setbot/webhook"
 )
 
-// extensions builds the optional parts (Jira) from the configuration. Jira's
-// project is checked at start-up: a field setbot cannot fill stops start-up
-// with its name; an unreachable Jira only delays filing (requests wait in
-// the outbox).
-func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) (dispatch.Extensions, error) {
+// extensions builds the optional parts (Jira) from the configuration, and
+// the checks of each Jira project setbot files into, which watchJira runs
+// in the background.
+func (m *Main) extensions(log zerolog.Logger, cfg *Config) (dispatch.Extensions, []jiraCheck, error) {
 	ext := dispatch.Extensions{Redact: bot.RedactConfig, Intake: conversations.Options{
 		RemindAfter: time.Duration(cfg.Intake.RemindAfter), ExpireAfter: time.Duration(cfg.Intake.ExpireAfter),
 		RouteTeam: cfg.Routing.team(), NotForSET: cfg.Intake.NotForSET}}
@@ -31,37 +29,29 @@ func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) 
 	if cfg.Escalation.WebhookURL != "" {
 		hook, err := webhook.New(cfg.Escalation.WebhookURL, nil)
 		if err != nil {
-			return ext, fmt.Errorf("escalation.webhook_url: %w", err)
+			return ext, nil, fmt.Errorf("escalation.webhook_url: %w", err)
 		}
 		ext.Webhook = hook
 		log.Info().Str("host", hook.Host()).Msg("page steps and acknowledgements go to the webhook")
 	}
 	if cfg.Jira == nil {
 		log.Warn().Msg("no [jira] table: confirmed intakes wait in the outbox until Jira is configured")
-		return ext, nil
+		return ext, nil, nil
 	}
 	c, err := jira.New(*cfg.Jira, jira.WithLogger(log))
 	if err != nil {
-		return ext, fmt.Errorf("jira: %w", err)
+		return ext, nil, fmt.Errorf("jira: %w", err)
 	}
-	if err := c.Check(ctx); err != nil {
-		if setbot.ErrorCode(err) != setbot.EUnavailable {
-			return ext, fmt.Errorf("jira: %s", setbot.ErrorMessage(err))
-		}
-		log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("Jira unreachable at start-up; tickets are queued until it answers")
-	}
+	// Jira is checked in the background (watchJira): setbot never waits
+	// on it to start, page or answer.
+	checks := []jiraCheck{{"jira", c.Check}}
 	ext.Tracker = c
 	if cfg.Routing != nil {
 		rc, err := jira.NewRouted(*cfg.Jira, cfg.Routing.route(), jira.WithLogger(log.With().Str("jira", "routing").Logger()))
 		if err != nil {
-			return ext, fmt.Errorf("routing: %w", err)
+			return ext, nil, fmt.Errorf("routing: %w", err)
 		}
-		if err := rc.Check(ctx); err != nil {
-			if setbot.ErrorCode(err) != setbot.EUnavailable {
-				return ext, fmt.Errorf("routing: %s", setbot.ErrorMessage(err))
-			}
-			log.Warn().Str("error", setbot.ErrorMessage(err)).Msg("Jira unreachable at start-up; routed tickets are queued until it answers")
-		}
+		checks = append(checks, jiraCheck{"routing", rc.Check})
 		ext.Route = rc
 	}
 	ext.HandoverInvites = map[string][]setbot.Username{}
@@ -71,5 +61,5 @@ func (m *Main) extensions(ctx context.Context, log zerolog.Logger, cfg *Config) 
 			ext.HandoverInvites[name] = append(ext.HandoverInvites[name], setbot.Username(strings.TrimPrefix(u, "@")))
 		}
 	}
-	return ext, nil
+	return ext, checks, nil
 }
