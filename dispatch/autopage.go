@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,17 +145,22 @@ func (d *Dispatcher) reportGaps(ctx context.Context) {
 		return
 	}
 	d.pinListed(ctx, ro)
-	exists, err := d.existing(ctx, append(ro.Users(now, upcomingWeeks), d.cfg.Rotation.Admins...))
+	exists, err := d.existing(ctx, slices.Concat(ro.Users(now, upcomingWeeks), d.cfg.Rotation.Admins, d.ext.JiraAccounts))
 	if err != nil {
 		d.log.Warn().Err(err).Msg("gaps: cannot look up the people on the rotation; trying again later")
 		d.gapsAt = now.Add(gapRetry)
 		return
 	}
 	gaps := ro.Gaps(now, upcomingWeeks, func(u setbot.Username) bool { return exists[u] })
-	var lost []setbot.Username // admins without an active account
-	for _, a := range d.cfg.Rotation.Admins {
-		if !exists[a] {
-			lost = append(lost, a)
+	var lost []listedName // listed people without an active account
+	for _, l := range []struct {
+		names []setbot.Username
+		as    string
+	}{{d.cfg.Rotation.Admins, "admin"}, {d.ext.JiraAccounts, "account"}} {
+		for _, n := range l.names {
+			if !exists[n] {
+				lost = append(lost, listedName{n, l.as})
+			}
 		}
 	}
 	if len(gaps) == 0 && len(lost) == 0 {
@@ -163,15 +169,14 @@ func (d *Dispatcher) reportGaps(ctx context.Context) {
 	leads := ro.Changers(d.cfg.Rotation.Admins, now)
 	err = d.db.Update(now, func(tx *store.Tx) error {
 		var replies []setbot.Reply
-		for _, a := range lost {
-			claimed, err := tx.ClaimNotice(noticeGap, "admin/"+string(a), "missing")
+		for _, l := range lost {
+			claimed, err := tx.ClaimNotice(noticeGap, l.as+"/"+string(l.name), "missing")
 			if err != nil {
 				return err
 			}
 			if claimed {
-				d.log.Warn().Str("username", string(a)).Msg("a rotation admin has no active account")
-				replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: fmt.Sprintf(
-					"setbot's config names `@%s` as a rotation admin, but there is no active Mattermost account by that name, so nobody has that admin's rights. Whoever runs setbot: fix `[rotation] admins`.", a)})
+				d.log.Warn().Str("username", string(l.name)).Str("listed_as", l.as).Msg("a listed person has no active account")
+				replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: l.text()})
 			}
 		}
 		for _, g := range gaps {
@@ -192,6 +197,20 @@ func (d *Dispatcher) reportGaps(ctx context.Context) {
 		return
 	}
 	d.kick()
+}
+
+// listedName is a person setbot's config lists, and as what.
+type listedName struct {
+	name setbot.Username
+	as   string // "admin" ([rotation] admins) or "account" ([jira.accounts])
+}
+
+// text reports, to whoever runs setbot, that the name has no account.
+func (l listedName) text() string {
+	if l.as == "account" {
+		return fmt.Sprintf("setbot's config maps `@%s` to a Jira account, but there is no active Mattermost account by that name, so tickets are never assigned to them through it. Whoever runs setbot: fix `[jira.accounts]`.", l.name)
+	}
+	return fmt.Sprintf("setbot's config names `@%s` as a rotation admin, but there is no active Mattermost account by that name, so nobody has that admin's rights. Whoever runs setbot: fix `[rotation] admins`.", l.name)
 }
 
 // pinListed resolves every name the rotation and the admins list, so that

@@ -98,6 +98,9 @@ type Extensions struct {
 	// the incident's channel when one is linked ([jira.handover_teams.X]
 	// invite).
 	HandoverInvites map[string][]setbot.Username
+	// JiraAccounts are the Mattermost usernames [jira.accounts] maps to
+	// Jira accounts; one without an active account is reported once.
+	JiraAccounts []setbot.Username
 	// Redact redacts an uploaded Mattermost config.json (bot.RedactConfig).
 	Redact artifacts.ConfigRedactor
 	// Intake configures the intake conversation.

@@ -118,12 +118,13 @@ func TestGapWithoutAnyoneToFixIt(t *testing.T) {
 	}
 }
 
-// TestMissingAdminIsReportedOnce: an admin name with no active account
-// grants nothing and is reported once, like a gap.
+// TestMissingAdminIsReportedOnce: an admin name, or a [jira.accounts]
+// name, with no active account is reported once, like a gap.
 func TestMissingAdminIsReportedOnce(t *testing.T) {
 	r := newPagingRig(t)
 	r.cfg.Rotation.Admins = []setbot.Username{"erin", "ghostadmin"}
 	r.open(t)
+	r.d.ext.JiraAccounts = []setbot.Username{"alice", "ghostaccount"}
 	r.d.reportGaps(context.Background())
 	got := r.tick(t)
 	var admin []string
@@ -134,6 +135,15 @@ func TestMissingAdminIsReportedOnce(t *testing.T) {
 	}
 	if len(admin) != 1 || !strings.Contains(admin[0], "`@ghostadmin`") || live(admin[0], "ghostadmin") {
 		t.Fatalf("admin reports: %q", admin)
+	}
+	var account []string
+	for _, p := range got {
+		if strings.Contains(p.Text, "Jira account") {
+			account = append(account, p.Text)
+		}
+	}
+	if len(account) != 1 || !strings.Contains(account[0], "`@ghostaccount`") {
+		t.Fatalf("[jira.accounts] reports: %q", account)
 	}
 	r.now = r.now.Add(gapCheckEvery)
 	r.d.reportGaps(context.Background())

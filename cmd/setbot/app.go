@@ -128,6 +128,9 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 	if cfg.Jira != nil {
 		projects = []string{cfg.Jira.Project}
 	}
+	if cfg.Routing != nil {
+		projects = append(projects, cfg.Routing.Project)
+	}
 	return dispatch.Config{Projects: projects, Bot: client.Me(), SETChannel: set, AskChannel: ask, Now: m.Now, Log: log,
 		Retention: time.Duration(cfg.Store.Retention),
 		AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,10 @@ func (m *Main) extensions(log zerolog.Logger, cfg *Config) (dispatch.Extensions,
 		checks = append(checks, jiraCheck{"routing", rc.Check})
 		ext.Route = rc
 	}
+	for name := range cfg.Jira.Accounts {
+		ext.JiraAccounts = append(ext.JiraAccounts, setbot.Username(name))
+	}
+	slices.Sort(ext.JiraAccounts)
 	ext.HandoverInvites = map[string][]setbot.Username{}
 	for name, t := range cfg.Jira.HandoverTeams {
 		ext.HandoverTeams = append(ext.HandoverTeams, name)
