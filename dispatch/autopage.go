@@ -19,8 +19,6 @@ import (
 // starts once it has one. Payload: pageThread. Persisted: never rename.
 const jobPageThread = "page-thread"
 
-func init() { jobSpecs[jobPageThread] = jobSpec{laneChat, runPageThread} }
-
 // pageThread is the payload of a jobPageThread job.
 type pageThread struct {
 	Page string `json:"page"`

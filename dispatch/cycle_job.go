@@ -15,8 +15,6 @@ import (
 // Persisted: never rename.
 const jobReport = "cycle-report"
 
-func init() { jobSpecs[jobReport] = jobSpec{laneSlow, runReportJob} }
-
 // reportJiraWait is how long a report waits for an unavailable Jira before
 // it is posted without the ticket list: half an hour late, the rest of the
 // report (the team, incidents, pages, the hand-over reminder) matters more

@@ -15,8 +15,6 @@ import (
 // jobFile files an intake's ticket in Jira. Payload: filing.
 const jobFile = "file"
 
-func init() { jobSpecs[jobFile] = jobSpec{laneSlow, runFile} }
-
 // filing is the payload of a jobFile job.
 type filing struct {
 	Intake setbot.Intake `json:"intake"`

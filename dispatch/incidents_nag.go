@@ -263,11 +263,6 @@ const (
 	jobIncidentComment = "incident-comment" // payload: incidentComment
 )
 
-func init() {
-	jobSpecs[jobIncidentPost] = jobSpec{laneChat, runIncidentPost}
-	jobSpecs[jobIncidentComment] = jobSpec{laneSlow, runIncidentComment}
-}
-
 // where an incident post goes. Persisted in jobs: values only grow.
 type where int
 

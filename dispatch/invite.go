@@ -14,8 +14,6 @@ import (
 // ticket is handed over to them. Payload: invite. Persisted: never rename.
 const jobInvite = "channel-invite"
 
-func init() { jobSpecs[jobInvite] = jobSpec{laneChat, runInvite} }
-
 // invite is the payload of a jobInvite job.
 type invite struct {
 	Channel setbot.ChannelID  `json:"channel"`

@@ -36,11 +36,6 @@ type jobSpec struct {
 	run  func(ctx context.Context, d *Dispatcher, j store.Job) error
 }
 
-// jobSpecs is filled by the files that define job kinds.
-var jobSpecs = map[string]jobSpec{
-	jobPost: {laneChat, runPost},
-}
-
 // Retry policy for jobs whose outside system is unavailable.
 const (
 	retryBase   = 2 * time.Second

@@ -14,8 +14,6 @@ import (
 // Persisted: never rename.
 const jobPageTicket = "page-ticket"
 
-func init() { jobSpecs[jobPageTicket] = jobSpec{laneChat, runPageTicket} }
-
 // pageTicket is the payload of a jobPageTicket job.
 type pageTicket struct {
 	Page string `json:"page"`

@@ -24,8 +24,6 @@ const jobPageHook = "page-hook"
 // steps (the store logs those itself).
 const noticePage = "page"
 
-func init() { jobSpecs[jobPageHook] = jobSpec{laneSlow, runPageHook} }
-
 // PageHookSender delivers page events to an outside pager (package webhook).
 // Send returns an EUnavailable *setbot.Error when retrying later can help.
 type PageHookSender interface {

@@ -22,13 +22,6 @@ const (
 	jobAddTo   = "add-to"  // payload: addition
 )
 
-func init() {
-	// The search runs in a lane of its own, bounded by similarTimeout, so
-	// that a person waiting for the review is not queued behind slow filings.
-	jobSpecs[jobSimilar] = jobSpec{laneLookup, runSimilar}
-	jobSpecs[jobAddTo] = jobSpec{laneSlow, runAddTo}
-}
-
 // similarTimeout bounds the search for similar tickets: the person is
 // waiting for the review, and the search is a nicety. When it passes, the
 // review comes without the offer. setbot's own choice.

@@ -13,8 +13,6 @@ import (
 // jobTicketOp changes an existing Jira ticket for a command. Payload: ticketOp.
 const jobTicketOp = "ticket-op"
 
-func init() { jobSpecs[jobTicketOp] = jobSpec{laneSlow, runTicketOp} }
-
 // ticketOpGiveUp is how long a ticket change waits for an unavailable Jira
 // before setbot gives up and says so: a change asked for a day ago is
 // likely stale, and the person can do it in Jira. setbot's own choice.
