@@ -39,7 +39,7 @@ const (
 	// routing is configured.
 	DefaultNotForSET   = "please raise it with the product manager of the team that owns that part of Mattermost."
 	DefaultRemindAfter = 4 * time.Hour
-	DefaultExpireAfter = 20 * time.Hour
+	DefaultExpireAfter = 3 * 24 * time.Hour
 )
 
 // Flow is the intake conversation with its options. The zero Flow uses the

@@ -206,7 +206,9 @@ func TestTranscriptRemindersAndExpiry(t *testing.T) {
 		tick(4 * time.Hour),
 		say("yes"),
 	}
-	got, _ := run(t, testFlow, steps)
+	flow := testFlow // a short expiry, so that the transcript reaches it
+	flow.Options.ExpireAfter = 20 * time.Hour
+	got, _ := run(t, flow, steps)
 	golden(t, "reminders_expiry", got)
 }
 

@@ -22,7 +22,7 @@ func TestHumanDuration(t *testing.T) {
 		28*time.Hour + 10*time.Minute:   "1 day 4 h",
 		3*24*time.Hour + 59*time.Second: "3 days",
 		DefaultRemindAfter:              "4 h",
-		DefaultExpireAfter:              "20 h",
+		20 * time.Hour:                  "20 h",
 	}
 	for d, want := range cases {
 		if got := humanDuration(d); got != want {

@@ -19,6 +19,10 @@ import (
 	"github.com/setbot/setbot/store"
 )
 
+// DefaultRetention is how long handled-post marks, finished pages, notices
+// and resolved incidents are kept ([store] retention's default).
+const DefaultRetention = 14 * 24 * time.Hour
+
 // Defaults for the work bounds.
 const (
 	DefaultWorkers = 8  // users served concurrently

@@ -330,8 +330,8 @@ func enqueueComment(tx *store.Tx, c incidentComment) error {
 
 // runIncidentComment adds an update to the ticket. While Jira is down or
 // not configured the job waits in the outbox; when Jira refuses it, the
-// incident's thread is told. (A retry after an answer that was lost can
-// add the comment twice: Jira comments have no idempotency key.)
+// incident's thread is told. The comment is made exactly once
+// (CommentOnce with the job's ref): a retry after a lost answer finds it.
 func runIncidentComment(ctx context.Context, d *Dispatcher, j store.Job) error {
 	var c incidentComment
 	if err := json.Unmarshal(j.Payload, &c); err != nil {

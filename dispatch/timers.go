@@ -12,11 +12,11 @@ const (
 	// seenRetention is how long handled-post marks are kept unless
 	// Config.Retention ([store] retention) says otherwise; posts older than
 	// this are never replayed by the server or by catch-up.
-	seenRetention = 14 * 24 * time.Hour
+	seenRetention = DefaultRetention
 	// pageRetention is how long a page is kept after it was made: its
 	// ladder (three steps of [escalation] ack_within) has long ended, and
 	// `@setbot ack` no longer finds it.
-	pageRetention = 14 * 24 * time.Hour
+	pageRetention = DefaultRetention
 	pruneEvery    = 6 * time.Hour
 )
 

@@ -2,7 +2,9 @@ package jira
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/setbot/setbot"
@@ -139,15 +141,16 @@ func (c Config) Validate() error {
 	if c.Project == "" {
 		return fmt.Errorf("jira.project: must be set to the SET project key")
 	}
-	for key, v := range map[string]string{
-		"jira.issue_types.bug": c.IssueTypes.Bug, "jira.issue_types.feature": c.IssueTypes.Feature,
-		"jira.issue_types.question": c.IssueTypes.Question,
-		"jira.priorities.L1":        c.Priorities.L1, "jira.priorities.L2": c.Priorities.L2,
-		"jira.priorities.L3": c.Priorities.L3, "jira.priorities.L4": c.Priorities.L4,
-		"jira.in_progress_status": c.InProgressStatus,
+	// In file order, so that the same file always names the same key.
+	for _, kv := range [][2]string{
+		{"jira.issue_types.bug", c.IssueTypes.Bug}, {"jira.issue_types.feature", c.IssueTypes.Feature},
+		{"jira.issue_types.question", c.IssueTypes.Question},
+		{"jira.priorities.L1", c.Priorities.L1}, {"jira.priorities.L2", c.Priorities.L2},
+		{"jira.priorities.L3", c.Priorities.L3}, {"jira.priorities.L4", c.Priorities.L4},
+		{"jira.in_progress_status", c.InProgressStatus},
 	} {
-		if strings.TrimSpace(v) == "" {
-			return fmt.Errorf("%s: must not be empty", key)
+		if strings.TrimSpace(kv[1]) == "" {
+			return fmt.Errorf("%s: must not be empty", kv[0])
 		}
 	}
 	for i, l := range c.Labels {
@@ -166,13 +169,13 @@ func (c Config) Validate() error {
 			return fmt.Errorf("jira.team_field.kind: must be \"option\" or \"text\", got %q", c.TeamField.Kind)
 		}
 	}
-	for name, t := range c.HandoverTeams {
-		if t.Component == "" && t.Assignee == "" {
+	for _, name := range slices.Sorted(maps.Keys(c.HandoverTeams)) {
+		if t := c.HandoverTeams[name]; t.Component == "" && t.Assignee == "" {
 			return fmt.Errorf("jira.handover_teams.%s: set a component, an assignee, or both", name)
 		}
 	}
-	for mm, acct := range c.Accounts {
-		if acct == "" {
+	for _, mm := range slices.Sorted(maps.Keys(c.Accounts)) {
+		if c.Accounts[mm] == "" {
 			return fmt.Errorf("jira.accounts.%s: must not be empty", mm)
 		}
 	}

@@ -196,12 +196,12 @@ func allowed(f metaField, name string) bool {
 	})
 }
 
-// uploadLimitText is a limit for a sentence: "10 MB".
 // tooLargeLine is how a ticket or comment links a file it could not attach.
 func tooLargeLine(name, mattermostLink string, limit int64) string {
 	return fmt.Sprintf("%s — too large for Jira's upload limit of %s, so it stays in Mattermost", link(name, mattermostLink), uploadLimitText(limit))
 }
 
+// uploadLimitText is a limit for a sentence: "10 MB".
 func uploadLimitText(n int64) string {
 	if n >= 1<<20 {
 		return fmt.Sprintf("%d MB", n>>20)

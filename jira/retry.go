@@ -44,7 +44,7 @@ var reasonNames = [...]string{"ok", "retry_after", "throttled", "server_error", 
 // String names the reason for logs.
 func (r reason) String() string { return reasonNames[r] }
 
-// processed reports whether Jira may have acted on a request that ended
+// outcomeUnknown reports whether Jira may have acted on a request that ended
 // this way. 429 and 503 are refusals before any work; a 500 or a timeout
 // leaves the outcome unknown.
 func (r reason) outcomeUnknown() bool { return r == reasonServerError || r == reasonTransport }

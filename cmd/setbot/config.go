@@ -12,6 +12,8 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/conversations"
+	"github.com/setbot/setbot/dispatch"
 	"github.com/setbot/setbot/jira"
 )
 
@@ -173,10 +175,10 @@ const (
 	defaultUpdateEvery = 24 * time.Hour
 	defaultGrace       = 4 * time.Hour
 	defaultAckWithin   = 15 * time.Minute
-	defaultRetention   = 14 * 24 * time.Hour
+	defaultRetention   = dispatch.DefaultRetention
 	minRetention       = 24 * time.Hour
-	defaultRemindAfter = 4 * time.Hour
-	defaultExpireAfter = 3 * 24 * time.Hour
+	defaultRemindAfter = conversations.DefaultRemindAfter
+	defaultExpireAfter = conversations.DefaultExpireAfter
 )
 
 // Environment variables that override secrets in the file.
