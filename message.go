@@ -88,3 +88,25 @@ type File struct {
 // a zero-width joiner after every '@' stops Mattermost from reading a
 // mention (@channel, @all, @here, @user) while the text looks the same.
 func Unmention(s string) string { return strings.ReplaceAll(s, "@", "@\u200d") }
+
+// fitNote ends a post that had to be cut to fit.
+const fitNote = "\n\n… _(shortened to fit in one post)_"
+
+// FitPost cuts text to what one Mattermost post holds (MaxPostRunes), on a
+// rune boundary, ending with a note that says so. It never leaves a
+// dangling Markdown escape (an odd run of backslashes) before the note.
+func FitPost(text string) string {
+	r := []rune(text)
+	if len(r) <= MaxPostRunes {
+		return text
+	}
+	r = r[:MaxPostRunes-len([]rune(fitNote))]
+	n := 0
+	for i := len(r) - 1; i >= 0 && r[i] == '\\'; i-- {
+		n++
+	}
+	if n%2 == 1 {
+		r = r[:len(r)-1]
+	}
+	return string(r) + fitNote
+}

@@ -136,7 +136,7 @@ func (t *turn) effects() []Effect {
 		if len(buttons) == 0 {
 			buttons = nil
 		}
-		out = append(out, Effect{Say: &Say{Text: fitPost(strings.Join(t.lines, "\n\n")), Buttons: buttons}})
+		out = append(out, Effect{Say: &Say{Text: setbot.FitPost(strings.Join(t.lines, "\n\n")), Buttons: buttons}})
 	}
 	return append(out, t.after...)
 }

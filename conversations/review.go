@@ -3,21 +3,9 @@ package conversations
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/setbot/setbot"
 )
-
-// shortenedNote ends a post that had to be cut to fit.
-const shortenedNote = "\n\n_(shortened to fit in one post)_"
-
-// fitPost keeps a post within Mattermost's limit (setbot.MaxPostRunes).
-func fitPost(text string) string {
-	if utf8.RuneCountInString(text) <= setbot.MaxPostRunes {
-		return text
-	}
-	return clip(text, setbot.MaxPostRunes-utf8.RuneCountInString(shortenedNote)) + shortenedNote
-}
 
 // collected lists the answered items as "- **Label:** value" lines.
 func (t *turn) collected() []string {

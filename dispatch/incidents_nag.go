@@ -301,7 +301,7 @@ func runIncidentPost(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if !ok {
 		return fmt.Errorf("incident %s is gone; its post is dropped", p.Key)
 	}
-	r := setbot.Reply{ChannelID: d.cfg.SETChannel, RootID: in.Root, Text: fitPost(p.Text), Buttons: p.Buttons}
+	r := setbot.Reply{ChannelID: d.cfg.SETChannel, RootID: in.Root, Text: setbot.FitPost(p.Text), Buttons: p.Buttons}
 	if in.Root == "" && p.Where == whereIncident && in.Channel != "" {
 		r.ChannelID = in.Channel
 	}

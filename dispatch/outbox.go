@@ -58,7 +58,7 @@ func runPost(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if err := json.Unmarshal(j.Payload, &r); err != nil {
 		return fmt.Errorf("decode post job: %w", err)
 	}
-	r.Text = fitPost(r.Text)
+	r.Text = setbot.FitPost(r.Text)
 	_, err := d.chat.Post(ctx, r, jobKey(j))
 	return err
 }
@@ -175,17 +175,4 @@ func retryDelay(attempt int) time.Duration {
 		d = retryCap
 	}
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
-}
-
-// truncationNote ends a post that had to be cut to fit.
-const truncationNote = "\n\n… (cut here: the full text is longer than a Mattermost post can hold)"
-
-// fitPost cuts text to what one post holds, on a rune boundary, with a note.
-func fitPost(text string) string {
-	r := []rune(text)
-	if len(r) <= setbot.MaxPostRunes {
-		return text
-	}
-	note := []rune(truncationNote)
-	return string(r[:setbot.MaxPostRunes-len(note)]) + truncationNote
 }

@@ -53,20 +53,6 @@ func TestParseAndStripMention(t *testing.T) {
 	}
 }
 
-func TestFitPostKeepsRunesAndNotes(t *testing.T) {
-	long := make([]rune, setbot.MaxPostRunes+10)
-	for i := range long {
-		long[i] = 'é'
-	}
-	got := []rune(fitPost(string(long)))
-	if len(got) != setbot.MaxPostRunes {
-		t.Fatalf("fitted post has %d runes, want %d", len(got), setbot.MaxPostRunes)
-	}
-	if short := "hello"; fitPost(short) != short {
-		t.Fatal("a short post changed")
-	}
-}
-
 func TestQuoteInlineNeutralisesMentions(t *testing.T) {
 	got := quoteInline("ping @channel and @alice\nnow")
 	for _, live := range []string{"@channel", "@alice", "\n"} {
