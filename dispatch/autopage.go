@@ -32,7 +32,7 @@ func autoPageID(in setbot.Intake) string { return "auto-" + in.Fingerprint() }
 // (L2 too with [escalation] page_l2), and again where it is confirmed for
 // filing: it pages SET once per intake, with what is known so far. The
 // page is stored with the step, and its thread is opened by a job.
-func (d *Dispatcher) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
+func (d *paging) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
 	if !setbot.AutoPage(in.Priority, d.cfg.PageL2) {
 		return nil
 	}
@@ -56,7 +56,7 @@ func (d *Dispatcher) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
 
 // runPageThread opens an automatic page's thread. The post's idempotency key
 // is the job's, so a retry after a crash does not post twice.
-func runPageThread(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runPageThread(ctx context.Context, d *core, j store.Job) error {
 	var pt pageThread
 	if err := json.Unmarshal(j.Payload, &pt); err != nil {
 		return fmt.Errorf("decode page thread job: %w", err)
@@ -87,7 +87,7 @@ func runPageThread(ctx context.Context, d *Dispatcher, j store.Job) error {
 //
 // inThread is false when the incident's announcement already brings the
 // link to the page's thread (they share it).
-func (d *Dispatcher) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, inThread bool) error {
+func (d *paging) pageFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, inThread bool) error {
 	p, ok, err := tx.Page(autoPageID(in))
 	if err != nil || !ok || p.Issue == issue.Key {
 		return err
@@ -130,7 +130,7 @@ const (
 // reports each gap once in ~sustained-engineering to the people who can fix
 // it, with the command that does. A rotation with no weeks configured is
 // not in use and is not reported.
-func (d *Dispatcher) reportGaps(ctx context.Context) {
+func (d *rotation) reportGaps(ctx context.Context) {
 	now := d.now()
 	if now.Before(d.gapsAt) || len(d.cfg.Rotation.Weeks) == 0 {
 		return
@@ -213,7 +213,7 @@ func (l listedName) text() string {
 
 // pinListed resolves every name the rotation and the admins list, so that
 // rights are pinned to the accounts those names have now (people.go).
-func (d *Dispatcher) pinListed(ctx context.Context, ro setbot.Roster) {
+func (d *rotation) pinListed(ctx context.Context, ro setbot.Roster) {
 	for _, u := range append(ro.Users(d.now().AddDate(0, 0, -7), upcomingWeeks+1), d.cfg.Rotation.Admins...) {
 		d.idOf(ctx, u)
 	}
@@ -222,7 +222,7 @@ func (d *Dispatcher) pinListed(ctx context.Context, ro setbot.Roster) {
 // existing looks up users: true for an account that exists and is active.
 // An answer other than "no such user" is an error: no gap is reported on a
 // guess.
-func (d *Dispatcher) existing(ctx context.Context, users []setbot.Username) (map[setbot.Username]bool, error) {
+func (d *rotation) existing(ctx context.Context, users []setbot.Username) (map[setbot.Username]bool, error) {
 	out := make(map[setbot.Username]bool, len(users))
 	for _, name := range users {
 		u, err := d.chat.UserByName(ctx, name)
@@ -248,7 +248,7 @@ func gapWhat(g setbot.Gap) string {
 }
 
 // gapText is the report of one gap, addressed to those who can fix it.
-func (d *Dispatcher) gapText(g setbot.Gap, leads []setbot.Username) string {
+func (d *rotation) gapText(g setbot.Gap, leads []setbot.Username) string {
 	week := g.WeekStart.Format(setbot.WeekLayout)
 	to := "Rotation leads"
 	if len(leads) > 0 {

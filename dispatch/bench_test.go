@@ -48,7 +48,7 @@ func newAnswerBench(b *testing.B, users int) *answerBench {
 		}
 		var s conversations.State
 		var raw []byte
-		_ = ab.d.db.Update(ab.d.now(), func(tx *store.Tx) error {
+		_ = ab.d.c.db.Update(ab.d.c.now(), func(tx *store.Tx) error {
 			raw = tx.Conversation(setbot.UserID(fmt.Sprintf("u%d", u)))
 			return nil
 		})

@@ -26,7 +26,7 @@ type command struct {
 	summary string // one line for help
 	// where the command may be used; a DM counts as its own place.
 	where []setbot.ChannelKind
-	run   func(ctx context.Context, d *Dispatcher, r request) (outcome, error)
+	run   func(ctx context.Context, d *core, r request) (outcome, error)
 }
 
 type commandTable struct {
@@ -43,17 +43,14 @@ var (
 )
 
 // commands builds the table: every command setbot knows is listed here.
-func (d *Dispatcher) commands() commandTable {
+func (d *core) commands() commandTable {
 	rows := []command{
 		{name: "help", aliases: []string{"?", "commands"}, usage: "help", summary: "what I can do for you", where: everywhere, run: runHelp},
 	}
-	rows = append(rows, command{name: "ticket", aliases: []string{"escalate", "new", "file"}, usage: "ticket",
-		summary: "start a SET ticket for this thread; we continue in a direct message", where: inChannels, run: runTicket})
-	rows = append(rows, rotationCommands()...)
-	rows = append(rows, pagingCommands()...)
-	rows = append(rows, ticketCommands()...)
-	rows = append(rows, incidentCommands()...)
-	rows = append(rows, cycleCommands()...)
+	// In the order help lists them.
+	for _, f := range []feature{d.intake, d.rotation, d.paging, d.tickets, d.incidents, d.cycle} {
+		rows = append(rows, f.commands()...)
+	}
 	t := commandTable{rows: rows, byName: map[string]*command{}}
 	for i := range t.rows {
 		c := &t.rows[i]
@@ -80,7 +77,7 @@ func parse(m setbot.Message, text string) request {
 }
 
 // command answers an @mention in a channel.
-func (d *Dispatcher) command(ctx context.Context, m setbot.Message) (outcome, error) {
+func (d *core) command(ctx context.Context, m setbot.Message) (outcome, error) {
 	r := parse(m, d.stripMention(m.Text))
 	if r.name == "" {
 		r.name = "help"
@@ -123,14 +120,14 @@ func placeNames(where []setbot.ChannelKind) string {
 	return strings.Join(names, " or ")
 }
 
-func runHelp(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runHelp(_ context.Context, d *core, r request) (outcome, error) {
 	var o outcome
 	o.say(d.replyTo(r.msg, d.helpText(r.msg.Kind)))
 	return o, nil
 }
 
 // helpText lists what a person can do where they asked.
-func (d *Dispatcher) helpText(k setbot.ChannelKind) string {
+func (d *core) helpText(k setbot.ChannelKind) string {
 	var b strings.Builder
 	prefix := "@" + string(d.cfg.Bot.Username) + " "
 	if k == setbot.ChannelDM {

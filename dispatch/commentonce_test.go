@@ -10,7 +10,7 @@ import (
 
 func useOnceJira(r *ticketRig, lose int) *onceTracker {
 	o := newOnceTracker(r.jira, lose)
-	r.d.ext.Tracker = o
+	r.d.c.ext.Tracker = o
 	return o
 }
 
@@ -27,7 +27,7 @@ func (r *ticketRig) restart(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	r.db = db
-	r.d = New(r.d.cfg, r.chat, db, r.d.ext)
+	r.d = New(r.d.c.cfg, r.chat, db, r.d.c.ext)
 }
 
 // sameRef checks that every call used one job ref and returns it.

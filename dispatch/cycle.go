@@ -39,7 +39,7 @@ func (r Reports) at(k setbot.ReportKind) *setbot.ReportTime {
 const noticeReport = "report"
 
 // cycleCommands are the report commands of the command table.
-func cycleCommands() []command {
+func (*cycle) commands() []command {
 	return []command{
 		{name: "report", aliases: []string{"reports"}, usage: "report [handover]",
 			summary: "the start-of-week report now (open tickets, owners, incidents, pages), or the Friday hand-over report", where: inSET, run: runReport},
@@ -47,7 +47,7 @@ func cycleCommands() []command {
 }
 
 // runReport queues the report as a job answering in the command's thread.
-func runReport(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+func runReport(ctx context.Context, d *core, r request) (outcome, error) {
 	if err := d.checkMember(ctx, r.msg.UserID); err != nil {
 		return outcome{}, err
 	}
@@ -63,7 +63,7 @@ func runReport(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	if last, ok := d.reportsAsked.recent(r.msg.ChannelID, kind, d.now()); ok {
+	if last, ok := d.cycle.asked.recent(r.msg.ChannelID, kind, d.now()); ok {
 		var o outcome
 		o.say(d.replyTo(r.msg, fmt.Sprintf("I posted that report here %s ago: %s. I post it at most once every %s in a channel.",
 			setbot.FormatAge(d.now().Sub(last.at)), d.chat.Permalink(last.root), setbot.FormatAge(reportEvery))))
@@ -71,7 +71,7 @@ func runReport(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	}
 	job := reportJob{Kind: kind, Week: ro.WeekOf(d.now()).Format(setbot.WeekLayout), Channel: r.msg.ChannelID, Root: r.msg.ThreadID()}
 	return outcome{apply: func(tx *store.Tx) error {
-		tx.OnCommit(func() { d.reportsAsked.note(job.Channel, kind, job.Root, tx.Now()) })
+		tx.OnCommit(func() { d.cycle.asked.note(job.Channel, kind, job.Root, tx.Now()) })
 		_, err := tx.Enqueue(jobReport, string(r.msg.ID), job, time.Time{})
 		return err
 	}}, nil
@@ -121,7 +121,7 @@ func (a *reportsAsked) note(ch setbot.ChannelID, kind setbot.ReportKind, root se
 // cycleReports is called on every timer tick: it claims and queues each
 // configured report that is due (setbot.DueReport). The claim and the job
 // are one transaction, so a restart neither repeats nor skips a report.
-func (d *Dispatcher) cycleReports(_ context.Context) {
+func (d *cycle) cycleReports(_ context.Context) {
 	for _, kind := range setbot.ReportKinds {
 		rt := d.cfg.Reports.at(kind)
 		if rt == nil {
@@ -133,7 +133,7 @@ func (d *Dispatcher) cycleReports(_ context.Context) {
 	}
 }
 
-func (d *Dispatcher) claimReport(kind setbot.ReportKind, rt setbot.ReportTime) error {
+func (d *cycle) claimReport(kind setbot.ReportKind, rt setbot.ReportTime) error {
 	now := d.now()
 	loc := d.cfg.Rotation.Location
 	week := setbot.DueReport(rt, loc, now, "").Week

@@ -36,7 +36,7 @@ type reportJob struct {
 	Due       time.Time         `json:"due,omitzero"` // when a late scheduled report was due
 }
 
-func runReportJob(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runReportJob(ctx context.Context, d *core, j store.Job) error {
 	var job reportJob
 	if err := json.Unmarshal(j.Payload, &job); err != nil {
 		return fmt.Errorf("decode report job: %w", err)
@@ -51,7 +51,7 @@ func runReportJob(ctx context.Context, d *Dispatcher, j store.Job) error {
 		log.Warn().Str("now_week", week).Msg("report for a past week not posted")
 		return nil
 	}
-	rep, err := d.gatherReport(ctx, job, j, ro)
+	rep, err := d.cycle.gatherReport(ctx, job, j, ro)
 	if err != nil {
 		log.Warn().Err(err).Msg("report waits for Jira")
 		return err
@@ -69,7 +69,7 @@ func runReportJob(ctx context.Context, d *Dispatcher, j store.Job) error {
 // gatherReport reads what the report says. It returns an EUnavailable
 // error (the job is retried) while Jira is down and reportJiraWait has not
 // passed; after that the report says Jira could not be read.
-func (d *Dispatcher) gatherReport(ctx context.Context, job reportJob, j store.Job, ro setbot.Roster) (setbot.CycleReport, error) {
+func (d *cycle) gatherReport(ctx context.Context, job reportJob, j store.Job, ro setbot.Roster) (setbot.CycleReport, error) {
 	now := d.now()
 	rep := setbot.CycleReport{Kind: job.Kind, Now: now, Bot: d.cfg.Bot.Username, Late: job.Due,
 		ThreadLink: d.chat.Permalink, ChannelLink: d.channelLink}
@@ -116,7 +116,7 @@ func assignAllButton(rep setbot.CycleReport, root setbot.PostID) (setbot.Button,
 
 // channelLink links a channel of setbot's team by id, from the shape of a
 // permalink ("<site>/<team>/pl/<id>"); "" when that shape is unknown.
-func (d *Dispatcher) channelLink(ch setbot.ChannelID) string {
+func (d *cycle) channelLink(ch setbot.ChannelID) string {
 	base, ok := strings.CutSuffix(d.chat.Permalink(""), "/pl/")
 	if !ok {
 		return ""
@@ -127,7 +127,7 @@ func (d *Dispatcher) channelLink(ch setbot.ChannelID) string {
 // clickAssignAll handles the hand-over's "Assign all" button: the current or
 // incoming SET lead or a rotation admin reassigns the listed tickets through
 // the durable ticket-op jobs, which confirm each one in the report's thread.
-func (d *Dispatcher) clickAssignAll(ctx context.Context, c setbot.Click) string {
+func (d *cycle) clickAssignAll(ctx context.Context, c setbot.Click) string {
 	to, root, keys, ok := parseAssignAll(c.Action)
 	if !ok {
 		return "That button no longer does anything."
@@ -172,7 +172,7 @@ func (d *Dispatcher) clickAssignAll(ctx context.Context, c setbot.Click) string 
 
 // checkAssignAll allows the current and incoming SET leads and the rotation
 // admins: reassigning a whole team's tickets is the lead's hand-over step.
-func (d *Dispatcher) checkAssignAll(ctx context.Context, id setbot.UserID) error {
+func (d *cycle) checkAssignAll(ctx context.Context, id setbot.UserID) error {
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnconfigured, "Jira is not configured for setbot, so I cannot reassign tickets.")
 	}

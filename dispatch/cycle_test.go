@@ -96,7 +96,7 @@ func (r *cycleRig) open() {
 // tick runs the report timer and every due job, and returns the posts.
 func (r *cycleRig) tick() []setbot.Reply {
 	r.t.Helper()
-	r.d.cycleReports(context.Background())
+	r.d.cycle.cycleReports(context.Background())
 	r.drain()
 	return r.chat.take()
 }
@@ -253,7 +253,7 @@ func TestReportCommandInThread(t *testing.T) {
 		t.Fatalf("unknown report kind:\n%s", texts(got))
 	}
 	// No scheduled report was configured, and none was posted.
-	r.d.cycleReports(context.Background())
+	r.d.cycle.cycleReports(context.Background())
 	if r.pending() != 0 {
 		t.Error("a report was scheduled without [reports]")
 	}
@@ -355,10 +355,10 @@ func BenchmarkCycleReportsIdleTick(b *testing.B) {
 	now := cycleMonday.AddDate(0, 0, 4).Add(15 * time.Hour)
 	d := New(Config{Bot: setbot.User{Username: "setbot"}, SETChannel: "c-set", Now: func() time.Time { return now }, Log: zerolog.Nop(),
 		Reports: Reports{Start: &monNine, Handover: &friTwo}}, newFakeChat(), db, Extensions{})
-	d.cycleReports(context.Background())
+	d.cycle.cycleReports(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {
-		d.cycleReports(context.Background())
+		d.cycle.cycleReports(context.Background())
 	}
 }
 

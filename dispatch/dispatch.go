@@ -7,7 +7,6 @@ package dispatch
 import (
 	"context"
 	"hash/fnv"
-	"strings"
 	"sync"
 	"time"
 
@@ -64,29 +63,20 @@ type Config struct {
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
+// It routes posts and clicks to the features (core.go) and runs the
+// workers, the outbox and the timer loop.
 type Dispatcher struct {
-	cfg     Config
-	chat    setbot.Chat
-	db      *store.DB
-	log     zerolog.Logger
-	now     func() time.Time
+	c       *core
 	shards  []chan setbot.Message
-	wake    chan struct{}
-	cmds    commandTable
-	ext     Extensions
-	flow    conversations.Flow
 	mu      sync.Mutex // guards stopped and the queues' closing
 	stopped bool
-	// headerDue asks the timer loop to refresh the channel header.
-	headerDue chan struct{}
-	// nag is the incident reminders' plan, used by the timer loop only.
-	nag nagPlan
-	// gapsAt is when reportGaps looks at the rotation next (timer loop only).
-	gapsAt time.Time
-	// people resolves listed usernames to the accounts rights belong to.
-	people people
-	// reportsAsked bounds `@setbot report` per channel.
-	reportsAsked reportsAsked
+	// The features, for tests that drive one directly.
+	intake    *intake
+	tickets   *tickets
+	paging    *paging
+	incidents *incidents
+	cycle     *cycle
+	rotation  *rotation
 }
 
 // Extensions are the parts wired in by main.
@@ -140,17 +130,12 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	if cfg.Tick <= 0 {
 		cfg.Tick = 2 * time.Second
 	}
-	d := &Dispatcher{cfg: cfg, chat: chat, db: db, log: cfg.Log, now: cfg.Now,
-		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1), ext: ext}
+	c := newCore(cfg, chat, db, ext)
+	d := &Dispatcher{c: c, intake: c.intake, tickets: c.tickets, paging: c.paging,
+		incidents: c.incidents, cycle: c.cycle, rotation: c.rotation}
 	for range cfg.Workers {
 		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
 	}
-	d.cmds = d.commands()
-	d.flow = conversations.Flow{Options: ext.Intake}
-	// Without Jira there is nothing to look for similar tickets in.
-	d.flow.Options.CheckSimilar = ext.Tracker != nil
-	d.flow.Options.PageL2 = cfg.PageL2
-	d.flow.Options.Routing = ext.Route != nil
 	return d
 }
 
@@ -185,7 +170,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		}()
 	}
 	wg.Add(2)
-	go func() { defer wg.Done(); d.runOutbox(ctx) }()
+	go func() { defer wg.Done(); d.c.runOutbox(ctx) }()
 	go func() { defer wg.Done(); d.runTimers(ctx) }()
 
 	<-ctx.Done()
@@ -200,7 +185,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-time.After(inFlightBound):
-		d.log.Warn().Msg("in-flight work did not finish in time; it resumes after restart")
+		d.c.log.Warn().Msg("in-flight work did not finish in time; it resumes after restart")
 		cancelWork()
 		<-done
 	}
@@ -214,7 +199,7 @@ func (d *Dispatcher) worker(ctx context.Context, q <-chan setbot.Message) {
 }
 
 // kick wakes the outbox runner.
-func (d *Dispatcher) kick() {
+func (d *core) kick() {
 	select {
 	case d.wake <- struct{}{}:
 	default:
@@ -225,23 +210,18 @@ func (d *Dispatcher) kick() {
 // person who clicked (may be empty). ctx is the click request's: the
 // handlers' lookups end when Mattermost stops waiting.
 func (d *Dispatcher) Click(ctx context.Context, c setbot.Click) string {
-	d.ext.Meter.Clicked(clickKind(c.Action))
-	u, err := d.clicker(ctx, c)
+	d.c.ext.Meter.Clicked(clickKind(c.Action))
+	u, err := d.c.clicker(ctx, c)
 	if err != nil {
 		return setbot.ErrorMessage(err)
 	}
 	c.Username = u.Username
-	switch {
-	case strings.HasPrefix(c.Action, actionAck):
-		return d.clickAck(ctx, c)
-	case strings.HasPrefix(c.Action, actionIntake):
-		return d.clickIntake(c)
-	case isSnooze(c.Action):
-		return d.clickSnooze(ctx, c)
-	case strings.HasPrefix(c.Action, actionCycleAssign):
-		return d.clickAssignAll(ctx, c)
+	for _, r := range d.c.clicks {
+		if r.match(c.Action) {
+			return r.handle(ctx, c)
+		}
 	}
-	d.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
+	d.c.log.Warn().Str("action", c.Action).Msg("click with an unknown action")
 	return "That button no longer does anything."
 }
 
@@ -252,7 +232,7 @@ const clickLookupBound = 5 * time.Second
 // clicker is who pressed a button: looked up on Mattermost by the click's
 // user ID, never taken from the name the request carries. A bot or a
 // deactivated account may press nothing.
-func (d *Dispatcher) clicker(ctx context.Context, c setbot.Click) (setbot.User, error) {
+func (d *core) clicker(ctx context.Context, c setbot.Click) (setbot.User, error) {
 	ctx, cancel := context.WithTimeout(ctx, clickLookupBound)
 	defer cancel()
 	u, err := d.chat.User(ctx, c.UserID)

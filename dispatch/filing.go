@@ -31,7 +31,7 @@ func enqueueFiling(tx *store.Tx, in setbot.Intake, routed bool) error {
 	return err
 }
 
-func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runFile(ctx context.Context, d *core, j store.Job) error {
 	var f filing
 	if err := json.Unmarshal(j.Payload, &f); err != nil {
 		return fmt.Errorf("decode filing job: %w", err)
@@ -43,7 +43,7 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the ticket waits in setbot's queue.")
 	}
-	req, err := d.ticketRequest(ctx, f.Intake, !f.Routed)
+	req, err := d.intake.ticketRequest(ctx, f.Intake, !f.Routed)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 	case err == nil:
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
 		if j.Attempts == 0 {
-			d.tellConversation(f.Intake, conversations.Input{Kind: conversations.Queued, Reason: setbot.ErrorMessage(err)})
+			d.intake.tellConversation(f.Intake, conversations.Input{Kind: conversations.Queued, Reason: setbot.ErrorMessage(err)})
 		}
 		return err
 	default: // Jira refused it: retrying the same request cannot help
@@ -64,15 +64,15 @@ func runFile(ctx context.Context, d *Dispatcher, j store.Job) error {
 					return err
 				}
 			}
-			return d.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: msg},
+			return d.intake.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: msg},
 				"I could not file your ticket: "+conversations.PlainWords(msg))
 		})
 	}
 	d.log.Info().Str("issue", string(issue.Key)).Str("intake", f.Intake.ID).Msg("ticket filed")
 	if f.Routed {
-		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filedRouted(tx, f.Intake, issue) })
+		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.intake.filedRouted(tx, f.Intake, issue) })
 	}
-	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.filed(tx, f.Intake, issue) })
+	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.intake.filed(tx, f.Intake, issue) })
 }
 
 // noticeSetup is the notification kind of a note to the rotation admins
@@ -83,7 +83,7 @@ const noticeSetup = "setup"
 // ~sustained-engineering, about a problem with setbot's setup (what
 // happened, and the message with its configuration keys, which they can
 // fix). Support engineers are told in plain words elsewhere.
-func (d *Dispatcher) noteAdminsOnce(tx *store.Tx, what, msg string) error {
+func (d *core) noteAdminsOnce(tx *store.Tx, what, msg string) error {
 	h := fnv.New64a()
 	h.Write([]byte(msg))
 	claimed, err := tx.ClaimNotice(noticeSetup, strconv.FormatUint(h.Sum64(), 36), "")
@@ -102,19 +102,19 @@ func (d *Dispatcher) noteAdminsOnce(tx *store.Tx, what, msg string) error {
 // that Jira refuses setbot (found by the start-up check). Safe for
 // concurrent use.
 func (d *Dispatcher) NoteSetupProblem(msg string) {
-	err := d.db.Update(d.now(), func(tx *store.Tx) error {
-		return d.noteAdminsOnce(tx, "Jira refuses setbot, so tickets wait in setbot's queue until this is fixed (chat and paging work)", msg)
+	err := d.c.db.Update(d.c.now(), func(tx *store.Tx) error {
+		return d.c.noteAdminsOnce(tx, "Jira refuses setbot, so tickets wait in setbot's queue until this is fixed (chat and paging work)", msg)
 	})
 	if err != nil {
-		d.log.Error().Err(err).Msg("note a setup problem to the admins")
+		d.c.log.Error().Err(err).Msg("note a setup problem to the admins")
 		return
 	}
-	d.kick()
+	d.c.kick()
 }
 
 // ticketRequest gathers what filing needs: the primary to assign and the
 // files' content (redacted copies from the store, originals from Mattermost).
-func (d *Dispatcher) ticketRequest(ctx context.Context, in setbot.Intake, assign bool) (setbot.TicketRequest, error) {
+func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign bool) (setbot.TicketRequest, error) {
 	req := setbot.TicketRequest{Intake: in}
 	if s, err := d.shift(); assign && err == nil && s.Primary != "" {
 		req.Assignee = s.Primary
@@ -159,7 +159,7 @@ func attachmentsOf(in setbot.Intake) []setbot.Attachment {
 
 // tellConversation gives the reporter's conversation a filer outcome in a
 // transaction of its own.
-func (d *Dispatcher) tellConversation(in setbot.Intake, input conversations.Input) {
+func (d *intake) tellConversation(in setbot.Intake, input conversations.Input) {
 	input.User = in.Reporter
 	err := d.db.Update(d.now(), func(tx *store.Tx) error {
 		return d.stepOrSay(tx, in.Reporter, input, "Jira is not answering right now, so your ticket is queued. I'll file it as soon as Jira is back and send you the link here.")
@@ -171,7 +171,7 @@ func (d *Dispatcher) tellConversation(in setbot.Intake, input conversations.Inpu
 }
 
 // stepOrSay steps the user's conversation, or, when it is gone, says text.
-func (d *Dispatcher) stepOrSay(tx *store.Tx, user setbot.UserID, in conversations.Input, text string) error {
+func (d *intake) stepOrSay(tx *store.Tx, user setbot.UserID, in conversations.Input, text string) error {
 	in.User = user
 	used, err := d.step(tx, user, in)
 	if err != nil || used {
@@ -184,7 +184,7 @@ func (d *Dispatcher) stepOrSay(tx *store.Tx, user setbot.UserID, in conversation
 // link goes to the reporter, to the thread the intake came from and, when
 // configured, to the routing channel; nothing goes to ~sustained-engineering,
 // since it is not SET's.
-func (d *Dispatcher) filedRouted(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+func (d *intake) filedRouted(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
 	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
 	var replies []setbot.Reply
 	if d.cfg.RouteChannel != "" {
@@ -203,7 +203,7 @@ func (d *Dispatcher) filedRouted(tx *store.Tx, in setbot.Intake, issue setbot.Is
 // filed records a filed ticket in the transaction that retires its job: the
 // link goes to the reporter, to ~sustained-engineering and to the thread the
 // intake came from; the conversation learns the outcome.
-func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+func (d *intake) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
 	tx.OnCommit(d.ext.Meter.Filed)
 	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
 	announce := fmt.Sprintf("New SET ticket %s (%s, %s) from @%s: %s", link, in.Priority, in.Type, in.Username, quoteInline(in.Summary))
@@ -217,11 +217,11 @@ func (d *Dispatcher) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) e
 	if err := enqueueReplies(tx, replies); err != nil {
 		return err
 	}
-	shared, err := d.trackFiled(tx, in, issue, announce)
+	shared, err := d.incidents.trackFiled(tx, in, issue, announce)
 	if err != nil {
 		return err
 	}
-	if err := d.pageFiled(tx, in, issue, !shared); err != nil {
+	if err := d.paging.pageFiled(tx, in, issue, !shared); err != nil {
 		return err
 	}
 	return d.conversationFiled(tx, in, issue)

@@ -23,38 +23,38 @@ func (o *outcome) say(r setbot.Reply) { o.replies = append(o.replies, r) }
 // handled, applies the decision and queues the replies atomically; the
 // replies are posted after it commits.
 func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
-	if !d.routable(m) {
+	if !d.c.routable(m) {
 		return
 	}
 	defer d.recoverPost(m)
-	log := d.log.With().Str("post_id", string(m.ID)).Str("user_id", string(m.UserID)).Logger()
-	if seen, err := d.db.Seen(m.ID); err != nil || seen {
+	log := d.c.log.With().Str("post_id", string(m.ID)).Str("user_id", string(m.UserID)).Logger()
+	if seen, err := d.c.db.Seen(m.ID); err != nil || seen {
 		if err != nil {
 			log.Error().Err(err).Msg("read handled mark")
 		} else {
-			d.ext.Meter.Duplicate()
+			d.c.ext.Meter.Duplicate()
 		}
 		return
 	}
 	if m.Username == "" { // posts caught up over REST carry no sender name
-		if u, err := d.chat.User(ctx, m.UserID); err == nil {
+		if u, err := d.c.chat.User(ctx, m.UserID); err == nil {
 			m.Username = u.Username
 		}
 	}
 	var o outcome
 	var err error
 	if m.Kind == setbot.ChannelDM {
-		o, err = d.direct(ctx, m)
+		o, err = d.c.direct(ctx, m)
 	} else {
-		o, err = d.command(ctx, m)
+		o, err = d.c.command(ctx, m)
 	}
 	if err != nil {
 		if setbot.ErrorCode(err) == setbot.EInternal || setbot.ErrorCode(err) == setbot.EUnavailable {
 			log.Error().Err(err).Msg("handle post")
 		}
-		o = outcome{replies: []setbot.Reply{d.replyTo(m, setbot.ErrorMessage(err))}}
+		o = outcome{replies: []setbot.Reply{d.c.replyTo(m, setbot.ErrorMessage(err))}}
 	}
-	dup, err := d.db.Handle(m.ID, d.now(), func(tx *store.Tx) error {
+	dup, err := d.c.db.Handle(m.ID, d.c.now(), func(tx *store.Tx) error {
 		if o.apply != nil {
 			if err := o.apply(tx); err != nil {
 				return err
@@ -70,16 +70,16 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 		return
 	}
 	if dup {
-		d.ext.Meter.Duplicate()
+		d.c.ext.Meter.Duplicate()
 		return
 	}
-	d.ext.Meter.Handled(postKind(m.Kind))
-	d.kick()
+	d.c.ext.Meter.Handled(postKind(m.Kind))
+	d.c.kick()
 }
 
 // routable says whether setbot reacts to a post at all: never to bots
 // (itself included), only to DMs and to mentions in its two channels.
-func (d *Dispatcher) routable(m setbot.Message) bool {
+func (d *core) routable(m setbot.Message) bool {
 	if m.FromBot || m.UserID == d.cfg.Bot.ID || m.UserID == "" {
 		return false
 	}
@@ -95,7 +95,7 @@ func (d *Dispatcher) routable(m setbot.Message) bool {
 }
 
 // replyTo answers m where it was said: in the DM, or in its channel thread.
-func (d *Dispatcher) replyTo(m setbot.Message, text string, buttons ...setbot.Button) setbot.Reply {
+func (d *core) replyTo(m setbot.Message, text string, buttons ...setbot.Button) setbot.Reply {
 	if m.Kind == setbot.ChannelDM {
 		return setbot.Reply{ChannelID: m.ChannelID, Text: text, Buttons: buttons}
 	}
@@ -103,7 +103,7 @@ func (d *Dispatcher) replyTo(m setbot.Message, text string, buttons ...setbot.Bu
 }
 
 // stripMention removes the bot's @name from a channel post's text.
-func (d *Dispatcher) stripMention(text string) string {
+func (d *core) stripMention(text string) string {
 	name := "@" + string(d.cfg.Bot.Username)
 	lines := strings.Split(text, "\n")
 	for i, line := range lines {

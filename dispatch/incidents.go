@@ -3,21 +3,20 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/store"
 )
 
-// Issue 7 (L1/L2 incidents) lives in this file and incidents_nag.go: the
-// commands that track, update, list and resolve incidents, the tracking of
-// L1/L2 tickets filed through setbot, and the Snooze buttons. The reminders
-// themselves are in incidents_nag.go.
+// The incidents feature: this file has the commands that track, update and
+// resolve incidents and the tracking of L1/L2 tickets filed through setbot;
+// incidents_list.go the list and the Snooze button; incidents_nag.go the
+// reminders; incidents_jobs.go their durable posts and Jira comments;
+// incidents_done.go the end of tracking when a ticket is done.
 
-// incidentCommands are the incident commands of the command table.
-func incidentCommands() []command {
+// commands are the incident commands of the command table.
+func (*incidents) commands() []command {
 	return []command{
 		{name: "incident", usage: "incident KEY [L1|L2] [~channel] [@owner]", where: anywhere, run: runTrackIncident,
 			summary: "track a ticket as an L1/L2 incident (L2 unless you say L1): I remind its owner when a status update is due"},
@@ -33,7 +32,7 @@ func incidentCommands() []command {
 // keyArg is the key that must start a command's arguments.
 // keyArg reads the command's issue key and checks that the person who typed
 // it may act on that incident (update: the wider right of posting updates).
-func (d *Dispatcher) keyArg(ctx context.Context, r request, update bool) (setbot.IssueKey, error) {
+func (d *incidents) keyArg(ctx context.Context, r request, update bool) (setbot.IssueKey, error) {
 	if len(r.args) == 0 {
 		return "", setbot.Errorf(setbot.EInvalid, "Which ticket? Use `%s`.", usageOf(r))
 	}
@@ -45,7 +44,7 @@ func (d *Dispatcher) keyArg(ctx context.Context, r request, update bool) (setbot
 }
 
 func usageOf(r request) string {
-	for _, c := range incidentCommands() {
+	for _, c := range (*incidents)(nil).commands() {
 		if c.name == r.name {
 			return "@setbot " + c.usage
 		}
@@ -56,7 +55,7 @@ func usageOf(r request) string {
 // incidentOutcome runs fn in the post's transaction and replies with the
 // sentence it returns. A person-safe error (anything but EInternal) becomes
 // the reply instead: fn must check before it writes.
-func (d *Dispatcher) incidentOutcome(m setbot.Message, fn func(tx *store.Tx) (string, error)) outcome {
+func (d *incidents) incidentOutcome(m setbot.Message, fn func(tx *store.Tx) (string, error)) outcome {
 	return outcome{apply: func(tx *store.Tx) error {
 		text, err := fn(tx)
 		if err != nil && setbot.ErrorCode(err) != setbot.EInternal {
@@ -102,8 +101,8 @@ func parseTrackArgs(words []string) (trackArgs, error) {
 // is read from Jira for its title, and for its level and assignee when they
 // are not given, when Jira answers; tracking works without (as L2, owned by
 // the SET primary).
-func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.keyArg(ctx, r, false)
+func runTrackIncident(ctx context.Context, d *core, r request) (outcome, error) {
+	key, err := d.incidents.keyArg(ctx, r, false)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -138,14 +137,14 @@ func runTrackIncident(ctx context.Context, d *Dispatcher, r request) (outcome, e
 	if in.Priority == setbot.PriorityUnset {
 		in.Priority = setbot.L2
 	}
-	return d.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
-		text, err := d.track(tx, in, r.msg, args.priority != setbot.PriorityUnset)
+	return d.incidents.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
+		text, err := d.incidents.track(tx, in, r.msg, args.priority != setbot.PriorityUnset)
 		return text + note, err
 	}), nil
 }
 
 // getIssue reads a ticket; without a Tracker it is EUnavailable.
-func (d *Dispatcher) getIssue(ctx context.Context, key setbot.IssueKey) (setbot.Issue, error) {
+func (d *core) getIssue(ctx context.Context, key setbot.IssueKey) (setbot.Issue, error) {
 	if d.ext.Tracker == nil {
 		return setbot.Issue{}, setbot.Errorf(setbot.EUnavailable, "Jira is not configured.")
 	}
@@ -155,7 +154,7 @@ func (d *Dispatcher) getIssue(ctx context.Context, key setbot.IssueKey) (setbot.
 // track starts tracking in, or changes the channel, owner or (when typed,
 // so that a Jira outage never quietly lowers an L1) priority of an incident
 // already tracked.
-func (d *Dispatcher) track(tx *store.Tx, in setbot.Incident, m setbot.Message, typedLevel bool) (string, error) {
+func (d *incidents) track(tx *store.Tx, in setbot.Incident, m setbot.Message, typedLevel bool) (string, error) {
 	got, started, err := tx.TrackIncident(in)
 	if err != nil {
 		return "", err
@@ -191,8 +190,8 @@ func (d *Dispatcher) track(tx *store.Tx, in setbot.Incident, m setbot.Message, t
 // runIncidentUpdate is "update KEY <text>": the update is recorded, added to
 // the ticket as a Jira comment by a durable job (a Jira outage delays it but
 // does not lose it) and echoed in the incident's thread.
-func runIncidentUpdate(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.keyArg(ctx, r, true)
+func runIncidentUpdate(ctx context.Context, d *core, r request) (outcome, error) {
+	key, err := d.incidents.keyArg(ctx, r, true)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -201,7 +200,7 @@ func runIncidentUpdate(ctx context.Context, d *Dispatcher, r request) (outcome, 
 	if text == "" {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Say what changed and what is next: `%s`.", setbot.UpdateCommand(key))
 	}
-	return d.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
+	return d.incidents.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
 		in, _, err := tx.RecordUpdate(key, tx.Now())
 		if err != nil {
 			return "", err
@@ -225,74 +224,13 @@ func runIncidentUpdate(ctx context.Context, d *Dispatcher, r request) (outcome, 
 	}), nil
 }
 
-// quoteName names a person without mentioning them.
-func quoteName(u setbot.Username) string {
-	if u == "" {
-		return "someone"
-	}
-	return "@\u200d" + string(u)
-}
-
-// listReserve keeps room in the incidents list for its header and the
-// "and N more" line, within a post's limit (setbot.MaxPostRunes).
-const listReserve = 200
-
-// runListIncidents is "incidents": open incidents by key, with the age of
-// each last update, cut to fit one post.
-func runListIncidents(_ context.Context, d *Dispatcher, r request) (outcome, error) {
-	open, err := d.db.OpenIncidents()
-	if err != nil {
-		return outcome{}, err
-	}
-	var o outcome
-	o.say(d.replyTo(r.msg, incidentList(open, d.now())))
-	return o, nil
-}
-
-// incidentList formats the list, oldest news first so that the most
-// overdue incident leads.
-func incidentList(open []setbot.Incident, now time.Time) string {
-	if len(open) == 0 {
-		return "No incidents are tracked. `@setbot incident KEY` tracks one."
-	}
-	sort.Slice(open, func(i, j int) bool {
-		a, b := newsOf(open[i]), newsOf(open[j])
-		if !a.Equal(b) {
-			return a.Before(b)
-		}
-		return open[i].Key < open[j].Key
-	})
-	var b strings.Builder
-	fmt.Fprintf(&b, "Tracked incidents (%d):", len(open))
-	runes := 0
-	for i, in := range open {
-		line := "\n- " + setbot.IncidentLine(in, now)
-		if runes+len([]rune(line)) > setbot.MaxPostRunes-listReserve {
-			fmt.Fprintf(&b, "\n… and %d more.", len(open)-i)
-			break
-		}
-		runes += len([]rune(line))
-		b.WriteString(line)
-	}
-	return b.String()
-}
-
-// newsOf is when an incident last had news: its last update, else when it
-// was tracked.
-func newsOf(in setbot.Incident) time.Time {
-	if in.LastUpdate.After(in.Opened) {
-		return in.LastUpdate
-	}
-	return in.Opened
-}
-
 // runResolveIncident is "resolve KEY".
-func runResolveIncident(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.keyArg(ctx, r, false)
+func runResolveIncident(ctx context.Context, d *core, r request) (outcome, error) {
+	key, err := d.incidents.keyArg(ctx, r, false)
 	if err != nil {
 		return outcome{}, err
 	}
-	return d.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
+	return d.incidents.incidentOutcome(r.msg, func(tx *store.Tx) (string, error) {
 		in, changed, err := tx.ResolveIncident(key)
 		if err != nil {
 			return "", err
@@ -319,7 +257,7 @@ func runResolveIncident(ctx context.Context, d *Dispatcher, r request) (outcome,
 // When the intake paged SET and the page's thread is open, that thread is
 // the incident's too: the page, the ticket's link and the incident's
 // updates share one thread. shared reports that case.
-func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string) (shared bool, err error) {
+func (d *incidents) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string) (shared bool, err error) {
 	if !in.Priority.Urgent() {
 		return false, nil
 	}
@@ -345,38 +283,4 @@ func (d *Dispatcher) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Iss
 	// The announcement in ~sustained-engineering becomes the incident's
 	// thread (or joins the page's): reminders and updates gather under it.
 	return root != "" && got.Root == root, enqueueIncidentPost(tx, incidentPost{Key: got.Key, Where: whereThread, Text: announce})
-}
-
-// isSnooze reports whether a click's action belongs to a reminder.
-func isSnooze(action string) bool {
-	_, _, ok := setbot.ParseSnoozeAction(action)
-	return ok
-}
-
-// clickSnooze handles a reminder's Snooze button: reminders wait, and the
-// place of the reminders says who snoozed them until when.
-func (d *Dispatcher) clickSnooze(ctx context.Context, c setbot.Click) string {
-	key, length, _ := setbot.ParseSnoozeAction(c.Action)
-	if err := d.checkIncidentRight(ctx, c.UserID, key, false); err != nil {
-		return setbot.ErrorMessage(err)
-	}
-	now := d.now()
-	until := now.Add(length)
-	err := d.db.Update(now, func(tx *store.Tx) error {
-		if _, err := tx.Snooze(key, until); err != nil {
-			return err
-		}
-		text := fmt.Sprintf("%s snoozed the reminders of %s for %s, until %s.", quoteName(c.Username), key,
-			setbot.FormatAge(length), until.In(d.cfg.Rotation.Location).Format("15:04 MST"))
-		return enqueueIncidentPost(tx, incidentPost{Key: key, Where: whereIncident, Text: text})
-	})
-	if err != nil {
-		if setbot.ErrorCode(err) == setbot.EInternal {
-			d.log.Error().Err(err).Str("issue", string(key)).Msg("snooze")
-		}
-		return setbot.ErrorMessage(err)
-	}
-	d.log.Info().Str("issue", string(key)).Str("by", string(c.Username)).Dur("for", length).Msg("incident reminders snoozed")
-	d.kick()
-	return fmt.Sprintf("Snoozed %s for %s.", key, setbot.FormatAge(length))
 }

@@ -17,7 +17,7 @@ const doneSweepEvery = 30 * time.Minute
 // sweepDone stops tracking, every doneSweepEvery, the incidents whose
 // tickets are Done in Jira. A Jira outage ends the sweep early; the next
 // one tries again.
-func (d *Dispatcher) sweepDone(ctx context.Context) {
+func (d *incidents) sweepDone(ctx context.Context) {
 	now := d.now()
 	if d.ext.Tracker == nil || now.Before(d.nag.doneAt) {
 		return
@@ -40,7 +40,7 @@ func (d *Dispatcher) sweepDone(ctx context.Context) {
 // the incident's thread, and reports whether it did. When Jira does not
 // answer, *down is set and in stays tracked: an outage never hides a
 // reminder.
-func (d *Dispatcher) stopIfDone(ctx context.Context, in setbot.Incident, down *bool) bool {
+func (d *incidents) stopIfDone(ctx context.Context, in setbot.Incident, down *bool) bool {
 	if d.ext.Tracker == nil || *down {
 		return false
 	}

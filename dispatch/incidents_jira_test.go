@@ -33,14 +33,14 @@ func withFakeJira(t *testing.T, r *incRig) *jiratest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.d.ext.Tracker = c
+	r.d.c.ext.Tracker = c
 	return fake
 }
 
 func TestJiraCommentByAPersonPushesTheReminderBack(t *testing.T) {
 	r := newIncRig(t)
 	var logs bytes.Buffer
-	r.d.log = zerolog.New(&logs)
+	r.d.c.log = zerolog.New(&logs)
 	fake := withFakeJira(t, r)
 	fileL2(t, r) // SET-2, tracked at inc0, due at +24h
 	fake.AddCommentAt("SET-2", "acc-bob", "Customer restarted the cluster; watching.", inc0.Add(20*time.Hour))
@@ -115,9 +115,9 @@ func (c *commentJira) questions() int {
 func TestJiraDownRemindersStillSent(t *testing.T) {
 	r := newIncRig(t)
 	var logs bytes.Buffer
-	r.d.log = zerolog.New(&logs)
+	r.d.c.log = zerolog.New(&logs)
 	cj := &commentJira{fakeTracker: r.jira, err: setbot.Errorf(setbot.EUnavailable, "Jira is not answering right now.")}
-	r.d.ext.Tracker = cj
+	r.d.c.ext.Tracker = cj
 	r.jira.issues["SET-8"] = setbot.Issue{Summary: "search down"}
 	r.ask(t, "bob", "incident SET-7")
 	r.ask(t, "bob", "incident SET-8")
@@ -139,8 +139,8 @@ func TestJiraDownRemindersStillSent(t *testing.T) {
 func TestJiraAskedOnlyWhenDueAndSpaced(t *testing.T) {
 	r := newIncRig(t)
 	cj := &commentJira{fakeTracker: r.jira, found: true, at: inc0.Add(-time.Hour)} // before tracking
-	r.d.ext.Tracker = cj
-	r.d.cfg.Incidents = setbot.NagPolicy{Default: 2 * time.Minute}
+	r.d.c.ext.Tracker = cj
+	r.d.c.cfg.Incidents = setbot.NagPolicy{Default: 2 * time.Minute}
 	r.ask(t, "bob", "incident SET-7")
 	r.now = inc0.Add(time.Minute)
 	r.tick(t)
@@ -166,7 +166,7 @@ func TestJiraAskedOnlyWhenDueAndSpaced(t *testing.T) {
 func TestJiraCommentAheadOfOurClock(t *testing.T) {
 	r := newIncRig(t)
 	cj := &commentJira{fakeTracker: r.jira, found: true, at: inc0.Add(30 * time.Hour)}
-	r.d.ext.Tracker = cj
+	r.d.c.ext.Tracker = cj
 	r.ask(t, "bob", "incident SET-7")
 	r.now = inc0.Add(24 * time.Hour)
 	if posts, _ := r.tick(t); len(posts) != 0 {

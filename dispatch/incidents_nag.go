@@ -2,8 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/setbot/setbot"
@@ -60,7 +58,7 @@ type nagPlan struct {
 // only when one can be due (the plan's time came, or an incident changed),
 // asks Playbooks about incident channels every few minutes, and claims each
 // due reminder in the transaction that queues its post.
-func (d *Dispatcher) nagIncidents(ctx context.Context) {
+func (d *incidents) nagIncidents(ctx context.Context) {
 	now := d.now()
 	version, err := d.db.IncidentsVersion()
 	if err != nil {
@@ -142,7 +140,7 @@ func earliestOf(a, b time.Time) time.Time {
 // remind claims the incident's due reminder and queues its post in one
 // transaction, so that a restart neither repeats nor skips it. The reason
 // is logged with it. ok is false when the store failed.
-func (d *Dispatcher) remind(key setbot.IssueKey, shift setbot.Shift) (ok bool) {
+func (d *incidents) remind(key setbot.IssueKey, shift setbot.Shift) (ok bool) {
 	var (
 		in      setbot.Incident
 		n       setbot.Nag
@@ -180,7 +178,7 @@ func (d *Dispatcher) remind(key setbot.IssueKey, shift setbot.Shift) (ok bool) {
 // askPlaybooks asks, when it is time, for the last status update of the
 // playbook run linked to the incident's channel, and records a newer one
 // as an update. It returns when to ask next (ok=false: never).
-func (d *Dispatcher) askPlaybooks(ctx context.Context, in setbot.Incident, now time.Time) (time.Time, bool) {
+func (d *incidents) askPlaybooks(ctx context.Context, in setbot.Incident, now time.Time) (time.Time, bool) {
 	if in.Channel == "" || d.ext.Playbooks == nil {
 		return time.Time{}, false
 	}
@@ -220,7 +218,7 @@ func (d *Dispatcher) askPlaybooks(ctx context.Context, in setbot.Incident, now t
 // than the last update is recorded as one. It reports whether that pushed
 // the reminder back. Jira's errors are logged as warnings and never hold a
 // reminder up.
-func (d *Dispatcher) commentedInJira(ctx context.Context, in setbot.Incident, now time.Time, down *bool) bool {
+func (d *incidents) commentedInJira(ctx context.Context, in setbot.Incident, now time.Time, down *bool) bool {
 	cr, ok := d.ext.Tracker.(setbot.CommentReader)
 	if !ok || *down {
 		return false
@@ -255,99 +253,4 @@ func (d *Dispatcher) commentedInJira(ctx context.Context, in setbot.Incident, no
 	}
 	log.Info().Time("at", at).Str("by", string(by)).Msg("incidents: status update from a Jira comment")
 	return !setbot.RemindNow(got, d.cfg.Incidents, now).Remind
-}
-
-// Job kinds of incidents. Persisted in the outbox: never rename one.
-const (
-	jobIncidentPost    = "incident-post"    // payload: incidentPost
-	jobIncidentComment = "incident-comment" // payload: incidentComment
-)
-
-// where an incident post goes. Persisted in jobs: values only grow.
-type where int
-
-const (
-	// whereThread is the incident's thread in ~sustained-engineering,
-	// started by this post when it has none yet.
-	whereThread where = iota
-	// whereIncident is where reminders go: the thread when there is one,
-	// else the incident's own channel, else a new thread.
-	whereIncident
-)
-
-// incidentPost is a post about an incident whose place is decided when it
-// is posted, so that the first post starts the thread the others join.
-type incidentPost struct {
-	Key     setbot.IssueKey `json:"key"`
-	Where   where           `json:"where"`
-	Text    string          `json:"text"`
-	Buttons []setbot.Button `json:"buttons,omitempty"`
-}
-
-func enqueueIncidentPost(tx *store.Tx, p incidentPost) error {
-	_, err := tx.Enqueue(jobIncidentPost, "", p, time.Time{})
-	return err
-}
-
-func runIncidentPost(ctx context.Context, d *Dispatcher, j store.Job) error {
-	var p incidentPost
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("decode incident post job: %w", err)
-	}
-	in, ok, err := d.db.Incident(p.Key)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("incident %s is gone; its post is dropped", p.Key)
-	}
-	r := setbot.Reply{ChannelID: d.cfg.SETChannel, RootID: in.Root, Text: setbot.FitPost(p.Text), Buttons: p.Buttons}
-	if in.Root == "" && p.Where == whereIncident && in.Channel != "" {
-		r.ChannelID = in.Channel
-	}
-	id, err := d.chat.Post(ctx, r, jobKey(j))
-	if err != nil || r.ChannelID != d.cfg.SETChannel || r.RootID != "" {
-		return err
-	}
-	// This post started the incident's thread: the others join it.
-	return d.db.Update(d.now(), func(tx *store.Tx) error {
-		_, err := tx.SetIncidentThread(p.Key, id)
-		return err
-	})
-}
-
-// incidentComment is a status update to add to the Jira ticket.
-type incidentComment struct {
-	Key  setbot.IssueKey `json:"key"`
-	By   setbot.Username `json:"by"`
-	Text string          `json:"text"`
-}
-
-func enqueueComment(tx *store.Tx, c incidentComment) error {
-	_, err := tx.Enqueue(jobIncidentComment, "", c, time.Time{})
-	return err
-}
-
-// runIncidentComment adds an update to the ticket. While Jira is down or
-// not configured the job waits in the outbox; when Jira refuses it, the
-// incident's thread is told. The comment is made exactly once
-// (CommentOnce with the job's ref): a retry after a lost answer finds it.
-func runIncidentComment(ctx context.Context, d *Dispatcher, j store.Job) error {
-	var c incidentComment
-	if err := json.Unmarshal(j.Payload, &c); err != nil {
-		return fmt.Errorf("decode incident comment job: %w", err)
-	}
-	if d.ext.Tracker == nil {
-		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the update waits in setbot's queue.")
-	}
-	text := fmt.Sprintf("Status update from @%s (posted in Mattermost through setbot):\n%s", c.By, c.Text)
-	err := setbot.CommentOnce(ctx, d.ext.Tracker, c.Key, commentRef(j), text, nil)
-	if err == nil || setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil {
-		return err
-	}
-	d.log.Error().Err(err).Str("issue", string(c.Key)).Msg("Jira refused an incident update")
-	note := fmt.Sprintf("I could not add %s's update to %s in Jira: %s", quoteName(c.By), c.Key, setbot.ErrorMessage(err))
-	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
-		return enqueueIncidentPost(tx, incidentPost{Key: c.Key, Where: whereThread, Text: note})
-	})
 }

@@ -112,7 +112,7 @@ func (r *incRig) ask(t *testing.T, user string, text string) []string {
 // tick runs the reminder loop at the rig's time and returns the posts.
 func (r *incRig) tick(t *testing.T) ([]setbot.Reply, []setbot.PostID) {
 	t.Helper()
-	r.d.nagIncidents(context.Background())
+	r.d.incidents.nagIncidents(context.Background())
 	r.drain(t)
 	return r.chat.takeWithIDs()
 }
@@ -259,7 +259,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 		p   setbot.Priority
 	}{{"SET-1", setbot.L1}, {"SET-2", setbot.L2}, {"SET-3", setbot.L3}, {"SET-4", setbot.L4}} {
 		err := r.db.Update(r.now, func(tx *store.Tx) error {
-			_, err := r.d.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key))
+			_, err := r.d.incidents.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key))
 			return err
 		})
 		if err != nil {
@@ -277,7 +277,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 func fileL2(t *testing.T, r *incRig) {
 	t.Helper()
 	err := r.db.Update(r.now, func(tx *store.Tx) error {
-		_, err := r.d.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2")
+		_, err := r.d.incidents.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2")
 		return err
 	})
 	if err != nil {
@@ -285,7 +285,7 @@ func fileL2(t *testing.T, r *incRig) {
 	}
 	r.drain(t)
 	posts, ids := r.chat.takeWithIDs()
-	if len(posts) != 1 || posts[0].Text != "New SET ticket SET-2" || posts[0].RootID != "" || posts[0].ChannelID != r.d.cfg.SETChannel {
+	if len(posts) != 1 || posts[0].Text != "New SET ticket SET-2" || posts[0].RootID != "" || posts[0].ChannelID != r.d.c.cfg.SETChannel {
 		t.Fatalf("announcement %+v; want one new post in ~sustained-engineering", posts)
 	}
 	if got := r.incident(t, "SET-2").Root; got != ids[0] {
@@ -296,18 +296,18 @@ func fileL2(t *testing.T, r *incRig) {
 func TestNagRemindsOwnerThenLead(t *testing.T) {
 	r := newIncRig(t)
 	var logs bytes.Buffer
-	r.d.log = zerolog.New(&logs)
+	r.d.c.log = zerolog.New(&logs)
 	fileL2(t, r)
 	if posts, _ := r.tick(t); len(posts) != 0 {
 		t.Fatalf("reminded at once: %+v", posts)
 	}
-	if want := inc0.Add(nagIdle); !r.d.nag.nextAt.Equal(want) {
-		t.Errorf("planned the next look at %v, want %v (nothing due sooner)", r.d.nag.nextAt, want)
+	if want := inc0.Add(nagIdle); !r.d.incidents.nag.nextAt.Equal(want) {
+		t.Errorf("planned the next look at %v, want %v (nothing due sooner)", r.d.incidents.nag.nextAt, want)
 	}
 	r.now = inc0.Add(23*time.Hour + 30*time.Minute)
 	r.tick(t)
-	if want := inc0.Add(24 * time.Hour); !r.d.nag.nextAt.Equal(want) {
-		t.Errorf("planned the next look at %v, want the reminder's time %v", r.d.nag.nextAt, want)
+	if want := inc0.Add(24 * time.Hour); !r.d.incidents.nag.nextAt.Equal(want) {
+		t.Errorf("planned the next look at %v, want the reminder's time %v", r.d.incidents.nag.nextAt, want)
 	}
 	r.now = inc0.Add(24 * time.Hour)
 	posts, _ := r.tick(t)
@@ -502,13 +502,13 @@ func BenchmarkNagIncidents10k(b *testing.B) {
 	d := New(Config{SETChannel: "c-set", Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, newFakeChat(), db, Extensions{})
 	b.ReportAllocs()
 	for b.Loop() {
-		d.nag = nagPlan{} // force a full pass
-		d.nagIncidents(context.Background())
+		d.incidents.nag = nagPlan{} // force a full pass
+		d.incidents.nagIncidents(context.Background())
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/incident")
 	b.StopTimer()
-	if want := inc0.Add(time.Hour + nagIdle); !d.nag.nextAt.Equal(want) {
-		b.Fatalf("planned %v, want %v", d.nag.nextAt, want)
+	if want := inc0.Add(time.Hour + nagIdle); !d.incidents.nag.nextAt.Equal(want) {
+		b.Fatalf("planned %v, want %v", d.incidents.nag.nextAt, want)
 	}
 }
 
@@ -524,10 +524,10 @@ func BenchmarkNagIdleTick(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := New(Config{Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, newFakeChat(), db, Extensions{})
-	d.nagIncidents(context.Background())
+	d.incidents.nagIncidents(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {
-		d.nagIncidents(context.Background())
+		d.incidents.nagIncidents(context.Background())
 	}
 }
 
@@ -536,7 +536,7 @@ func BenchmarkNagIdleTick(b *testing.B) {
 func TestIncidentUpdateCommentsOnce(t *testing.T) {
 	r := newIncRig(t)
 	once := newOnceTracker(r.jira, 1)
-	r.d.ext.Tracker = once
+	r.d.c.ext.Tracker = once
 	r.ask(t, "bob", "incident SET-7")
 	r.ask(t, "bob", "update SET-7 still digging")
 	r.now = r.now.Add(time.Hour)
@@ -585,7 +585,7 @@ func TestDoneTicketStopsTheReminders(t *testing.T) {
 
 	r.ask(t, "alice", "incident SET-7 L1")
 	r.jira.issues["SET-7"] = setbot.Issue{Summary: "login fails", Status: "Done", Done: true}
-	r.d.sweepDone(context.Background()) // the first sweep runs at once
+	r.d.incidents.sweepDone(context.Background()) // the first sweep runs at once
 	r.drain(t)
 	if posts := r.chat.take(); len(posts) != 1 || !strings.Contains(posts[0].Text, "SET-7 is “Done” in Jira") {
 		t.Fatalf("the sweep: %s", texts(posts))

@@ -16,7 +16,7 @@ import (
 // direct answers a post in a DM with the bot: the intake conversation takes
 // it when it is for an intake (one under way, or text that reads like a
 // problem); otherwise it is a command, or help.
-func (d *Dispatcher) direct(ctx context.Context, m setbot.Message) (outcome, error) {
+func (d *core) direct(ctx context.Context, m setbot.Message) (outcome, error) {
 	fallback, err := d.dmCommand(ctx, m)
 	if err != nil {
 		fallback = outcome{replies: []setbot.Reply{d.replyTo(m, setbot.ErrorMessage(err))}}
@@ -26,10 +26,10 @@ func (d *Dispatcher) direct(ctx context.Context, m setbot.Message) (outcome, err
 	}
 	in := conversations.Input{Kind: conversations.Text, Text: m.Text, User: m.UserID, Username: m.Username}
 	if len(m.FileIDs) > 0 {
-		in.Kind, in.Files = conversations.Files, d.checkFiles(ctx, m)
+		in.Kind, in.Files = conversations.Files, d.intake.checkFiles(ctx, m)
 	}
 	return outcome{apply: func(tx *store.Tx) error {
-		used, err := d.step(tx, m.UserID, in)
+		used, err := d.intake.step(tx, m.UserID, in)
 		if err != nil || used {
 			return err
 		}
@@ -48,7 +48,7 @@ func (d *Dispatcher) direct(ctx context.Context, m setbot.Message) (outcome, err
 // about a ticket, the next word is an issue key ("update SET-1 …"); a
 // command without arguments must stand alone ("who"). "Update fails with
 // 500" stays an answer.
-func (d *Dispatcher) isDMCommand(r request) bool {
+func (d *core) isDMCommand(r request) bool {
 	c, ok := d.cmds.byName[r.name]
 	if !ok || c.name == "help" || !allowedIn(c.where, setbot.ChannelDM) {
 		return false
@@ -68,7 +68,7 @@ func firstOr(words []string, or string) string {
 }
 
 // dmCommand is what a DM means when it is not for the intake.
-func (d *Dispatcher) dmCommand(ctx context.Context, m setbot.Message) (outcome, error) {
+func (d *core) dmCommand(ctx context.Context, m setbot.Message) (outcome, error) {
 	r := parse(m, m.Text)
 	if c, ok := d.cmds.byName[r.name]; ok && allowedIn(c.where, setbot.ChannelDM) {
 		return c.run(ctx, d, r)
@@ -80,7 +80,7 @@ func (d *Dispatcher) dmCommand(ctx context.Context, m setbot.Message) (outcome, 
 
 // checkFiles downloads and checks a post's files, with the typing indicator
 // on while it works.
-func (d *Dispatcher) checkFiles(ctx context.Context, m setbot.Message) []artifacts.Checked {
+func (d *intake) checkFiles(ctx context.Context, m setbot.Message) []artifacts.Checked {
 	if err := d.chat.Typing(ctx, m.ChannelID, "", ""); err != nil {
 		d.log.Debug().Err(err).Msg("typing indicator")
 	}
@@ -108,7 +108,7 @@ func nameOr(n string) string {
 // step runs the user's intake conversation one step inside tx: load, Step,
 // save, store blobs, queue effects. used is false when the input was not for
 // the intake (nothing changed).
-func (d *Dispatcher) step(tx *store.Tx, user setbot.UserID, in conversations.Input) (used bool, err error) {
+func (d *intake) step(tx *store.Tx, user setbot.UserID, in conversations.Input) (used bool, err error) {
 	s, err := d.loadConversation(tx, user)
 	if err != nil {
 		return false, err
@@ -148,7 +148,7 @@ const lostConversation = "I could not read back our earlier conversation (my mis
 // does not decode, or that a newer setbot wrote, would block every DM of
 // that person forever: it is archived (a blob, for whoever debugs it) and
 // removed, and the person is told that it starts again.
-func (d *Dispatcher) loadConversation(tx *store.Tx, user setbot.UserID) (s conversations.State, err error) {
+func (d *intake) loadConversation(tx *store.Tx, user setbot.UserID) (s conversations.State, err error) {
 	raw := tx.Conversation(user)
 	if raw == nil {
 		return s, nil
@@ -169,7 +169,7 @@ func (d *Dispatcher) loadConversation(tx *store.Tx, user setbot.UserID) (s conve
 	return conversations.State{}, enqueueReplies(tx, []setbot.Reply{{To: user, Text: lostConversation}})
 }
 
-func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []conversations.Effect) error {
+func (d *intake) queueEffects(tx *store.Tx, user setbot.UserID, effects []conversations.Effect) error {
 	var replies []setbot.Reply
 	for _, e := range effects {
 		switch {
@@ -181,7 +181,7 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 			if err := enqueueFiling(tx, *e.File, false); err != nil {
 				return err
 			}
-			if err := d.autoPageIntake(tx, *e.File); err != nil {
+			if err := d.paging.autoPageIntake(tx, *e.File); err != nil {
 				return err
 			}
 		case e.Route != nil:
@@ -197,7 +197,7 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 				return err
 			}
 		case e.Page != nil:
-			if err := d.autoPageIntake(tx, *e.Page); err != nil {
+			if err := d.paging.autoPageIntake(tx, *e.Page); err != nil {
 				return err
 			}
 		}
@@ -208,14 +208,14 @@ func (d *Dispatcher) queueEffects(tx *store.Tx, user setbot.UserID, effects []co
 // conversationFiled tells the reporter's conversation its ticket was filed.
 // When the conversation is gone (expired, or a new one began), the person is
 // told directly.
-func (d *Dispatcher) conversationFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+func (d *intake) conversationFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
 	return d.stepOrSay(tx, in.Reporter, conversations.Input{Kind: conversations.Filed, Issue: issue},
 		fmt.Sprintf("Your ticket is filed: [%s](%s).", issue.Key, issue.URL))
 }
 
 // runTicket is "@setbot ticket" in a channel: the intake continues in a DM,
 // prefilled from the thread's root post.
-func runTicket(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+func runTicket(ctx context.Context, d *core, r request) (outcome, error) {
 	root := r.msg.ThreadID()
 	prefill := r.rest
 	if r.msg.RootID != "" {
@@ -228,13 +228,13 @@ func runTicket(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 	// The conversation answers in the thread itself (one post: that it
 	// continues in a DM, or that another intake is still open there).
 	return outcome{apply: func(tx *store.Tx) error {
-		_, err := d.step(tx, r.msg.UserID, in)
+		_, err := d.intake.step(tx, r.msg.UserID, in)
 		return err
 	}}, nil
 }
 
 // tickConversations delivers due Ticks (reminders, expiry) to conversations.
-func (d *Dispatcher) tickConversations() {
+func (d *intake) tickConversations() {
 	now := d.now()
 	var due []setbot.UserID
 	err := d.db.Conversations(func(user setbot.UserID, raw []byte) error {
@@ -266,7 +266,7 @@ func (d *Dispatcher) tickConversations() {
 const actionIntake = "intake:"
 
 // clickIntake hands a button press to the clicker's conversation.
-func (d *Dispatcher) clickIntake(c setbot.Click) string {
+func (d *intake) clickIntake(c setbot.Click) string {
 	in := conversations.Input{Kind: conversations.Click, Action: c.Action, User: c.UserID, Username: c.Username}
 	var used bool
 	err := d.db.Update(d.now(), func(tx *store.Tx) error {

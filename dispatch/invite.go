@@ -24,7 +24,7 @@ type invite struct {
 
 // inviteOnHandover adds to o, when key is a tracked incident with a channel
 // of its own and team has people to invite, the job that invites them.
-func (d *Dispatcher) inviteOnHandover(o outcome, key setbot.IssueKey, team string) (outcome, error) {
+func (d *tickets) inviteOnHandover(o outcome, key setbot.IssueKey, team string) (outcome, error) {
 	people := d.ext.HandoverInvites[team]
 	if len(people) == 0 {
 		return o, nil
@@ -48,7 +48,7 @@ func (d *Dispatcher) inviteOnHandover(o outcome, key setbot.IssueKey, team strin
 
 // runInvite adds the people who have accounts to the channel and says so
 // there. Someone without an account is named in the note, not retried.
-func runInvite(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runInvite(ctx context.Context, d *core, j store.Job) error {
 	var in invite
 	if err := json.Unmarshal(j.Payload, &in); err != nil {
 		return fmt.Errorf("decode invite job: %w", err)

@@ -74,8 +74,8 @@ func (c slowChat) Post(ctx context.Context, r setbot.Reply, key string) (setbot.
 func TestMeterCountsPostsAndJobs(t *testing.T) {
 	r := newTicketRig(t)
 	m := &recMeter{}
-	r.d.ext.Meter = m
-	r.d.chat = slowChat{r.chat, &r.now}
+	r.d.c.ext.Meter = m
+	r.d.c.chat = slowChat{r.chat, &r.now}
 
 	dm := setbot.Message{ID: "dm1", ChannelID: "c-dm", Kind: setbot.ChannelDM, UserID: "u-dave", Username: "dave", Text: "hello", At: r.now}
 	r.d.handle(context.Background(), dm)
@@ -100,7 +100,7 @@ func TestMeterCountsPostsAndJobs(t *testing.T) {
 func TestMeterCountsJobOutcomesAndFilings(t *testing.T) {
 	r := newTicketRig(t)
 	m := &recMeter{}
-	r.d.ext.Meter = m
+	r.d.c.ext.Meter = m
 	file := func(id string) {
 		err := r.db.Update(r.now, func(tx *store.Tx) error {
 			return enqueueFiling(tx, setbot.Intake{ID: id, Reporter: "u-dave", Username: "dave", Priority: setbot.L3, Summary: "slow " + id}, false)
@@ -138,7 +138,7 @@ func TestMeterCountsJobOutcomesAndFilings(t *testing.T) {
 func TestMeterCountsPagesAcksAndClicks(t *testing.T) {
 	r := newPagingRig(t)
 	m := &recMeter{}
-	r.d.ext.Meter = m
+	r.d.c.ext.Meter = m
 	_, step := r.pageAndStep(t, "search is broken")
 	if got := m.take(); !slices.Contains(got, "paged primary") {
 		t.Errorf("meter calls %q; want the primary paged", got)
@@ -157,7 +157,7 @@ func TestMeterCountsReminders(t *testing.T) {
 	r := newIncRig(t)
 	fileL2(t, r)
 	m := &recMeter{}
-	r.d.ext.Meter = m
+	r.d.c.ext.Meter = m
 	r.now = inc0.Add(24 * time.Hour)
 	r.tick(t)
 	r.tick(t) // nothing more is due

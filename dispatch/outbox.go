@@ -33,7 +33,7 @@ const (
 // jobSpec is how one kind of job runs.
 type jobSpec struct {
 	lane lane
-	run  func(ctx context.Context, d *Dispatcher, j store.Job) error
+	run  func(ctx context.Context, d *core, j store.Job) error
 }
 
 // Retry policy for jobs whose outside system is unavailable.
@@ -53,7 +53,7 @@ func enqueueReplies(tx *store.Tx, replies []setbot.Reply) error {
 	return nil
 }
 
-func runPost(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runPost(ctx context.Context, d *core, j store.Job) error {
 	var r setbot.Reply
 	if err := json.Unmarshal(j.Payload, &r); err != nil {
 		return fmt.Errorf("decode post job: %w", err)
@@ -71,7 +71,7 @@ func jobKey(j store.Job) string {
 }
 
 // runOutbox runs due jobs in the chat, slow and lookup lanes until ctx ends.
-func (d *Dispatcher) runOutbox(ctx context.Context) {
+func (d *core) runOutbox(ctx context.Context) {
 	var wg sync.WaitGroup
 	var wakes []chan struct{}
 	for _, l := range []lane{laneSlow, laneLookup} {
@@ -89,7 +89,7 @@ func (d *Dispatcher) runOutbox(ctx context.Context) {
 
 // lane runs the due jobs of one lane whenever woken, and at least every tick.
 // It forwards wake-ups to the lanes in forward.
-func (d *Dispatcher) lane(ctx context.Context, l lane, wake <-chan struct{}, forward ...chan struct{}) {
+func (d *core) lane(ctx context.Context, l lane, wake <-chan struct{}, forward ...chan struct{}) {
 	t := time.NewTicker(d.cfg.Tick)
 	defer t.Stop()
 	for {
@@ -109,7 +109,7 @@ func (d *Dispatcher) lane(ctx context.Context, l lane, wake <-chan struct{}, for
 	}
 }
 
-func (d *Dispatcher) runDue(ctx context.Context, l lane) {
+func (d *core) runDue(ctx context.Context, l lane) {
 	// Unknown kinds (left by a newer setbot) are reported by the chat lane.
 	inLane := func(kind string) bool {
 		spec, ok := jobSpecs[kind]
@@ -133,7 +133,7 @@ func (d *Dispatcher) runDue(ctx context.Context, l lane) {
 	}
 }
 
-func (d *Dispatcher) runJob(ctx context.Context, spec jobSpec, j store.Job) {
+func (d *core) runJob(ctx context.Context, spec jobSpec, j store.Job) {
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
 	start := d.now()
 	err := d.runContained(jctx, spec, j)

@@ -14,7 +14,7 @@ import (
 //   - a round: everyone on the shift mentioned in the thread and DMed;
 //   - giving up: the rotation admins (else the leads) are told in
 //     ~sustained-engineering, and the thread says so.
-func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, shift setbot.Shift, people map[setbot.Username]setbot.User) []setbot.Reply {
+func (d *paging) stepReplies(p setbot.Page, dec setbot.PageDecision, shift setbot.Shift, people map[setbot.Username]setbot.User) []setbot.Reply {
 	if dec.Step == setbot.StepGiveUp {
 		return d.giveUpReplies(p, shift)
 	}
@@ -49,7 +49,7 @@ func (d *Dispatcher) stepReplies(p setbot.Page, dec setbot.PageDecision, shift s
 
 // nextInLine says, in plain words, what happens if nobody acknowledges p
 // (just advanced to its current step) in time.
-func (d *Dispatcher) nextInLine(p setbot.Page, shift setbot.Shift) string {
+func (d *paging) nextInLine(p setbot.Page, shift setbot.Shift) string {
 	at := p.SteppedAt.Add(d.ackWithin())
 	next := setbot.NextPageStep(p, shift, d.cfg.AckWithin, at)
 	by := at.In(d.cfg.Rotation.Location).Format("15:04 MST")
@@ -67,7 +67,7 @@ func (d *Dispatcher) nextInLine(p setbot.Page, shift setbot.Shift) string {
 // giveUpReplies tell the rotation admins (else the leads) in
 // ~sustained-engineering that nobody acknowledged p, and say so in its
 // thread.
-func (d *Dispatcher) giveUpReplies(p setbot.Page, shift setbot.Shift) []setbot.Reply {
+func (d *paging) giveUpReplies(p setbot.Page, shift setbot.Shift) []setbot.Reply {
 	who := d.cfg.Rotation.Admins
 	if len(who) == 0 && shift.Lead != "" {
 		who = []setbot.Username{shift.Lead}

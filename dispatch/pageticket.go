@@ -33,7 +33,7 @@ func ticketLink(p setbot.Page) string {
 // runPageTicket DMs each person the page has paged so far the ticket's
 // link. Each DM has its own idempotency key, so a retry after a partial
 // run does not repeat the ones sent.
-func runPageTicket(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runPageTicket(ctx context.Context, d *core, j store.Job) error {
 	var pt pageTicket
 	if err := json.Unmarshal(j.Payload, &pt); err != nil {
 		return fmt.Errorf("decode page-ticket job: %w", err)

@@ -30,14 +30,14 @@ type PageHookSender interface {
 	Send(ctx context.Context, h setbot.PageHook) error
 }
 
-func pagingCommands() []command {
+func (*paging) commands() []command {
 	return []command{
 		{name: "page", usage: "page <what is wrong>", summary: "page the SET primary (then the backup, then the lead, until someone acknowledges)", where: inSET, run: runPage},
 		{name: "ack", aliases: []string{"acknowledge"}, usage: "ack", summary: "acknowledge a page (in its thread, or the newest one that paged you)", where: anywhere, run: runAck},
 	}
 }
 
-func runPage(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runPage(_ context.Context, d *core, r request) (outcome, error) {
 	if r.rest == "" {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Say what is wrong, e.g. `@%s page customer X's server is down, L1`.", d.cfg.Bot.Username)
 	}
@@ -49,7 +49,7 @@ func runPage(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 }
 
 // ackWithin is the configured time to acknowledge, or the default.
-func (d *Dispatcher) ackWithin() time.Duration {
+func (d *core) ackWithin() time.Duration {
 	if d.cfg.AckWithin <= 0 {
 		return setbot.DefaultAckWithin
 	}
@@ -62,7 +62,7 @@ const maxAckChoices = 5
 // runAck is "@setbot ack": it acknowledges, in the post's own transaction,
 // the page of the thread, or the one page that paged the person; with
 // several, it asks which. It never picks a page that did not page them.
-func runAck(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+func runAck(ctx context.Context, d *core, r request) (outcome, error) {
 	open, err := d.db.OpenPages()
 	if err != nil {
 		return outcome{}, err
@@ -85,11 +85,11 @@ func runAck(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 		return o, nil
 	}
 	p := ps[0]
-	if !d.mayAck(ctx, r.msg.UserID, p) {
+	if !d.paging.mayAck(ctx, r.msg.UserID, p) {
 		return outcome{}, errMayNotAck
 	}
 	return outcome{apply: func(tx *store.Tx) error {
-		_, err := d.ack(tx, p.ID, r.msg.Username)
+		_, err := d.paging.ack(tx, p.ID, r.msg.Username)
 		return err
 	}}, nil
 }
@@ -106,7 +106,7 @@ func clipLabel(text string) string {
 
 // ack records an acknowledgement in tx and queues what is said about it (and
 // the webhook). changed is false when somebody had acknowledged before.
-func (d *Dispatcher) ack(tx *store.Tx, id string, by setbot.Username) (changed bool, err error) {
+func (d *paging) ack(tx *store.Tx, id string, by setbot.Username) (changed bool, err error) {
 	p, changed, err := tx.AckPage(id, by)
 	if err != nil {
 		return false, err
@@ -125,7 +125,7 @@ func (d *Dispatcher) ack(tx *store.Tx, id string, by setbot.Username) (changed b
 }
 
 // clickAck handles the Acknowledge button, for those who may acknowledge.
-func (d *Dispatcher) clickAck(ctx context.Context, c setbot.Click) string {
+func (d *paging) clickAck(ctx context.Context, c setbot.Click) string {
 	id := strings.TrimPrefix(c.Action, actionAck)
 	p, ok, err := d.db.Page(id)
 	if err != nil {
@@ -161,7 +161,7 @@ func (d *Dispatcher) clickAck(ctx context.Context, c setbot.Click) string {
 // The step is claimed in the store with its posts, so a restart neither
 // repeats nor skips it. A page still waiting for its thread (an automatic
 // page whose first post is in the outbox) waits.
-func (d *Dispatcher) escalatePages(ctx context.Context) {
+func (d *paging) escalatePages(ctx context.Context) {
 	open, err := d.db.OpenPages()
 	if err != nil || len(open) == 0 {
 		if err != nil {
@@ -197,7 +197,7 @@ func (d *Dispatcher) escalatePages(ctx context.Context) {
 // Mattermost did not answer, so the step waits for the next tick instead of
 // being taken without its DMs; someone who has no account is paged in the
 // thread only.
-func (d *Dispatcher) lookUpPaged(ctx context.Context, dec setbot.PageDecision) (map[setbot.Username]setbot.User, bool) {
+func (d *paging) lookUpPaged(ctx context.Context, dec setbot.PageDecision) (map[setbot.Username]setbot.User, bool) {
 	names := dec.All
 	if dec.Target != "" {
 		names = []setbot.Username{dec.Target}
@@ -220,7 +220,7 @@ func (d *Dispatcher) lookUpPaged(ctx context.Context, dec setbot.PageDecision) (
 
 // nobodyToPage says once, in the page's thread, that the rotation has nobody
 // to page this week.
-func (d *Dispatcher) nobodyToPage(p setbot.Page) {
+func (d *paging) nobodyToPage(p setbot.Page) {
 	if _, sent, err := d.db.NoticeSent(noticePage, p.ID, "nobody"); err != nil || sent {
 		return
 	}
@@ -239,7 +239,7 @@ func (d *Dispatcher) nobodyToPage(p setbot.Page) {
 	d.kick()
 }
 
-func (d *Dispatcher) claimStep(id string, shift setbot.Shift, people map[setbot.Username]setbot.User) {
+func (d *paging) claimStep(id string, shift setbot.Shift, people map[setbot.Username]setbot.User) {
 	err := d.db.Update(d.now(), func(tx *store.Tx) error {
 		p, dec, claimed, err := tx.ClaimPageStep(id, shift, d.cfg.AckWithin)
 		if err != nil || !claimed {
@@ -262,7 +262,7 @@ func (d *Dispatcher) claimStep(id string, shift setbot.Shift, people map[setbot.
 
 // enqueueHook queues a webhook delivery in tx, when a webhook is configured.
 // It runs in the slow lane, so a slow pager never holds up the ladder.
-func (d *Dispatcher) enqueueHook(tx *store.Tx, h setbot.PageHook) error {
+func (d *paging) enqueueHook(tx *store.Tx, h setbot.PageHook) error {
 	if d.ext.Webhook == nil {
 		return nil
 	}
@@ -272,7 +272,7 @@ func (d *Dispatcher) enqueueHook(tx *store.Tx, h setbot.PageHook) error {
 
 // runPageHook delivers one webhook event. Unavailable endpoints are retried
 // with backoff by the outbox; a refused event is dropped and logged.
-func runPageHook(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runPageHook(ctx context.Context, d *core, j store.Job) error {
 	if d.ext.Webhook == nil {
 		return nil // the webhook was removed from the config since
 	}

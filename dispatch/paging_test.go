@@ -104,7 +104,7 @@ func (r *pagingRig) page(user, text string) setbot.PostID {
 func (r *pagingRig) tick(t *testing.T) []setbot.Reply {
 	t.Helper()
 	for range 5 {
-		r.d.escalatePages(context.Background())
+		r.d.paging.escalatePages(context.Background())
 		runLanes(r.d)
 	}
 	return r.chat.take()
@@ -312,11 +312,11 @@ func TestLadderRestartMidLadderNeitherRepeatsNorSkips(t *testing.T) {
 func TestStepPostsSurviveACrashBeforeTheyAreSent(t *testing.T) {
 	r := newPagingRig(t)
 	root := r.page("sam", "the database is full")
-	r.d.runDue(context.Background(), laneChat)
+	r.d.c.runDue(context.Background(), laneChat)
 	r.chat.take()
 	// The step is claimed with its posts in one transaction; a crash before
 	// the outbox runs loses nothing and repeats nothing.
-	r.d.escalatePages(context.Background())
+	r.d.paging.escalatePages(context.Background())
 	r.open(t)
 	wantStep(t, r.tick(t), root, "alice", setbot.StepPrimary)
 }
@@ -361,7 +361,7 @@ func urgentIntake(p setbot.Priority, summary string) setbot.Intake {
 
 func (r *pagingRig) confirm(t *testing.T, in setbot.Intake) {
 	t.Helper()
-	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.autoPageIntake(tx, in) }); err != nil {
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.paging.autoPageIntake(tx, in) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -369,7 +369,7 @@ func (r *pagingRig) confirm(t *testing.T, in setbot.Intake) {
 func (r *pagingRig) filed(t *testing.T, in setbot.Intake) {
 	t.Helper()
 	issue := setbot.Issue{Key: "SET-42", URL: "https://jira.example.com/browse/SET-42"}
-	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.pageFiled(tx, in, issue, true) }); err != nil {
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.paging.pageFiled(tx, in, issue, true) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -427,7 +427,7 @@ func TestTicketFiledBeforeThePageThreadOpens(t *testing.T) {
 	in := urgentIntake(setbot.L1, "data loss")
 	r.confirm(t, in)
 	r.filed(t, in) // Jira answered before the chat lane ran
-	r.d.runDue(context.Background(), laneChat)
+	r.d.c.runDue(context.Background(), laneChat)
 	got := r.chat.take()
 	if len(got) != 1 || !strings.Contains(got[0].Text, "Automatic page") {
 		t.Fatalf("opening:\n%s", texts(got))
@@ -478,7 +478,7 @@ func BenchmarkEscalateIdleTick(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		r.d.escalatePages(context.Background())
+		r.d.paging.escalatePages(context.Background())
 	}
 	if n := len(r.chat.take()); n != 0 {
 		b.Fatalf("an idle tick posted %d times", n)
@@ -496,7 +496,7 @@ func BenchmarkPageStep(b *testing.B) {
 		if err := r.db.AddPage(setbot.Page{ID: id, Text: "x", Channel: "c-set", Root: "r", Created: r.now}, r.now); err != nil {
 			b.Fatal(err)
 		}
-		r.d.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, map[setbot.Username]setbot.User{"alice": {ID: "u-alice", Username: "alice"}})
+		r.d.paging.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, map[setbot.Username]setbot.User{"alice": {ID: "u-alice", Username: "alice"}})
 	}
 }
 
@@ -508,11 +508,11 @@ func TestOldPagesArePruned(t *testing.T) {
 	if open, _ := r.db.OpenPages(); len(open) != 1 {
 		t.Fatalf("%d open pages, want 1", len(open))
 	}
-	r.d.prune(r.now.Add(pageRetention - time.Minute))
+	r.d.c.prune(r.now.Add(pageRetention - time.Minute))
 	if open, _ := r.db.OpenPages(); len(open) != 1 {
 		t.Fatalf("a page younger than %s was pruned", pageRetention)
 	}
-	r.d.prune(r.now.Add(pageRetention + time.Minute))
+	r.d.c.prune(r.now.Add(pageRetention + time.Minute))
 	if open, _ := r.db.OpenPages(); len(open) != 0 {
 		t.Fatalf("%d pages left after %s, want 0", len(open), pageRetention)
 	}
@@ -533,7 +533,7 @@ func TestChatLaneIsNotStarvedByJiraJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.d.runDue(context.Background(), laneChat)
+	r.d.c.runDue(context.Background(), laneChat)
 	if posts := r.chat.take(); len(posts) != 1 || posts[0].Text != "still answered" {
 		t.Fatalf("chat lane posted %+v behind %d Jira jobs; want the reply", posts, jobsPerScan+10)
 	}
@@ -548,11 +548,11 @@ func TestPruneKeepsMarksForTheConfiguredRetention(t *testing.T) {
 	if _, err := r.db.Handle("p-old", r.now, func(*store.Tx) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	r.d.prune(r.now.Add(47 * time.Hour))
+	r.d.c.prune(r.now.Add(47 * time.Hour))
 	if seen, _ := r.db.Seen("p-old"); !seen {
 		t.Fatal("a mark younger than the retention was pruned")
 	}
-	r.d.prune(r.now.Add(49 * time.Hour))
+	r.d.c.prune(r.now.Add(49 * time.Hour))
 	if seen, _ := r.db.Seen("p-old"); seen {
 		t.Fatal("a mark older than the configured retention was kept (the default is 14 days)")
 	}

@@ -41,7 +41,7 @@ type pinned struct {
 }
 
 // idOf returns the active account that name stands for, or "" when none.
-func (d *Dispatcher) idOf(ctx context.Context, name setbot.Username) setbot.UserID {
+func (d *core) idOf(ctx context.Context, name setbot.Username) setbot.UserID {
 	if name == "" {
 		return ""
 	}
@@ -74,7 +74,7 @@ func (d *Dispatcher) idOf(ctx context.Context, name setbot.Username) setbot.User
 
 // resolve looks name up again: a pinned account by its ID (wherever its
 // name went), an unpinned name by the name.
-func (d *Dispatcher) resolve(ctx context.Context, name setbot.Username, p pinned) (pinned, error) {
+func (d *core) resolve(ctx context.Context, name setbot.Username, p pinned) (pinned, error) {
 	var u setbot.User
 	var err error
 	if p.id != "" {
@@ -100,18 +100,18 @@ func (d *Dispatcher) resolve(ctx context.Context, name setbot.Username, p pinned
 // nobody: the account was renamed, deactivated or made a bot, or took a
 // listed name. Safe for concurrent use; it never blocks on I/O.
 func (d *Dispatcher) UserUpdated(id setbot.UserID) {
-	d.people.mu.Lock()
-	defer d.people.mu.Unlock()
-	for name, p := range d.people.names {
+	d.c.people.mu.Lock()
+	defer d.c.people.mu.Unlock()
+	for name, p := range d.c.people.names {
 		if p.id == id || p.id == "" {
 			p.checked = time.Time{}
-			d.people.names[name] = p
+			d.c.people.names[name] = p
 		}
 	}
 }
 
 // isOneOf reports whether the account id is one of the people names lists.
-func (d *Dispatcher) isOneOf(ctx context.Context, id setbot.UserID, names []setbot.Username) bool {
+func (d *core) isOneOf(ctx context.Context, id setbot.UserID, names []setbot.Username) bool {
 	if id == "" {
 		return false
 	}
@@ -125,7 +125,7 @@ func (d *Dispatcher) isOneOf(ctx context.Context, id setbot.UserID, names []setb
 
 // person finds the active person a command names (`@alice` or `alice`):
 // never a bot, a deactivated account, or a channel-wide mention.
-func (d *Dispatcher) person(ctx context.Context, arg string) (setbot.User, error) {
+func (d *core) person(ctx context.Context, arg string) (setbot.User, error) {
 	name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(arg), "@"))
 	notFound := setbot.Errorf(setbot.EInvalid, "I can't find a person called `@%s` here. Use their Mattermost username, like `@alice`.", clipArg(name))
 	switch name {

@@ -20,7 +20,7 @@ var errJobPanicked = errors.New("job panicked")
 
 // runContained runs a job, turning a panic into errJobPanicked (logged
 // with its stack) instead of ending the process.
-func (d *Dispatcher) runContained(ctx context.Context, spec jobSpec, j store.Job) (err error) {
+func (d *core) runContained(ctx context.Context, spec jobSpec, j store.Job) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			d.log.Error().Str("kind", j.Kind).Uint64("job", j.ID).Str("panic", fmt.Sprint(r)).Bytes("stack", debug.Stack()).
@@ -42,14 +42,14 @@ func (d *Dispatcher) recoverPost(m setbot.Message) {
 	if r == nil {
 		return
 	}
-	log := d.log.With().Str("post_id", string(m.ID)).Str("user_id", string(m.UserID)).Logger()
+	log := d.c.log.With().Str("post_id", string(m.ID)).Str("user_id", string(m.UserID)).Logger()
 	log.Error().Str("panic", fmt.Sprint(r)).Bytes("stack", debug.Stack()).Msg("handling a post panicked; it is marked handled")
-	_, err := d.db.Handle(m.ID, d.now(), func(tx *store.Tx) error {
-		return enqueueReplies(tx, []setbot.Reply{d.replyTo(m, apology)})
+	_, err := d.c.db.Handle(m.ID, d.c.now(), func(tx *store.Tx) error {
+		return enqueueReplies(tx, []setbot.Reply{d.c.replyTo(m, apology)})
 	})
 	if err != nil {
 		log.Error().Err(err).Msg("mark the post that panicked as handled")
 		return
 	}
-	d.kick()
+	d.c.kick()
 }

@@ -34,7 +34,7 @@ func TestPostThatPanicsIsHandledWithAnApology(t *testing.T) {
 // backoff, and dropped after maxPanics attempts; setbot keeps running.
 func TestJobThatPanicsIsRetriedThenDropped(t *testing.T) {
 	const kind = "test-panic"
-	jobSpecs[kind] = jobSpec{laneChat, func(context.Context, *Dispatcher, store.Job) error { panic("a bug") }}
+	jobSpecs[kind] = jobSpec{laneChat, func(context.Context, *core, store.Job) error { panic("a bug") }}
 	t.Cleanup(func() { delete(jobSpecs, kind) })
 	r := newTicketRig(t)
 	if err := r.db.Update(r.now, func(tx *store.Tx) error {

@@ -22,7 +22,7 @@ import (
 
 // setMembers are everybody on the rotation last week, this week and the next
 // upcomingWeeks-1 weeks, and the rotation admins.
-func (d *Dispatcher) setMembers() ([]setbot.Username, error) {
+func (d *core) setMembers() ([]setbot.Username, error) {
 	ro, err := d.roster()
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (d *Dispatcher) setMembers() ([]setbot.Username, error) {
 
 // checkMember returns nil when the account id is a SET member, else an
 // EForbidden sentence naming who can (without notifying them).
-func (d *Dispatcher) checkMember(ctx context.Context, id setbot.UserID) error {
+func (d *core) checkMember(ctx context.Context, id setbot.UserID) error {
 	us, err := d.setMembers()
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ var errMayNotAck = setbot.Errorf(setbot.EForbidden, "Only the people this page p
 // mayAck reports whether the account id may acknowledge p: someone it
 // paged at any step, anyone on this week's or last week's rotation, or a
 // rotation admin.
-func (d *Dispatcher) mayAck(ctx context.Context, id setbot.UserID, p setbot.Page) bool {
+func (d *paging) mayAck(ctx context.Context, id setbot.UserID, p setbot.Page) bool {
 	if d.isOneOf(ctx, id, p.Targets[:]) || d.isOneOf(ctx, id, d.cfg.Rotation.Admins) {
 		return true
 	}
@@ -89,7 +89,7 @@ func (d *Dispatcher) mayAck(ctx context.Context, id setbot.UserID, p setbot.Page
 // checkIncidentRight allows SET members and the incident's owner to track,
 // resolve and snooze key; with update, also the person whose intake filed
 // its ticket.
-func (d *Dispatcher) checkIncidentRight(ctx context.Context, id setbot.UserID, key setbot.IssueKey, update bool) error {
+func (d *incidents) checkIncidentRight(ctx context.Context, id setbot.UserID, key setbot.IssueKey, update bool) error {
 	err := d.checkMember(ctx, id)
 	if setbot.ErrorCode(err) != setbot.EForbidden {
 		return err
@@ -107,7 +107,7 @@ func (d *Dispatcher) checkIncidentRight(ctx context.Context, id setbot.UserID, k
 // issueKey reads a typed issue key and accepts only the configured Jira
 // projects' keys, so that nobody reads or comments on another project's
 // tickets through setbot.
-func (d *Dispatcher) issueKey(s string) (setbot.IssueKey, error) {
+func (d *core) issueKey(s string) (setbot.IssueKey, error) {
 	key, err := setbot.ParseIssueKey(s)
 	if err != nil || len(d.cfg.Projects) == 0 {
 		return key, err

@@ -109,7 +109,7 @@ func TestOverrideTakesOnlyPeople(t *testing.T) {
 // before Jira is asked.
 func TestOnlyTheConfiguredProjectsKeys(t *testing.T) {
 	r := newTicketRig(t)
-	r.d.cfg.Projects = []string{"SET"}
+	r.d.c.cfg.Projects = []string{"SET"}
 	r.mention("alice", "priority HR-12 L1")
 	r.drain(t)
 	if p := onlyPost(t, r); !strings.Contains(p.Text, "HR-12 is not a ticket of SET") {
@@ -125,7 +125,7 @@ func TestOnlyTheConfiguredProjectsKeys(t *testing.T) {
 func TestIncidentRights(t *testing.T) {
 	r := newIncRig(t)
 	err := r.db.Update(r.now, func(tx *store.Tx) error {
-		_, err := r.d.trackFiled(tx, setbot.Intake{ID: "i1", Priority: setbot.L1, Summary: "down", Reporter: "u-sam"}, setbot.Issue{Key: "SET-7"}, "New SET ticket SET-7")
+		_, err := r.d.incidents.trackFiled(tx, setbot.Intake{ID: "i1", Priority: setbot.L1, Summary: "down", Reporter: "u-sam"}, setbot.Issue{Key: "SET-7"}, "New SET ticket SET-7")
 		return err
 	})
 	if err != nil {

@@ -22,7 +22,7 @@ type Rotation struct {
 // looked for ahead of time.
 const upcomingWeeks = 4
 
-func rotationCommands() []command {
+func (*rotation) commands() []command {
 	return []command{
 		{name: "who", aliases: []string{"oncall", "on-call"}, usage: "who", summary: "who is on SET now and next week", where: anywhere, run: runWho},
 		{name: "rotation", aliases: []string{"roster", "schedule"}, usage: "rotation", summary: "the coming weeks of the SET rotation", where: anywhere, run: runRotation},
@@ -32,7 +32,7 @@ func rotationCommands() []command {
 }
 
 // roster is the configured rotation with the stored overrides applied.
-func (d *Dispatcher) roster() (setbot.Roster, error) {
+func (d *core) roster() (setbot.Roster, error) {
 	ov, err := d.db.Overrides()
 	if err != nil {
 		return setbot.Roster{}, fmt.Errorf("read overrides: %w", err)
@@ -45,7 +45,7 @@ func (d *Dispatcher) roster() (setbot.Roster, error) {
 }
 
 // shift is who is on SET now (an empty shift when the rotation has none).
-func (d *Dispatcher) shift() (setbot.Shift, error) {
+func (d *core) shift() (setbot.Shift, error) {
 	r, err := d.roster()
 	if err != nil {
 		return setbot.Shift{}, err
@@ -54,7 +54,7 @@ func (d *Dispatcher) shift() (setbot.Shift, error) {
 	return s, nil
 }
 
-func runWho(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runWho(_ context.Context, d *core, r request) (outcome, error) {
 	ro, err := d.roster()
 	if err != nil {
 		return outcome{}, err
@@ -86,7 +86,7 @@ func seat(u setbot.Username) string {
 	return "`@" + string(u) + "`"
 }
 
-func runRotation(_ context.Context, d *Dispatcher, r request) (outcome, error) {
+func runRotation(_ context.Context, d *core, r request) (outcome, error) {
 	ro, err := d.roster()
 	if err != nil {
 		return outcome{}, err
@@ -100,11 +100,11 @@ func runRotation(_ context.Context, d *Dispatcher, r request) (outcome, error) {
 	return o, nil
 }
 
-func runOverride(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+func runOverride(ctx context.Context, d *core, r request) (outcome, error) {
 	if len(r.args) != 3 {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s override next backup @alice` (a week: this, next, a Monday like 2026-11-30, or a range 2026-11-30..2026-12-13).", d.cfg.Bot.Username)
 	}
-	_, weeks, err := d.rotationChange(ctx, r, r.args[0])
+	_, weeks, err := d.rotation.rotationChange(ctx, r, r.args[0])
 	if err != nil {
 		return outcome{}, err
 	}
@@ -121,14 +121,14 @@ func runOverride(ctx context.Context, d *Dispatcher, r request) (outcome, error)
 	for _, w := range weeks {
 		ovs = append(ovs, setbot.Override{WeekStart: w.Format(setbot.WeekLayout), Role: role, User: user})
 	}
-	return d.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` is %s for %d week(s) from %s.", user, role, len(weeks), weeks[0].Format(setbot.WeekLayout)))
+	return d.rotation.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` is %s for %d week(s) from %s.", user, role, len(weeks), weeks[0].Format(setbot.WeekLayout)))
 }
 
-func runSwap(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
+func runSwap(ctx context.Context, d *core, r request) (outcome, error) {
 	if len(r.args) != 3 {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Write it as `@%s swap @alice @bob next`.", d.cfg.Bot.Username)
 	}
-	ro, weeks, err := d.rotationChange(ctx, r, r.args[2])
+	ro, weeks, err := d.rotation.rotationChange(ctx, r, r.args[2])
 	if err != nil {
 		return outcome{}, err
 	}
@@ -149,12 +149,12 @@ func runSwap(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 		}
 		ovs = append(ovs, sw...)
 	}
-	return d.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` and `@%s` swapped seats for the week of %s.", a, b, weeks[0].Format(setbot.WeekLayout)))
+	return d.rotation.applyOverrides(r, ovs, fmt.Sprintf("Done: `@%s` and `@%s` swapped seats for the week of %s.", a, b, weeks[0].Format(setbot.WeekLayout)))
 }
 
 // rotationChange checks that the person may change the rotation and reads
 // the weeks they named.
-func (d *Dispatcher) rotationChange(ctx context.Context, r request, weekArg string) (setbot.Roster, []time.Time, error) {
+func (d *rotation) rotationChange(ctx context.Context, r request, weekArg string) (setbot.Roster, []time.Time, error) {
 	ro, err := d.roster()
 	if err != nil {
 		return ro, nil, err
@@ -169,7 +169,7 @@ func (d *Dispatcher) rotationChange(ctx context.Context, r request, weekArg stri
 
 // applyOverrides stores overrides with the post and asks for the header to be
 // refreshed, since the current week may have changed.
-func (d *Dispatcher) applyOverrides(r request, ovs []setbot.Override, text string) (outcome, error) {
+func (d *rotation) applyOverrides(r request, ovs []setbot.Override, text string) (outcome, error) {
 	o := outcome{apply: func(tx *store.Tx) error {
 		for _, ov := range ovs {
 			if err := tx.PutOverride(ov, r.msg.Username); err != nil {

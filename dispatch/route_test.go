@@ -9,7 +9,7 @@ import (
 )
 
 func TestRoutable(t *testing.T) {
-	d := &Dispatcher{cfg: Config{Bot: setbot.User{ID: "bot", Username: "setbot"}}}
+	d := &core{cfg: Config{Bot: setbot.User{ID: "bot", Username: "setbot"}}}
 	cases := []struct {
 		name string
 		m    setbot.Message
@@ -35,7 +35,7 @@ func TestRoutable(t *testing.T) {
 }
 
 func TestParseAndStripMention(t *testing.T) {
-	d := &Dispatcher{cfg: Config{Bot: setbot.User{ID: "bot", Username: "setbot"}}}
+	d := &core{cfg: Config{Bot: setbot.User{ID: "bot", Username: "setbot"}}}
 	r := parse(setbot.Message{}, d.stripMention("@setbot page the   server is down"))
 	if r.name != "page" || r.rest != "the   server is down" && r.rest != "the server is down" {
 		t.Fatalf("parse = %+v", r)
@@ -65,6 +65,6 @@ func TestQuoteInlineNeutralisesMentions(t *testing.T) {
 // runLanes runs what is due in every outbox lane once, as runOutbox would.
 func runLanes(d *Dispatcher) {
 	for _, l := range []lane{laneSlow, laneLookup, laneChat} {
-		d.runDue(context.Background(), l)
+		d.c.runDue(context.Background(), l)
 	}
 }

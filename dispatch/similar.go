@@ -49,7 +49,7 @@ func enqueueAddTo(tx *store.Tx, a conversations.AddTo) error {
 
 // runSimilar searches once; any failure is an empty answer, so the intake
 // goes on without the offer. It is never retried.
-func runSimilar(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runSimilar(ctx context.Context, d *core, j store.Job) error {
 	var s similarSearch
 	if err := json.Unmarshal(j.Payload, &s); err != nil {
 		return fmt.Errorf("decode similar job: %w", err)
@@ -66,14 +66,14 @@ func runSimilar(ctx context.Context, d *Dispatcher, j store.Job) error {
 	}
 	in := conversations.Input{Kind: conversations.SimilarFound, Issues: issues, IntakeID: s.Intake.ID, User: s.Intake.Reporter}
 	err := d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
-		_, err := d.step(tx, s.Intake.Reporter, in)
+		_, err := d.intake.step(tx, s.Intake.Reporter, in)
 		return err
 	})
 	d.kick()
 	return err
 }
 
-func runAddTo(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runAddTo(ctx context.Context, d *core, j store.Job) error {
 	var a addition
 	if err := json.Unmarshal(j.Payload, &a); err != nil {
 		return fmt.Errorf("decode add-to job: %w", err)
@@ -82,7 +82,7 @@ func runAddTo(ctx context.Context, d *Dispatcher, j store.Job) error {
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the comment waits in setbot's queue.")
 	}
-	req, err := d.ticketRequest(ctx, in, false)
+	req, err := d.intake.ticketRequest(ctx, in, false)
 	if err == nil {
 		// Exactly once: a retry after a lost answer or a crash finds the
 		// comment made with this job's ref and makes no second one.
@@ -92,19 +92,19 @@ func runAddTo(ctx context.Context, d *Dispatcher, j store.Job) error {
 	switch {
 	case err == nil:
 		log.Info().Msg("intake added to an existing ticket")
-		err := d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.added(tx, in, a.Issue) })
+		err := d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.intake.added(tx, in, a.Issue) })
 		d.kick()
 		return err
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
 		if j.Attempts == 0 {
-			d.sayToIntake(in, conversations.Input{Kind: conversations.Queued, Reason: setbot.ErrorMessage(err)},
+			d.intake.sayToIntake(in, conversations.Input{Kind: conversations.Queued, Reason: setbot.ErrorMessage(err)},
 				fmt.Sprintf("Jira is not answering right now, so your report waits in my queue; I'll add it to %s as soon as Jira is back.", key))
 		}
 		return err
 	default:
 		log.Error().Err(err).Msg("Jira refused the comment")
 		err := d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
-			return d.stepOrSay(tx, in.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: setbot.ErrorMessage(err)},
+			return d.intake.stepOrSay(tx, in.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: setbot.ErrorMessage(err)},
 				fmt.Sprintf("I could not add your report to %s: %s", key, setbot.ErrorMessage(err)))
 		})
 		d.kick()
@@ -114,7 +114,7 @@ func runAddTo(ctx context.Context, d *Dispatcher, j store.Job) error {
 
 // sayToIntake steps the reporter's conversation in a transaction of its own
 // (or says text when it is gone).
-func (d *Dispatcher) sayToIntake(in setbot.Intake, input conversations.Input, text string) {
+func (d *intake) sayToIntake(in setbot.Intake, input conversations.Input, text string) {
 	err := d.db.Update(d.now(), func(tx *store.Tx) error { return d.stepOrSay(tx, in.Reporter, input, text) })
 	if err != nil {
 		d.log.Error().Err(err).Msg("tell the conversation")
@@ -125,7 +125,7 @@ func (d *Dispatcher) sayToIntake(in setbot.Intake, input conversations.Input, te
 // added records an intake added to a ticket, in the transaction that
 // retires its job: ~sustained-engineering hears of it, and the conversation
 // ends (posting the link to the reporter and the thread it came from).
-func (d *Dispatcher) added(tx *store.Tx, in setbot.Intake, is setbot.Issue) error {
+func (d *intake) added(tx *store.Tx, in setbot.Intake, is setbot.Issue) error {
 	link := string(is.Key)
 	if is.URL != "" {
 		link = fmt.Sprintf("[%s](%s)", is.Key, is.URL)

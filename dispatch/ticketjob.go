@@ -88,7 +88,7 @@ func (op ticketOp) reply(text string) setbot.Reply {
 	return setbot.Reply{ChannelID: op.Channel, RootID: op.Root, Text: text}
 }
 
-func runTicketOp(ctx context.Context, d *Dispatcher, j store.Job) error {
+func runTicketOp(ctx context.Context, d *core, j store.Job) error {
 	var op ticketOp
 	if err := json.Unmarshal(j.Payload, &op); err != nil {
 		return fmt.Errorf("decode ticket job: %w", err)
@@ -107,14 +107,14 @@ func runTicketOp(ctx context.Context, d *Dispatcher, j store.Job) error {
 			link = fmt.Sprintf("[%s](%s)", op.Key, is.URL)
 		}
 		log.Info().Msg("ticket changed")
-		return d.finishTicketOp(j, op.reply(op.done(link)))
+		return d.tickets.finishTicketOp(j, op.reply(op.done(link)))
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
 		if d.now().Sub(j.Created) > ticketOpGiveUp {
 			log.Warn().Err(err).Msg("Jira unavailable for too long; ticket change given up")
-			return d.finishTicketOp(j, op.reply(fmt.Sprintf("I gave up trying to %s: Jira did not answer for %s. Please make the change in Jira.", op.verb(), fmtDuration(ticketOpGiveUp))))
+			return d.tickets.finishTicketOp(j, op.reply(fmt.Sprintf("I gave up trying to %s: Jira did not answer for %s. Please make the change in Jira.", op.verb(), fmtDuration(ticketOpGiveUp))))
 		}
 		if j.Attempts == 0 {
-			d.sayNow(op.reply(fmt.Sprintf("Jira is not answering right now, so I'll keep trying to %s and answer here when it is done.", op.verb())))
+			d.tickets.sayNow(op.reply(fmt.Sprintf("Jira is not answering right now, so I'll keep trying to %s and answer here when it is done.", op.verb())))
 		}
 		return err
 	default:
@@ -123,7 +123,7 @@ func runTicketOp(ctx context.Context, d *Dispatcher, j store.Job) error {
 		} else {
 			log.Info().Str("code", c).Msg("Jira refused the ticket change")
 		}
-		return d.finishTicketOp(j, op.reply(fmt.Sprintf("I couldn't %s: %s", op.verb(), setbot.ErrorMessage(err))))
+		return d.tickets.finishTicketOp(j, op.reply(fmt.Sprintf("I couldn't %s: %s", op.verb(), setbot.ErrorMessage(err))))
 	}
 }
 
@@ -133,14 +133,14 @@ func runTicketOp(ctx context.Context, d *Dispatcher, j store.Job) error {
 func commentRef(j store.Job) string { return "setbot-" + jobKey(j) }
 
 // finishTicketOp retires the job and queues its answer in one transaction.
-func (d *Dispatcher) finishTicketOp(j store.Job, r setbot.Reply) error {
+func (d *tickets) finishTicketOp(j store.Job, r setbot.Reply) error {
 	err := d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return enqueueReplies(tx, []setbot.Reply{r}) })
 	d.kick()
 	return err
 }
 
 // sayNow queues replies in a transaction of their own.
-func (d *Dispatcher) sayNow(rs ...setbot.Reply) {
+func (d *tickets) sayNow(rs ...setbot.Reply) {
 	if err := d.db.Update(d.now(), func(tx *store.Tx) error { return enqueueReplies(tx, rs) }); err != nil {
 		d.log.Error().Err(err).Msg("queue reply")
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 // ticketCommands are assign, priority and handover.
-func ticketCommands() []command {
+func (*tickets) commands() []command {
 	return []command{
 		{name: "assign", usage: "assign KEY @user", summary: "assign a Jira ticket (`none` unassigns; SET members)", where: inSET, run: runAssign},
 		{name: "priority", aliases: []string{"prio"}, usage: "priority KEY L1|L2|L3|L4", summary: "change a Jira ticket's priority (SET members)", where: inSET, run: runPriority},
@@ -37,7 +37,7 @@ func clipArg(s string) string {
 
 // ticketPreamble runs the checks every ticket command shares: Jira is
 // configured, the person is a SET member, the key is well formed.
-func (d *Dispatcher) ticketPreamble(ctx context.Context, r request, want int, usage string) (setbot.IssueKey, error) {
+func (d *tickets) ticketPreamble(ctx context.Context, r request, want int, usage string) (setbot.IssueKey, error) {
 	if d.ext.Tracker == nil {
 		return "", setbot.Errorf(setbot.EUnconfigured, "Jira is not configured for setbot yet, so I cannot change tickets. Ask whoever runs setbot to add the [jira] table.")
 	}
@@ -50,8 +50,8 @@ func (d *Dispatcher) ticketPreamble(ctx context.Context, r request, want int, us
 	return d.issueKey(r.args[0])
 }
 
-func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.ticketPreamble(ctx, r, 2, "assign SET-123 @alice")
+func runAssign(ctx context.Context, d *core, r request) (outcome, error) {
+	key, err := d.tickets.ticketPreamble(ctx, r, 2, "assign SET-123 @alice")
 	if err != nil {
 		return outcome{}, err
 	}
@@ -67,11 +67,11 @@ func runAssign(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
 		}
 		op.User, op.Email = u.Username, u.Email
 	}
-	return d.queueTicketOp(r, op), nil
+	return d.tickets.queueTicketOp(r, op), nil
 }
 
-func runPriority(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.ticketPreamble(ctx, r, 2, "priority SET-123 L2")
+func runPriority(ctx context.Context, d *core, r request) (outcome, error) {
+	key, err := d.tickets.ticketPreamble(ctx, r, 2, "priority SET-123 L2")
 	if err != nil {
 		return outcome{}, err
 	}
@@ -79,15 +79,15 @@ func runPriority(ctx context.Context, d *Dispatcher, r request) (outcome, error)
 	if err != nil {
 		return outcome{}, setbot.Errorf(setbot.EInvalid, "Give a priority of L1, L2, L3 or L4: `@%s priority %s L2`.", d.cfg.Bot.Username, key)
 	}
-	return d.queueTicketOp(r, ticketOp{Op: opPriority, Key: key, Priority: p}), nil
+	return d.tickets.queueTicketOp(r, ticketOp{Op: opPriority, Key: key, Priority: p}), nil
 }
 
-func runHandover(ctx context.Context, d *Dispatcher, r request) (outcome, error) {
-	key, err := d.ticketPreamble(ctx, r, 2, "handover SET-123 <team>")
+func runHandover(ctx context.Context, d *core, r request) (outcome, error) {
+	key, err := d.tickets.ticketPreamble(ctx, r, 2, "handover SET-123 <team>")
 	if err != nil {
 		return outcome{}, err
 	}
-	team, ok := d.handoverTeam(r.args[1])
+	team, ok := d.tickets.handoverTeam(r.args[1])
 	if !ok {
 		if len(d.ext.HandoverTeams) == 0 {
 			return outcome{}, setbot.Errorf(setbot.EUnconfigured, "No teams are configured for handover yet: ask whoever runs setbot to fill [jira.handover_teams].")
@@ -98,8 +98,8 @@ func runHandover(ctx context.Context, d *Dispatcher, r request) (outcome, error)
 	if note := afterFields(r.rest, 2); note != "" {
 		comment += "\n" + note
 	}
-	o := d.queueTicketOp(r, ticketOp{Op: opHandover, Key: key, Team: team, Comment: comment})
-	return d.inviteOnHandover(o, key, team)
+	o := d.tickets.queueTicketOp(r, ticketOp{Op: opHandover, Key: key, Team: team, Comment: comment})
+	return d.tickets.inviteOnHandover(o, key, team)
 }
 
 // afterFields is s without its first n words, as typed (newlines kept).
@@ -116,7 +116,7 @@ func afterFields(s string, n int) string {
 }
 
 // handoverTeam finds a configured team by name, in any case.
-func (d *Dispatcher) handoverTeam(name string) (string, bool) {
+func (d *tickets) handoverTeam(name string) (string, bool) {
 	for _, t := range d.ext.HandoverTeams {
 		if strings.EqualFold(t, strings.TrimSpace(name)) {
 			return t, true
@@ -136,7 +136,7 @@ func teamList(teams []string) string {
 
 // queueTicketOp commits the Jira call as a durable job with the post's
 // handled mark; the job answers in the command's thread.
-func (d *Dispatcher) queueTicketOp(r request, op ticketOp) outcome {
+func (d *tickets) queueTicketOp(r request, op ticketOp) outcome {
 	op.By, op.Channel, op.Root = r.msg.Username, r.msg.ChannelID, r.msg.ThreadID()
 	return outcome{apply: func(tx *store.Tx) error {
 		_, err := tx.Enqueue(jobTicketOp, string(r.msg.ID), op, tx.Now())

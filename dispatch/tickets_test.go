@@ -157,7 +157,7 @@ func (e errorString) Error() string { return string(e) }
 
 func TestTicketCommandWithoutJira(t *testing.T) {
 	r := newTicketRig(t)
-	r.d.ext.Tracker = nil
+	r.d.c.ext.Tracker = nil
 	r.mention("alice", "assign SET-1 @bob")
 	r.drain(t)
 	if p := onlyPost(t, r); !strings.Contains(p.Text, "Jira is not configured") {
@@ -199,7 +199,7 @@ func TestLastWeeksTeamStillCounts(t *testing.T) {
 // and says so; someone without an account is named, not retried.
 func TestHandoverInvitesTheTeamToTheIncidentChannel(t *testing.T) {
 	r := newTicketRig(t)
-	cfg := r.d.cfg
+	cfg := r.d.c.cfg
 	r.d = New(cfg, r.chat, r.db, Extensions{Tracker: r.jira, HandoverTeams: []string{"Server", "Mobile"},
 		HandoverInvites: map[string][]setbot.Username{"Server": {"dave", "ghost"}}})
 	if _, _, err := r.db.TrackIncident(setbot.Incident{Key: "SET-12", Priority: setbot.L2, Channel: "c-war"}, r.now); err != nil {

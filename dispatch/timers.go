@@ -23,37 +23,32 @@ const (
 // runTimers does the time-driven work every tick until ctx ends: the
 // channel header at week boundaries, the paging ladder, housekeeping.
 func (d *Dispatcher) runTimers(ctx context.Context) {
-	t := time.NewTicker(d.cfg.Tick)
+	t := time.NewTicker(d.c.cfg.Tick)
 	defer t.Stop()
-	var headerAt, pruneAt time.Time // zero: due at once
+	var pruneAt time.Time // zero: due at once
+	features := d.c.features()
 	for {
-		now := d.now()
-		if !now.Before(headerAt) {
-			headerAt = d.refreshHeader(ctx)
+		now := d.c.now()
+		for _, f := range features {
+			f.tick(ctx, now)
 		}
-		d.escalatePages(ctx)
-		d.reportGaps(ctx)
-		d.nagIncidents(ctx)
-		d.sweepDone(ctx)
-		d.cycleReports(ctx)
-		d.tickConversations()
 		if !now.Before(pruneAt) {
-			d.prune(now)
+			d.c.prune(now)
 			pruneAt = now.Add(pruneEvery)
 		}
-		d.ext.Meter.TimerPass(now)
+		d.c.ext.Meter.TimerPass(now)
 		select {
 		case <-ctx.Done():
 			return
-		case <-d.headerDue:
-			headerAt = time.Time{}
+		case <-d.c.headerDue:
+			d.c.rotation.headerAt = time.Time{} // the timer loop alone reads it
 		case <-t.C:
 		}
 	}
 }
 
 // refreshHeaderSoon asks the timer loop to refresh the header now.
-func (d *Dispatcher) refreshHeaderSoon() {
+func (d *rotation) refreshHeaderSoon() {
 	select {
 	case d.headerDue <- struct{}{}:
 	default:
@@ -63,7 +58,7 @@ func (d *Dispatcher) refreshHeaderSoon() {
 // refreshHeader keeps setbot's segment of the ~sustained-engineering header
 // current and returns when to look again: the next week boundary, or soon
 // when it failed.
-func (d *Dispatcher) refreshHeader(ctx context.Context) time.Time {
+func (d *rotation) refreshHeader(ctx context.Context) time.Time {
 	retry := d.now().Add(time.Minute)
 	ro, err := d.roster()
 	if err != nil {
@@ -91,7 +86,7 @@ func (d *Dispatcher) refreshHeader(ctx context.Context) time.Time {
 	return ro.NextBoundary(d.now())
 }
 
-func (d *Dispatcher) prune(now time.Time) {
+func (d *core) prune(now time.Time) {
 	if n, err := d.db.PruneSeen(now.Add(-d.cfg.Retention)); err != nil {
 		d.log.Error().Err(err).Msg("prune handled marks")
 	} else if n > 0 {

@@ -79,7 +79,7 @@ func TestChoosingL1PagesAtOnceAndSharesOneThread(t *testing.T) {
 func TestFeatureRequestIsRoutedToTheOtherTeam(t *testing.T) {
 	r := newTicketRig(t)
 	route := &fakeTracker{}
-	cfg := r.d.cfg
+	cfg := r.d.c.cfg
 	cfg.RouteChannel = "c-pm"
 	r.d = New(cfg, r.chat, r.db, Extensions{Tracker: r.jira, Route: route})
 	for _, text := range []string{"A customer asks for custom emoji in channel headers", "yes", "ok",
