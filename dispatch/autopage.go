@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,11 +55,7 @@ func (d *paging) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
 
 // runPageThread opens an automatic page's thread. The post's idempotency key
 // is the job's, so a retry after a crash does not post twice.
-func runPageThread(ctx context.Context, d *core, j store.Job) error {
-	var pt pageThread
-	if err := json.Unmarshal(j.Payload, &pt); err != nil {
-		return fmt.Errorf("decode page thread job: %w", err)
-	}
+func runPageThread(ctx context.Context, d *core, j store.Job, pt pageThread) error {
 	p, ok, err := d.db.Page(pt.Page)
 	if err != nil || !ok || p.Root != "" {
 		return err // gone (pruned) or opened already

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -36,11 +35,7 @@ type reportJob struct {
 	Due       time.Time         `json:"due,omitzero"` // when a late scheduled report was due
 }
 
-func runReportJob(ctx context.Context, d *core, j store.Job) error {
-	var job reportJob
-	if err := json.Unmarshal(j.Payload, &job); err != nil {
-		return fmt.Errorf("decode report job: %w", err)
-	}
+func runReportJob(ctx context.Context, d *core, j store.Job, job reportJob) error {
 	log := d.log.With().Stringer("report", job.Kind).Str("week", job.Week).Bool("scheduled", job.Scheduled).Logger()
 	ro, err := d.roster()
 	if err != nil {

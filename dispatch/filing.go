@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -31,11 +30,7 @@ func enqueueFiling(tx *store.Tx, in setbot.Intake, routed bool) error {
 	return err
 }
 
-func runFile(ctx context.Context, d *core, j store.Job) error {
-	var f filing
-	if err := json.Unmarshal(j.Payload, &f); err != nil {
-		return fmt.Errorf("decode filing job: %w", err)
-	}
+func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 	tracker := d.ext.Tracker
 	if f.Routed {
 		tracker = d.ext.Route

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -42,11 +41,7 @@ func enqueueIncidentPost(tx *store.Tx, p incidentPost) error {
 	return err
 }
 
-func runIncidentPost(ctx context.Context, d *core, j store.Job) error {
-	var p incidentPost
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("decode incident post job: %w", err)
-	}
+func runIncidentPost(ctx context.Context, d *core, j store.Job, p incidentPost) error {
 	in, ok, err := d.db.Incident(p.Key)
 	if err != nil {
 		return err
@@ -85,11 +80,7 @@ func enqueueComment(tx *store.Tx, c incidentComment) error {
 // not configured the job waits in the outbox; when Jira refuses it, the
 // incident's thread is told. The comment is made exactly once
 // (CommentOnce with the job's ref): a retry after a lost answer finds it.
-func runIncidentComment(ctx context.Context, d *core, j store.Job) error {
-	var c incidentComment
-	if err := json.Unmarshal(j.Payload, &c); err != nil {
-		return fmt.Errorf("decode incident comment job: %w", err)
-	}
+func runIncidentComment(ctx context.Context, d *core, j store.Job, c incidentComment) error {
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the update waits in setbot's queue.")
 	}

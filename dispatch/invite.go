@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -48,11 +47,7 @@ func (d *tickets) inviteOnHandover(o outcome, key setbot.IssueKey, team string) 
 
 // runInvite adds the people who have accounts to the channel and says so
 // there. Someone without an account is named in the note, not retried.
-func runInvite(ctx context.Context, d *core, j store.Job) error {
-	var in invite
-	if err := json.Unmarshal(j.Payload, &in); err != nil {
-		return fmt.Errorf("decode invite job: %w", err)
-	}
+func runInvite(ctx context.Context, d *core, j store.Job, in invite) error {
 	var ids []setbot.UserID
 	var names, missing []string
 	for _, n := range in.People {

@@ -1,23 +1,43 @@
 package dispatch
 
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/setbot/setbot/store"
+)
+
 // jobSpecs lists every kind of job the outbox holds, with its lane and
 // runner. The kinds are stored with each job, so they are an on-disk
 // contract: never rename or remove one (a job of an unknown kind left by a
 // newer setbot is reported and kept). TestStoredJobKindsStay holds the
 // list of names that must keep running.
 var jobSpecs = map[string]jobSpec{
-	jobPost:            {laneChat, runPost},
-	jobPageThread:      {laneChat, runPageThread},
-	jobPageTicket:      {laneChat, runPageTicket},
-	jobIncidentPost:    {laneChat, runIncidentPost},
-	jobInvite:          {laneChat, runInvite},
-	jobFile:            {laneSlow, runFile},
-	jobAddTo:           {laneSlow, runAddTo},
-	jobTicketOp:        {laneSlow, runTicketOp},
-	jobIncidentComment: {laneSlow, runIncidentComment},
-	jobPageHook:        {laneSlow, runPageHook},
-	jobReport:          {laneSlow, runReportJob},
+	jobPost:            {laneChat, job(runPost)},
+	jobPageThread:      {laneChat, job(runPageThread)},
+	jobPageTicket:      {laneChat, job(runPageTicket)},
+	jobIncidentPost:    {laneChat, job(runIncidentPost)},
+	jobInvite:          {laneChat, job(runInvite)},
+	jobFile:            {laneSlow, job(runFile)},
+	jobAddTo:           {laneSlow, job(runAddTo)},
+	jobTicketOp:        {laneSlow, job(runTicketOp)},
+	jobIncidentComment: {laneSlow, job(runIncidentComment)},
+	jobPageHook:        {laneSlow, job(runPageHook)},
+	jobReport:          {laneSlow, job(runReportJob)},
 	// The search runs in a lane of its own, bounded by similarTimeout, so
 	// that a person waiting for the review is not queued behind slow filings.
-	jobSimilar: {laneLookup, runSimilar},
+	jobSimilar: {laneLookup, job(runSimilar)},
+}
+
+// job makes a job kind's runner from a function of its payload type: the
+// payload is decoded here, once for every kind.
+func job[T any](run func(ctx context.Context, d *core, j store.Job, payload T) error) func(context.Context, *core, store.Job) error {
+	return func(ctx context.Context, d *core, j store.Job) error {
+		var p T
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return fmt.Errorf("decode %s job: %w", j.Kind, err)
+		}
+		return run(ctx, d, j, p)
+	}
 }

@@ -2,9 +2,7 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -53,11 +51,7 @@ func enqueueReplies(tx *store.Tx, replies []setbot.Reply) error {
 	return nil
 }
 
-func runPost(ctx context.Context, d *core, j store.Job) error {
-	var r setbot.Reply
-	if err := json.Unmarshal(j.Payload, &r); err != nil {
-		return fmt.Errorf("decode post job: %w", err)
-	}
+func runPost(ctx context.Context, d *core, j store.Job, r setbot.Reply) error {
 	r.Text = setbot.FitPost(r.Text)
 	_, err := d.chat.Post(ctx, r, jobKey(j))
 	return err

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/setbot/setbot"
@@ -33,11 +32,7 @@ func ticketLink(p setbot.Page) string {
 // runPageTicket DMs each person the page has paged so far the ticket's
 // link. Each DM has its own idempotency key, so a retry after a partial
 // run does not repeat the ones sent.
-func runPageTicket(ctx context.Context, d *core, j store.Job) error {
-	var pt pageTicket
-	if err := json.Unmarshal(j.Payload, &pt); err != nil {
-		return fmt.Errorf("decode page-ticket job: %w", err)
-	}
+func runPageTicket(ctx context.Context, d *core, j store.Job, pt pageTicket) error {
 	p, ok, err := d.db.Page(pt.Page)
 	if err != nil || !ok || p.Acked() {
 		return err // a page pruned or acknowledged meanwhile: nobody needs it

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -272,13 +271,9 @@ func (d *paging) enqueueHook(tx *store.Tx, h setbot.PageHook) error {
 
 // runPageHook delivers one webhook event. Unavailable endpoints are retried
 // with backoff by the outbox; a refused event is dropped and logged.
-func runPageHook(ctx context.Context, d *core, j store.Job) error {
+func runPageHook(ctx context.Context, d *core, _ store.Job, h setbot.PageHook) error {
 	if d.ext.Webhook == nil {
 		return nil // the webhook was removed from the config since
-	}
-	var h setbot.PageHook
-	if err := json.Unmarshal(j.Payload, &h); err != nil {
-		return fmt.Errorf("decode page hook job: %w", err)
 	}
 	return d.ext.Webhook.Send(ctx, h)
 }

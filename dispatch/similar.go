@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -49,11 +48,7 @@ func enqueueAddTo(tx *store.Tx, a conversations.AddTo) error {
 
 // runSimilar searches once; any failure is an empty answer, so the intake
 // goes on without the offer. It is never retried.
-func runSimilar(ctx context.Context, d *core, j store.Job) error {
-	var s similarSearch
-	if err := json.Unmarshal(j.Payload, &s); err != nil {
-		return fmt.Errorf("decode similar job: %w", err)
-	}
+func runSimilar(ctx context.Context, d *core, j store.Job, s similarSearch) error {
 	var issues []setbot.Issue
 	if d.ext.Tracker != nil {
 		sctx, cancel := context.WithTimeout(ctx, similarTimeout)
@@ -73,11 +68,7 @@ func runSimilar(ctx context.Context, d *core, j store.Job) error {
 	return err
 }
 
-func runAddTo(ctx context.Context, d *core, j store.Job) error {
-	var a addition
-	if err := json.Unmarshal(j.Payload, &a); err != nil {
-		return fmt.Errorf("decode add-to job: %w", err)
-	}
+func runAddTo(ctx context.Context, d *core, j store.Job, a addition) error {
 	in, key := a.Intake, a.Issue.Key
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the comment waits in setbot's queue.")

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -88,11 +87,7 @@ func (op ticketOp) reply(text string) setbot.Reply {
 	return setbot.Reply{ChannelID: op.Channel, RootID: op.Root, Text: text}
 }
 
-func runTicketOp(ctx context.Context, d *core, j store.Job) error {
-	var op ticketOp
-	if err := json.Unmarshal(j.Payload, &op); err != nil {
-		return fmt.Errorf("decode ticket job: %w", err)
-	}
+func runTicketOp(ctx context.Context, d *core, j store.Job, op ticketOp) error {
 	log := d.log.With().Str("issue", string(op.Key)).Str("op", op.Op).Str("by", string(op.By)).Logger()
 	var err error
 	if d.ext.Tracker == nil {
