@@ -5,30 +5,18 @@ import (
 	"testing"
 
 	"github.com/setbot/setbot"
-	"github.com/setbot/setbot/store"
 )
 
 func useOnceJira(r *ticketRig, lose int) *onceTracker {
 	o := newOnceTracker(r.jira, lose)
+	r.ext.Tracker = o // for restarts too
 	r.d.c.ext.Tracker = o
 	return o
 }
 
-// restart closes the store and opens it again under a new dispatcher.
-func (r *ticketRig) restart(t *testing.T) {
-	t.Helper()
-	path := r.db.Path()
-	if err := r.db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r.db = db
-	r.d = New(r.d.c.cfg, r.chat, db, r.d.c.ext)
-}
+// restart closes the store and opens it again under a new dispatcher, as
+// a restart of setbot would.
+func (r *ticketRig) restart(*testing.T) { r.open() }
 
 // sameRef checks that every call used one job ref and returns it.
 func sameRef(t *testing.T, calls []string, kind string, n int) string {

@@ -41,14 +41,8 @@ func (f *listingTracker) OpenTickets(_ context.Context, max int) ([]setbot.Issue
 // lead carol, primary alice, backup bob; next week: lead erin, primary
 // dave, backup sam. adm is a rotation admin.
 type cycleRig struct {
-	t    *testing.T
-	path string
-	db   *store.DB
-	d    *Dispatcher
-	chat *fakeChat
+	*rig
 	jira *listingTracker
-	now  time.Time
-	rep  Reports
 }
 
 var (
@@ -59,38 +53,21 @@ var (
 
 func newCycleRig(t *testing.T, rep Reports) *cycleRig {
 	t.Helper()
-	chat := newFakeChat()
-	r := &cycleRig{t: t, path: filepath.Join(t.TempDir(), "setbot.db"), chat: chat, rep: rep,
-		jira: &listingTracker{fakeTracker: &fakeTracker{}, open: []setbot.Issue{
-			{Key: "SET-1", URL: "https://jira.example.com/browse/SET-1", Summary: "Login fails", Priority: setbot.L1, Assignee: "alice", Updated: cycleMonday.Add(-24 * time.Hour)},
-			{Key: "SET-2", URL: "https://jira.example.com/browse/SET-2", Summary: "Slow search", Priority: setbot.L3, Updated: cycleMonday.Add(-72 * time.Hour)},
-			{Key: "SET-3", URL: "https://jira.example.com/browse/SET-3", Summary: "Export crash", Priority: setbot.L2, Assignee: "bob", Updated: cycleMonday},
-		}},
-		now: cycleMonday.Add(8 * time.Hour)}
-	r.open()
-	t.Cleanup(func() { r.db.Close() })
-	return r
-}
-
-// open (re)opens the store and builds a new dispatcher on it, as a restart.
-func (r *cycleRig) open() {
-	r.t.Helper()
-	if r.db != nil {
-		r.db.Close()
-	}
-	db, err := store.Open(r.path)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.db = db
-	cfg := Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, SETChannel: "c-set", AskChannel: "c-ask",
-		Now: func() time.Time { return r.now }, Log: zerolog.Nop(), Reports: r.rep,
-		Rotation: Rotation{Location: time.UTC, Admins: []setbot.Username{"adm"}, Weeks: []setbot.Week{
+	jira := &listingTracker{fakeTracker: &fakeTracker{}, open: []setbot.Issue{
+		{Key: "SET-1", URL: "https://jira.example.com/browse/SET-1", Summary: "Login fails", Priority: setbot.L1, Assignee: "alice", Updated: cycleMonday.Add(-24 * time.Hour)},
+		{Key: "SET-2", URL: "https://jira.example.com/browse/SET-2", Summary: "Slow search", Priority: setbot.L3, Updated: cycleMonday.Add(-72 * time.Hour)},
+		{Key: "SET-3", URL: "https://jira.example.com/browse/SET-3", Summary: "Export crash", Priority: setbot.L2, Assignee: "bob", Updated: cycleMonday},
+	}}
+	return &cycleRig{rig: newRig(t, cycleMonday.Add(8*time.Hour), func(c *Config, e *Extensions) {
+		c.Reports = rep
+		c.Rotation.Admins = []setbot.Username{"adm"}
+		c.Rotation.Weeks = []setbot.Week{
 			{Starts: cycleMonday, Primary: "alice", Backup: "bob", Lead: "carol"},
 			{Starts: cycleMonday.AddDate(0, 0, 7), Primary: "dave", Backup: "sam", Lead: "erin"},
 			{Starts: cycleMonday.AddDate(0, 0, 14), Primary: "alice", Backup: "bob", Lead: "carol"},
-		}}}
-	r.d = New(cfg, r.chat, db, Extensions{Tracker: r.jira})
+		}
+		e.Tracker = jira
+	}), jira: jira}
 }
 
 // tick runs the report timer and every due job, and returns the posts.
@@ -99,11 +76,6 @@ func (r *cycleRig) tick() []setbot.Reply {
 	r.d.cycle.cycleReports(context.Background())
 	r.drain()
 	return r.chat.take()
-}
-
-func (r *cycleRig) drain() {
-	r.t.Helper()
-	drainJobs(r.t, r.db, r.d, r.now)
 }
 
 func (r *cycleRig) pending() int {
@@ -337,12 +309,7 @@ func TestAssignAllActionRoundTrip(t *testing.T) {
 }
 
 // mention posts "@setbot text" in ~sustained-engineering as user.
-func (r *cycleRig) mention(user, text string) setbot.PostID {
-	id := setbot.PostID("m-" + strings.ReplaceAll(text, " ", "-") + "-" + r.now.Format("150405.000"))
-	r.d.handle(context.Background(), setbot.Message{ID: id, ChannelID: "c-set", Kind: setbot.ChannelSET,
-		UserID: setbot.UserID("u-" + user), Username: setbot.Username(user), Text: "@setbot " + text, Mentioned: true, At: r.now})
-	return id
-}
+func (r *cycleRig) mention(user, text string) setbot.PostID { return r.post(user, "c-set", "", text) }
 
 // BenchmarkCycleReportsIdleTick is the cost the report timer adds to every
 // tick when both reports are configured and already sent.

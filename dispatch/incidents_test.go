@@ -36,65 +36,36 @@ func (s *incSource) LastStatusUpdate(_ context.Context, _ string) (time.Time, bo
 // week (primary alice, backup bob, lead carol), L2 updates every 24h, L1
 // every 12h, and the lead after 4h more.
 type incRig struct {
-	d    *Dispatcher
-	db   *store.DB
-	chat *fakeChat
+	*rig
 	jira *fakeTracker
 	pb   *incSource
-	now  time.Time
-	seq  int
-	path string
 }
 
 var inc0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
 
 func newIncRig(t *testing.T) *incRig {
 	t.Helper()
-	r := &incRig{chat: newFakeChat(),
-		jira: &fakeTracker{issues: map[setbot.IssueKey]setbot.Issue{"SET-7": {Summary: "login fails"}}}, pb: &incSource{},
-		now: inc0, path: filepath.Join(t.TempDir(), "setbot.db")}
+	jira := &fakeTracker{issues: map[setbot.IssueKey]setbot.Issue{"SET-7": {Summary: "login fails"}}}
+	pb := &incSource{}
+	r := &incRig{rig: newRig(t, inc0, func(c *Config, e *Extensions) {
+		c.Incidents = setbot.NagPolicy{Every: map[setbot.Priority]time.Duration{setbot.L1: 12 * time.Hour}, Grace: 4 * time.Hour}
+		e.Tracker, e.Playbooks = jira, pb
+	}), jira: jira, pb: pb}
 	r.chat.channels["war-room"] = "c-war"
-	r.open(t)
 	return r
 }
 
 // open (re)starts the dispatcher on the rig's store file.
-func (r *incRig) open(t *testing.T) {
-	t.Helper()
-	if r.db != nil {
-		r.db.Close()
-	}
-	db, err := store.Open(r.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r.db = db
-	cfg := Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, SETChannel: "c-set", AskChannel: "c-ask",
-		Now: func() time.Time { return r.now }, Log: zerolog.Nop(),
-		Rotation: Rotation{Location: time.UTC, Weeks: []setbot.Week{{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
-			Primary: "alice", Backup: "bob", Lead: "carol"}}},
-		Incidents: setbot.NagPolicy{Every: map[setbot.Priority]time.Duration{setbot.L1: 12 * time.Hour}, Grace: 4 * time.Hour}}
-	r.d = New(cfg, r.chat, db, Extensions{Tracker: r.jira, Playbooks: r.pb})
-}
+func (r *incRig) open(*testing.T) { r.rig.open() }
 
 // say posts "@setbot text" as user in channel (root: its thread) and
 // handles it.
 func (r *incRig) say(user string, ch setbot.ChannelID, root setbot.PostID, text string) {
-	r.seq++
-	kind := setbot.ChannelSET
-	if ch == "c-ask" {
-		kind = setbot.ChannelAsk
-	}
-	r.d.handle(context.Background(), setbot.Message{ID: setbot.PostID(fmt.Sprintf("m%d", r.seq)), ChannelID: ch, RootID: root,
-		Kind: kind, UserID: setbot.UserID("u-" + user), Username: setbot.Username(user), Text: "@setbot " + text, Mentioned: true, At: r.now})
+	r.post(user, ch, root, text)
 }
 
 // drain runs due jobs in every lane until none is due (bounded).
-func (r *incRig) drain(t *testing.T) {
-	t.Helper()
-	drainJobs(t, r.db, r.d, r.now)
-}
+func (r *incRig) drain(*testing.T) { r.rig.drain() }
 
 // ask says text and returns the texts setbot posted in answer.
 func (r *incRig) ask(t *testing.T, user string, text string) []string {

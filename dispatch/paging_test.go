@@ -3,13 +3,10 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/store"
@@ -43,18 +40,12 @@ func (h *fakeHook) take() []string {
 	return out
 }
 
-// pagingRig is a dispatcher on a real store file with a fake chat, a
-// webhook, a fake clock, and this week's rotation: primary alice, backup
-// bob, lead carol; admin erin.
+// pagingRig is the shared rig with a webhook, ack_within pgAckWithin, this
+// week's rotation (primary alice, backup bob, lead carol) and an admin
+// (erin).
 type pagingRig struct {
-	d    *Dispatcher
-	db   *store.DB
-	path string
-	cfg  Config
-	chat *fakeChat
+	*rig
 	hook *fakeHook
-	now  time.Time
-	seq  int
 }
 
 var pg0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
@@ -63,40 +54,23 @@ const pgAckWithin = 15 * time.Minute
 
 func newPagingRig(t testing.TB, weeks ...setbot.Week) *pagingRig {
 	t.Helper()
-	r := &pagingRig{path: filepath.Join(t.TempDir(), "setbot.db"), now: pg0, hook: &fakeHook{},
-		chat: newFakeChat()}
-	if weeks == nil {
-		weeks = []setbot.Week{{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob", Lead: "carol"}}
-	}
-	r.cfg = Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, SETChannel: "c-set", AskChannel: "c-ask",
-		Now: func() time.Time { return r.now }, Log: zerolog.Nop(), AckWithin: pgAckWithin,
-		Rotation: Rotation{Location: time.UTC, Admins: []setbot.Username{"erin"}, Weeks: weeks}}
-	r.open(t)
-	return r
+	hook := &fakeHook{}
+	return &pagingRig{rig: newRig(t, pg0, func(c *Config, e *Extensions) {
+		c.AckWithin = pgAckWithin
+		c.Rotation.Admins = []setbot.Username{"erin"}
+		if weeks != nil {
+			c.Rotation.Weeks = weeks
+		}
+		e.Webhook = hook
+	}), hook: hook}
 }
 
 // open (re)starts the dispatcher on the store file, as a restart would.
-func (r *pagingRig) open(t testing.TB) {
-	t.Helper()
-	if r.db != nil {
-		r.db.Close()
-	}
-	db, err := store.Open(r.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r.db = db
-	r.d = New(r.cfg, r.chat, db, Extensions{Webhook: r.hook})
-}
+func (r *pagingRig) open(testing.TB) { r.rig.open() }
 
 // page posts "@setbot page text" in ~sustained-engineering as user.
 func (r *pagingRig) page(user, text string) setbot.PostID {
-	r.seq++
-	id := setbot.PostID(fmt.Sprintf("m%d", r.seq))
-	r.d.handle(context.Background(), setbot.Message{ID: id, ChannelID: "c-set", Kind: setbot.ChannelSET,
-		UserID: setbot.UserID("u-" + user), Username: setbot.Username(user), Text: "@setbot page " + text, Mentioned: true, At: r.now})
-	return id
+	return r.post(user, "c-set", "", "page "+text)
 }
 
 // tick runs the ladder and the outbox as the timer loop would, and returns
