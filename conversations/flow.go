@@ -245,7 +245,7 @@ func (t *turn) draft(text string) {
 	}
 	addDescription(&t.s, text)
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
-	t.s.Intake.Summary, _ = truncate(strings.TrimSpace(line), MaxSummaryRunes)
+	t.s.Intake.Summary, _ = setbot.Truncate(strings.TrimSpace(line), MaxSummaryRunes)
 	t.s.DraftPending = t.s.Intake.Summary != ""
 	t.recognise(text)
 }

@@ -91,7 +91,7 @@ func textItem(name Item, label, question, example string, field func(*setbot.Int
 					return "", err
 				}
 			}
-			v, cut := truncate(text, MaxAnswerRunes)
+			v, cut := setbot.Truncate(text, MaxAnswerRunes)
 			*field(&s.Intake) = v
 			if cut {
 				return fmt.Sprintf("That was long; I kept the first %d characters. Put the rest in the details.", MaxAnswerRunes), nil
@@ -134,7 +134,7 @@ var summaryItem = &item{
 // limit, and keeps the whole text in the description when it was longer.
 func setSummary(s *State, text string) string {
 	line, rest, multi := strings.Cut(strings.TrimSpace(text), "\n")
-	sum, cut := truncate(strings.TrimSpace(line), MaxSummaryRunes)
+	sum, cut := setbot.Truncate(strings.TrimSpace(line), MaxSummaryRunes)
 	s.Intake.Summary = sum
 	if !multi && !cut {
 		return ""
@@ -150,7 +150,7 @@ func addDescription(s *State, text string) {
 	if s.Intake.Description != "" {
 		d = s.Intake.Description + "\n\n" + d
 	}
-	s.Intake.Description, _ = truncate(d, MaxDescriptionRunes)
+	s.Intake.Description, _ = setbot.Truncate(d, MaxDescriptionRunes)
 }
 
 // vagueSlow catches "it is slow" without saying what is slow.

@@ -32,7 +32,7 @@ func answerNotAvailable(field func(*State) *string, upload string) func(*State, 
 		if len([]rune(reason)) < 3 {
 			return "", errf("Why is it not available? For example: `not available: the customer's policy forbids sharing it`.")
 		}
-		*field(s), _ = truncate(reason, MaxAnswerRunes)
+		*field(s), _ = setbot.Truncate(reason, MaxAnswerRunes)
 		return "", nil
 	}
 }
@@ -241,7 +241,7 @@ var detailsItem = &item{
 		return "", nil
 	},
 	show: func(s *State) string {
-		d, cut := truncate(s.Intake.Description, maxEchoDetails)
+		d, cut := setbot.Truncate(s.Intake.Description, maxEchoDetails)
 		out := "\n" + QuoteBlock(d)
 		if cut {
 			out += fmt.Sprintf("\n_(%d characters in all; the ticket gets the whole text)_", utf8.RuneCountInString(s.Intake.Description))

@@ -111,17 +111,3 @@ func clip(s string, n int) string {
 	}
 	return string(r) + "…"
 }
-
-// truncate cuts raw text to at most n runes, at a word boundary when one is
-// near, and reports whether it cut.
-func truncate(s string, n int) (string, bool) {
-	if utf8.RuneCountInString(s) <= n {
-		return s, false
-	}
-	r := []rune(s)[:n]
-	cut := string(r)
-	if i := strings.LastIndexAny(cut, " \n\t"); i > len(cut)*3/4 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " \n\t") + "…", true
-}

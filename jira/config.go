@@ -3,7 +3,6 @@ package jira
 import (
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -120,13 +119,12 @@ func (c *Config) SetDefaults() {
 
 // Validate reports the first problem with the configuration, naming its key.
 func (c Config) Validate() error {
-	u, err := url.Parse(c.URL)
 	switch {
 	case c.URL == "":
 		return fmt.Errorf("jira.url: must be set, e.g. https://example.atlassian.net")
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+	case setbot.URLProblem(c.URL) == setbot.URLNotHTTP:
 		return fmt.Errorf("jira.url: must be an http(s) URL, got %q", c.URL)
-	case u.User != nil:
+	case setbot.URLProblem(c.URL) == setbot.URLCredentials:
 		return fmt.Errorf("jira.url: must not contain credentials; use jira.email and jira.token")
 	}
 	if c.Deployment != Cloud && c.Deployment != DataCenter {

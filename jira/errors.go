@@ -115,7 +115,8 @@ func jiraMessages(body []byte) string {
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s: %s", k, ec.Errors[k]))
 	}
-	return truncate(strings.Join(parts, "; "), maxDetail)
+	s, _ := setbot.Truncate(strings.Join(parts, "; "), maxDetail)
+	return s
 }
 
 // snippet is the start of a non-JSON error body, for logs.
@@ -123,15 +124,8 @@ func snippet(body []byte) string {
 	if m := jiraMessages(body); m != "" {
 		return m
 	}
-	return truncate(strings.TrimSpace(string(body)), maxDetail)
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
+	s, _ := setbot.Truncate(strings.TrimSpace(string(body)), maxDetail)
+	return s
 }
 
 // isUnknown reports whether err leaves it open whether Jira did the thing.

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -329,11 +328,10 @@ func checkURL(key, v string, required bool) error {
 		}
 		return nil
 	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	switch setbot.URLProblem(v) {
+	case setbot.URLNotHTTP:
 		return fmt.Errorf("%s: must be an http(s) URL, got %q", key, v)
-	}
-	if u.User != nil {
+	case setbot.URLCredentials:
 		return fmt.Errorf("%s: must not contain credentials", key)
 	}
 	return nil
@@ -342,14 +340,12 @@ func checkURL(key, v string, required bool) error {
 // checkSecretURL is checkURL for a URL that may carry a secret in its path
 // or query: the message never repeats the value.
 func checkSecretURL(key, v string) error {
-	if v == "" {
+	switch {
+	case v == "":
 		return nil
-	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	case setbot.URLProblem(v) == setbot.URLNotHTTP:
 		return fmt.Errorf("%s: must be an http(s) URL such as \"https://pager.example.com/hooks/...\"", key)
-	}
-	if u.User != nil {
+	case setbot.URLProblem(v) == setbot.URLCredentials:
 		return fmt.Errorf("%s: must not contain credentials before the host (put a token in the path or query)", key)
 	}
 	return nil
