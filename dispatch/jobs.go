@@ -15,6 +15,7 @@ import (
 // list of names that must keep running.
 var jobSpecs = map[string]jobSpec{
 	jobPost:            {laneChat, job(runPost)},
+	jobPagePost:        {lanePage, job(runPost)},
 	jobPageThread:      {laneChat, job(runPageThread)},
 	jobPageTicket:      {laneChat, job(runPageTicket)},
 	jobIncidentPost:    {laneChat, job(runIncidentPost)},

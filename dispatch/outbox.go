@@ -14,8 +14,21 @@ import (
 
 // Job kinds. Persisted in the outbox: never rename one.
 const (
-	jobPost = "post" // payload: setbot.Reply
+	jobPost     = "post"      // payload: setbot.Reply
+	jobPagePost = "page-post" // payload: setbot.Reply; a page step's or acknowledgement's post, in lanePage
 )
+
+// enqueuePagePosts queues the posts of a page step or acknowledgement in
+// tx, in the page lane: someone flooding setbot with DMs cannot delay a
+// page.
+func enqueuePagePosts(tx *store.Tx, replies []setbot.Reply) error {
+	for _, r := range replies {
+		if _, err := tx.Enqueue(jobPagePost, "", r, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // lane separates fast chat jobs from slow outside calls so that a slow Jira
 // never holds up a reply, and short lookups from long writes so that a
@@ -26,6 +39,7 @@ const (
 	laneChat   lane = iota
 	laneSlow        // Jira writes, webhooks, reports: minutes under retries
 	laneLookup      // short, bounded reads a conversation waits for
+	lanePage        // page steps and acknowledgements: never behind anyone's replies
 )
 
 // jobSpec is how one kind of job runs.
@@ -68,7 +82,7 @@ func jobKey(j store.Job) string {
 func (d *core) runOutbox(ctx context.Context) {
 	var wg sync.WaitGroup
 	var wakes []chan struct{}
-	for _, l := range []lane{laneSlow, laneLookup} {
+	for _, l := range []lane{laneSlow, laneLookup, lanePage} {
 		wake := make(chan struct{}, 1)
 		wakes = append(wakes, wake)
 		wg.Add(1)

@@ -531,3 +531,27 @@ func TestPruneKeepsMarksForTheConfiguredRetention(t *testing.T) {
 		t.Fatal("a mark older than the configured retention was kept (the default is 14 days)")
 	}
 }
+
+// TestPageStepsHaveALaneOfTheirOwn: with hundreds of replies waiting in
+// the chat lane (one person flooding setbot's DMs), a page step's posts
+// run in the page lane, not behind them.
+func TestPageStepsHaveALaneOfTheirOwn(t *testing.T) {
+	r := newPagingRig(t)
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		for range 300 {
+			if err := enqueueReplies(tx, []setbot.Reply{{To: "u-sam", Text: "a reply"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.page("sam", "checkout is down")
+	r.d.paging.escalatePages(context.Background())
+	r.d.c.runDue(context.Background(), lanePage)
+	posts := r.chat.take()
+	if len(posts) != 2 || !strings.HasPrefix(posts[0].Text, "@alice you are paged") || posts[1].To != "u-alice" {
+		t.Fatalf("the page lane alone posted:\n%s", texts(posts))
+	}
+}

@@ -64,7 +64,7 @@ func TestQuoteInlineNeutralisesMentions(t *testing.T) {
 
 // runLanes runs what is due in every outbox lane once, as runOutbox would.
 func runLanes(d *Dispatcher) {
-	for _, l := range []lane{laneSlow, laneLookup, laneChat} {
+	for _, l := range []lane{laneSlow, laneLookup, laneChat, lanePage} {
 		d.c.runDue(context.Background(), l)
 	}
 }
