@@ -1,6 +1,9 @@
 package setbot
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // MaxPostRunes is the most runes a Mattermost post holds.
 const MaxPostRunes = 16383
@@ -15,6 +18,9 @@ type Chat interface {
 	// Post makes a post. Key, when not empty, makes the call idempotent for a
 	// while: a second Post with the same key does not make a second post.
 	Post(ctx context.Context, r Reply, key string) (PostID, error)
+	// FindPost looks for the post made with key in r's place since since
+	// (after Post's dedupe by key has expired); found is false when none.
+	FindPost(ctx context.Context, r Reply, key string, since time.Time) (id PostID, found bool, err error)
 	// Typing shows the typing indicator in a channel (or the DM with to).
 	Typing(ctx context.Context, channel ChannelID, to UserID, root PostID) error
 	// File downloads an uploaded file, refusing files larger than max bytes.

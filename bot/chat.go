@@ -5,26 +5,30 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot"
 )
 
+// refProp is the post property that carries the idempotency key of the
+// job that made the post, so that a retry long after the first attempt can
+// find it (pending_post_id dedupes for 30 s only).
+const refProp = "setbot_ref"
+
 // Post makes a post. The key becomes the post's pending_post_id, which
-// Mattermost uses to drop a second create with the same id for a while.
+// Mattermost uses to drop a second create with the same id for a while, and
+// its refProp, which FindPost looks for after that.
 func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
-	ch := string(r.ChannelID)
-	if ch == "" {
-		dm, err := c.dmChannel(ctx, r.To)
-		if err != nil {
-			return "", err
-		}
-		ch = dm
+	ch, err := c.replyChannel(ctx, r)
+	if err != nil {
+		return "", err
 	}
 	p := c.toPost(ch, r)
 	if key != "" {
 		p.PendingPostId = c.me.Id + ":" + key
+		p.AddProp(refProp, key)
 	}
 	ctx, cancel := context.WithTimeout(ctx, restTimeout)
 	defer cancel()
@@ -33,6 +37,35 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 		return "", apiError(resp, err, "post a reply")
 	}
 	return setbot.PostID(created.Id), nil
+}
+
+// replyChannel is where r goes: its channel, or the DM with r.To.
+func (c *Client) replyChannel(ctx context.Context, r setbot.Reply) (string, error) {
+	if r.ChannelID != "" {
+		return string(r.ChannelID), nil
+	}
+	return c.dmChannel(ctx, r.To)
+}
+
+// FindPost looks, among setbot's posts in r's channel since since, for the
+// one made with key; found is false when there is none.
+func (c *Client) FindPost(ctx context.Context, r setbot.Reply, key string, since time.Time) (setbot.PostID, bool, error) {
+	ch, err := c.replyChannel(ctx, r)
+	if err != nil {
+		return "", false, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
+	list, resp, err := c.api.GetPostsSince(ctx, ch, since.UnixMilli(), false)
+	if err != nil {
+		return "", false, apiError(resp, err, "look for a post made before")
+	}
+	for id, p := range list.Posts {
+		if p.UserId == c.me.Id && p.GetProp(refProp) == key {
+			return setbot.PostID(id), true, nil
+		}
+	}
+	return "", false, nil
 }
 
 func (c *Client) dmChannel(ctx context.Context, user setbot.UserID) (string, error) {

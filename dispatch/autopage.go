@@ -62,7 +62,7 @@ func runPageThread(ctx context.Context, d *core, j store.Job, pt pageThread) err
 	}
 	text := fmt.Sprintf("**Automatic page**: %s\nThe SET primary is paged in this thread (then the backup, then the lead, every %s until someone acknowledges). The ticket's link follows here.",
 		quoteInline(p.Text), d.ackWithin())
-	root, err := d.chat.Post(ctx, setbot.Reply{ChannelID: p.Channel, Text: text}, jobKey(j))
+	root, err := d.postOnce(ctx, j, setbot.Reply{ChannelID: p.Channel, Text: text}, jobKey(j))
 	if err != nil {
 		return err
 	}

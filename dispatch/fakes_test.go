@@ -50,6 +50,10 @@ type fakeChat struct {
 	messages map[setbot.PostID]setbot.Message // what Message finds
 	added    []string                         // AddToChannel calls, as "channel: u1 u2"
 	panics   bool                             // Message panics, like a bug would
+	finds    int                              // FindPost calls
+	// expired makes Post forget keys, as Mattermost does after 30 s;
+	// FindPost still finds them (by the post's property).
+	expired bool
 }
 
 var _ setbot.Chat = (*fakeChat)(nil)
@@ -67,7 +71,7 @@ func newFakeChat() *fakeChat {
 func (c *fakeChat) Post(_ context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if id, ok := c.keys[key]; ok && key != "" {
+	if id, ok := c.keys[key]; ok && key != "" && !c.expired {
 		return id, nil
 	}
 	c.made++
@@ -77,6 +81,15 @@ func (c *fakeChat) Post(_ context.Context, r setbot.Reply, key string) (setbot.P
 		c.keys[key] = id
 	}
 	return id, nil
+}
+
+// FindPost finds a post made with key (the fake keeps every key).
+func (c *fakeChat) FindPost(_ context.Context, _ setbot.Reply, key string, _ time.Time) (setbot.PostID, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.finds++
+	id, ok := c.keys[key]
+	return id, ok && key != "", nil
 }
 
 func (c *fakeChat) Typing(context.Context, setbot.ChannelID, setbot.UserID, setbot.PostID) error {

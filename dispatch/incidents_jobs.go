@@ -53,7 +53,7 @@ func runIncidentPost(ctx context.Context, d *core, j store.Job, p incidentPost) 
 	if in.Root == "" && p.Where == whereIncident && in.Channel != "" {
 		r.ChannelID = in.Channel
 	}
-	id, err := d.chat.Post(ctx, r, jobKey(j))
+	id, err := d.postOnce(ctx, j, r, jobKey(j))
 	if err != nil || r.ChannelID != d.cfg.SETChannel || r.RootID != "" {
 		return err
 	}

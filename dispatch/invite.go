@@ -73,6 +73,6 @@ func runInvite(ctx context.Context, d *core, j store.Job, in invite) error {
 	if len(missing) > 0 {
 		text += " Not found: " + strings.Join(missing, ", ") + "."
 	}
-	_, err := d.chat.Post(ctx, setbot.Reply{ChannelID: in.Channel, Text: text}, jobKey(j))
+	_, err := d.postOnce(ctx, j, setbot.Reply{ChannelID: in.Channel, Text: text}, jobKey(j))
 	return err
 }

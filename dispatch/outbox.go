@@ -67,9 +67,27 @@ func enqueueReplies(tx *store.Tx, replies []setbot.Reply) error {
 
 func runPost(ctx context.Context, d *core, j store.Job, r setbot.Reply) error {
 	r.Text = setbot.FitPost(r.Text)
-	_, err := d.chat.Post(ctx, r, jobKey(j))
+	_, err := d.postOnce(ctx, j, r, jobKey(j))
 	return err
 }
+
+// postOnce makes job j's post r with idempotency key key. A job older than
+// postDedupeWindow first looks for the post an earlier attempt may have
+// made (a crash before the job was finished, a lost answer): by then
+// Mattermost no longer drops a repeated key by itself.
+func (d *core) postOnce(ctx context.Context, j store.Job, r setbot.Reply, key string) (setbot.PostID, error) {
+	if d.now().Sub(j.Created) > postDedupeWindow {
+		if id, found, err := d.chat.FindPost(ctx, r, key, j.Created); err != nil || found {
+			return id, err
+		}
+	}
+	return d.chat.Post(ctx, r, key)
+}
+
+// postDedupeWindow is how long Mattermost drops a second post with the
+// same pending_post_id (30 s), less a margin: a job older than this looks
+// for its post before posting again.
+const postDedupeWindow = 20 * time.Second
 
 // jobKey is a job's idempotency key for outside calls: stable across its
 // retries, and unique across stores (job ids restart in a new store, so the

@@ -49,7 +49,7 @@ func runPageTicket(ctx context.Context, d *core, j store.Job, pt pageTicket) err
 			return err
 		}
 		text := fmt.Sprintf("The page you got from `@%s` now has its ticket: %s. Thread: %s", p.By, ticketLink(p), d.chat.Permalink(p.Root))
-		if _, err := d.chat.Post(ctx, setbot.Reply{To: u.ID, Text: text}, fmt.Sprintf("%s-%d", jobKey(j), i)); err != nil {
+		if _, err := d.postOnce(ctx, j, setbot.Reply{To: u.ID, Text: text}, fmt.Sprintf("%s-%d", jobKey(j), i)); err != nil {
 			return err
 		}
 	}

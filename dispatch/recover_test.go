@@ -72,3 +72,36 @@ func TestUnreadableConversationStartsAgain(t *testing.T) {
 		t.Errorf("phase %q, want a fresh offer", p)
 	}
 }
+
+// TestPostRetriedAfterTheDedupeWindowIsNotDoubled: a post job that posted
+// but was not finished (setbot crashed, or the answer was lost) and runs
+// again after Mattermost forgot its pending_post_id finds its post instead
+// of posting twice; a young job does not even look.
+func TestPostRetriedAfterTheDedupeWindowIsNotDoubled(t *testing.T) {
+	r := newTicketRig(t)
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		return enqueueReplies(tx, []setbot.Reply{{To: "u-sam", Text: "hello"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := r.db.DueJobs(r.now, 10)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs %v %v", jobs, err)
+	}
+	j := jobs[0]
+	run := jobSpecs[jobPost].run
+	if err := run(context.Background(), r.d.c, j); err != nil { // posted; the job is left unfinished
+		t.Fatal(err)
+	}
+	if r.chat.finds != 0 {
+		t.Errorf("a young job looked for its post %d times", r.chat.finds)
+	}
+	r.chat.expired = true
+	r.now = r.now.Add(time.Minute)
+	if err := run(context.Background(), r.d.c, j); err != nil {
+		t.Fatal(err)
+	}
+	if posts := r.chat.take(); len(posts) != 1 || r.chat.finds != 1 {
+		t.Errorf("%d posts after a retry past the dedupe window (%d lookups), want 1", len(posts), r.chat.finds)
+	}
+}
