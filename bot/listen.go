@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -52,6 +53,7 @@ type Listener struct {
 	cursors   Cursors
 	deliver   func(setbot.Message)
 	connected atomic.Bool
+	caughtUp  atomic.Bool   // the last catch-up succeeded
 	firstUp   chan struct{} // closed at the first connection
 	upOnce    sync.Once
 	connID    string
@@ -72,6 +74,10 @@ func (c *Client) NewListener(log zerolog.Logger, cursors Cursors, deliver func(s
 
 // Up is closed once the first connection is made (and caught up).
 func (l *Listener) Up() <-chan struct{} { return l.firstUp }
+
+// CaughtUp reports whether the posts missed while disconnected have been
+// read (for readiness): false while a failed catch-up is being retried.
+func (l *Listener) CaughtUp() bool { return l.caughtUp.Load() }
 
 // Connected reports whether the websocket is up (for readiness).
 func (l *Listener) Connected() bool { return l.connected.Load() }
@@ -132,10 +138,21 @@ func (l *Listener) session(ctx context.Context) (ok bool, err error) {
 	}()
 	hello := time.NewTimer(helloTimeout)
 	defer hello.Stop()
+	var retry <-chan time.Time // a failed catch-up is tried again then
+	retries := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return ok, nil
+		case <-retry:
+			if err := l.catchUp(ctx); err != nil {
+				retries++
+				retry = time.After(backoff(retries))
+				l.log.Warn().Err(err).Int("attempt", retries).Msg("catch-up failed; trying again with backoff")
+				continue
+			}
+			retry, retries = nil, 0
+			l.caughtUp.Store(true)
 		case <-hello.C:
 			if !ok {
 				return false, errNoHello
@@ -155,7 +172,10 @@ func (l *Listener) session(ctx context.Context) (ok bool, err error) {
 			}
 			if ev.EventType() == model.WebsocketEventHello {
 				ok = true
-				l.onHello(ctx, ev)
+				if err := l.onHello(ctx, ev); err != nil {
+					l.log.Warn().Err(err).Msg("catch-up failed; trying again with backoff")
+					retries, retry = 1, time.After(backoff(1))
+				}
 				continue
 			}
 			if ev.EventType() == model.WebsocketEventUserUpdated && l.UserUpdated != nil {
@@ -178,21 +198,27 @@ func (l *Listener) session(ctx context.Context) (ok bool, err error) {
 
 // onHello notes the connection. When the server gave a new connection id, it
 // could not replay what this client missed, so posts are caught up over REST.
-func (l *Listener) onHello(ctx context.Context, ev *model.WebSocketEvent) {
+//
+// A failed catch-up is returned: the session tries again with backoff, and
+// CaughtUp (readiness) is false until one succeeds.
+func (l *Listener) onHello(ctx context.Context, ev *model.WebSocketEvent) error {
 	id, _ := ev.GetData()["connection_id"].(string)
 	resumed := id != "" && id == l.connID
 	first := l.connID == ""
 	if !first {
 		l.Reconnects.Add(1)
 	}
+	var err error
 	if !resumed {
 		l.connID = id
 		l.nextSeq = ev.GetSequence() + 1
-		l.catchUp(ctx)
+		err = l.catchUp(ctx)
 	}
+	l.caughtUp.Store(err == nil)
 	l.connected.Store(true)
 	l.upOnce.Do(func() { close(l.firstUp) })
 	l.log.Info().Bool("resumed", resumed).Bool("first", first).Msg("Mattermost websocket connected")
+	return err
 }
 
 // catchUp delivers posts made since the newest one handled, in every
@@ -200,29 +226,37 @@ func (l *Listener) onHello(ctx context.Context, ev *model.WebSocketEvent) {
 // oldest first per channel. A channel setbot never handled a post in is read
 // from the newest cursor of all, so a first DM or a mention in a new
 // incident channel made while setbot was down is not lost.
-func (l *Listener) catchUp(ctx context.Context) {
+func (l *Listener) catchUp(ctx context.Context) error {
 	newest, err := l.cursors.NewestCursor()
-	if err != nil || newest.IsZero() {
-		return // nothing handled anywhere yet: no history to replay
+	if err != nil {
+		return fmt.Errorf("read the newest cursor: %w", err)
+	}
+	if newest.IsZero() {
+		return nil // nothing handled anywhere yet: no history to replay
 	}
 	lctx, cancel := context.WithTimeout(ctx, restTimeout)
 	chans, resp, err := l.c.api.GetChannelsForUserWithLastDeleteAt(lctx, l.c.me.Id, 0)
 	cancel()
 	if err != nil {
-		l.log.Warn().Err(apiError(resp, err, "list channels")).Msg("catch-up skipped")
-		return
+		return apiError(resp, err, "list channels")
 	}
+	var failed error
 	for _, ch := range chans {
 		if ch.TeamId == l.c.team.Id || ch.Type == model.ChannelTypeDirect || ch.Type == model.ChannelTypeGroup {
-			l.catchUpChannel(ctx, ch, newest)
+			// One channel failing does not hold up the others; the retry
+			// reads them all again, and handled marks drop the repeats.
+			if err := l.catchUpChannel(ctx, ch, newest); err != nil {
+				failed = err
+			}
 		}
 	}
+	return failed
 }
 
-func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest time.Time) {
+func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest time.Time) error {
 	since, err := l.cursors.Cursor(setbot.ChannelID(ch.Id))
 	if err != nil {
-		return
+		return fmt.Errorf("read the cursor of %s: %w", ch.Id, err)
 	}
 	if since.IsZero() {
 		since = newest
@@ -231,18 +265,9 @@ func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest
 	if created, err := l.cursors.Created(); err == nil && from.Before(created) {
 		from = created
 	}
-	pctx, cancel := context.WithTimeout(ctx, restTimeout)
-	list, resp, err := l.c.api.GetPostsSince(pctx, ch.Id, from.UnixMilli(), false)
-	cancel()
+	posts, err := l.postsSince(ctx, ch.Id, from)
 	if err != nil {
-		l.log.Warn().Err(apiError(resp, err, "read missed posts")).Str("channel_id", ch.Id).Msg("catch-up failed")
-		return
-	}
-	posts := make([]*model.Post, 0, len(list.Posts))
-	for _, p := range list.Posts {
-		if p.DeleteAt == 0 && p.CreateAt >= from.UnixMilli() {
-			posts = append(posts, p)
-		}
+		return err
 	}
 	sort.Slice(posts, func(i, j int) bool { return posts[i].CreateAt < posts[j].CreateAt })
 	for _, p := range posts {
@@ -255,6 +280,54 @@ func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest
 	if len(posts) > 0 {
 		l.log.Info().Str("channel_id", ch.Id).Int("posts", len(posts)).Msg("caught up over REST")
 	}
+	return nil
+}
+
+// Mattermost's GetPostsSince returns at most this many posts, the newest;
+// older ones are read page by page before the oldest of them.
+const (
+	postsSinceMax = 1000
+	postsPage     = 200
+)
+
+// postsSince reads every post of a channel made since from (not deleted),
+// however many: GetPostsSince, then, when it returned its maximum, pages of
+// GetPostsBefore until the posts are older than from.
+func (l *Listener) postsSince(ctx context.Context, channel string, from time.Time) ([]*model.Post, error) {
+	since := from.UnixMilli()
+	var posts []*model.Post
+	keep := func(list *model.PostList) (oldest *model.Post) {
+		for _, p := range list.Posts {
+			if oldest == nil || p.CreateAt < oldest.CreateAt {
+				oldest = p
+			}
+			if p.DeleteAt == 0 && p.CreateAt >= since {
+				posts = append(posts, p)
+			}
+		}
+		return oldest
+	}
+	pctx, cancel := context.WithTimeout(ctx, restTimeout)
+	list, resp, err := l.c.api.GetPostsSince(pctx, channel, since, false)
+	cancel()
+	if err != nil {
+		return nil, apiError(resp, err, "read missed posts")
+	}
+	oldest := keep(list)
+	full := len(list.Posts) >= postsSinceMax
+	for full && oldest != nil && oldest.CreateAt >= since {
+		pctx, cancel := context.WithTimeout(ctx, restTimeout)
+		page, resp, err := l.c.api.GetPostsBefore(pctx, channel, oldest.Id, 0, postsPage, "", false, false)
+		cancel()
+		if err != nil {
+			return nil, apiError(resp, err, "read older missed posts")
+		}
+		if len(page.Posts) == 0 {
+			break
+		}
+		oldest = keep(page)
+	}
+	return posts, nil
 }
 
 // drain empties a closed client's channels so its reader goroutine can end.

@@ -233,6 +233,8 @@ func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.
 			http.Error(w, "store not open", http.StatusServiceUnavailable)
 		case !l.Connected():
 			http.Error(w, "websocket not connected", http.StatusServiceUnavailable)
+		case !l.CaughtUp():
+			http.Error(w, "catching up on posts missed while disconnected", http.StatusServiceUnavailable)
 		default:
 			fmt.Fprintln(w, "ready")
 		}
