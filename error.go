@@ -3,6 +3,7 @@ package setbot
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. A code says what kind of failure it is; the message says, in a
@@ -61,4 +62,21 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return InternalMessage
+}
+
+// Throttled is an outside system's request to be called again no sooner
+// than After (HTTP 429, or 503, with Retry-After). It travels in an error's
+// chain beside the person-safe *Error.
+type Throttled struct{ After time.Duration }
+
+func (t *Throttled) Error() string { return fmt.Sprintf("throttled: retry after %s", t.After) }
+
+// RetryAfter is how long err asks to wait before a retry; 0 when it does
+// not ask.
+func RetryAfter(err error) time.Duration {
+	var t *Throttled
+	if errors.As(err, &t) {
+		return t.After
+	}
+	return 0
 }

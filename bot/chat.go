@@ -111,7 +111,7 @@ func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.
 	}
 	f := setbot.File{ID: id, Name: info.Name, Size: info.Size, MimeType: info.MimeType}
 	if max > 0 && info.Size > max {
-		return f, &wrapped{setbot.Errorf(setbot.ETooLarge, "%s is %s, more than the %s I accept for one file", info.Name, humanBytes(info.Size), humanBytes(max)), errTooLarge}
+		return f, &wrapped{safe: setbot.Errorf(setbot.ETooLarge, "%s is %s, more than the %s I accept for one file", info.Name, humanBytes(info.Size), humanBytes(max)), cause: errTooLarge}
 	}
 	dctx, cancel := context.WithTimeout(ctx, downloadTimeout(info.Size))
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,7 +119,7 @@ func loginError(url string, resp *model.Response, err error) error {
 	case http.StatusUnauthorized:
 		return setbot.Errorf(setbot.EUnconfigured, "Mattermost at %s refused the bot token (revoked or mistyped): create a new token for the bot account and set mattermost.token or SETBOT_MATTERMOST_TOKEN", url)
 	case 0:
-		return &wrapped{setbot.Errorf(setbot.EUnavailable, "cannot reach Mattermost at %s: check mattermost.url and that the server is up", url), err}
+		return &wrapped{safe: setbot.Errorf(setbot.EUnavailable, "cannot reach Mattermost at %s: check mattermost.url and that the server is up", url), cause: err}
 	}
 	return apiError(resp, err, "log in")
 }
@@ -149,7 +150,13 @@ func apiError(resp *model.Response, err error, doing string) error {
 	default:
 		code = setbot.EInvalid
 	}
-	return &wrapped{setbot.Errorf(code, "Mattermost could not %s (HTTP %d)", doing, s), err}
+	w := &wrapped{safe: setbot.Errorf(code, "Mattermost could not %s (HTTP %d)", doing, s), cause: err}
+	if resp != nil && (s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable) {
+		if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && secs > 0 {
+			w.wait = &setbot.Throttled{After: time.Duration(secs) * time.Second}
+		}
+	}
+	return w
 }
 
 // wrapped keeps the person-safe *setbot.Error first in the chain while the
@@ -157,10 +164,16 @@ func apiError(resp *model.Response, err error, doing string) error {
 type wrapped struct {
 	safe  *setbot.Error
 	cause error
+	wait  *setbot.Throttled // Mattermost's Retry-After, when it sent one
 }
 
-func (w *wrapped) Error() string   { return w.safe.Error() + ": " + w.cause.Error() }
-func (w *wrapped) Unwrap() []error { return []error{w.safe, w.cause} }
+func (w *wrapped) Error() string { return w.safe.Error() + ": " + w.cause.Error() }
+func (w *wrapped) Unwrap() []error {
+	if w.wait != nil {
+		return []error{w.safe, w.cause, w.wait}
+	}
+	return []error{w.safe, w.cause}
+}
 
 func status(resp *model.Response) int {
 	if resp == nil {

@@ -1,9 +1,14 @@
 package bot
 
 import (
+	"errors"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/setbot/setbot"
 )
 
 // TestNotAPersonRefusesImpersonation: a post from an incoming webhook, one
@@ -41,5 +46,18 @@ func TestUpdatedUser(t *testing.T) {
 	}
 	if got := updatedUser(map[string]any{}); got != "" {
 		t.Errorf("updatedUser of an empty event = %q", got)
+	}
+}
+
+// TestAPIErrorCarriesRetryAfter: a 429 with Retry-After is unavailable
+// (retried) and asks for that wait.
+func TestAPIErrorCarriesRetryAfter(t *testing.T) {
+	resp := &model.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
+	err := apiError(resp, errors.New("429"), "post a reply")
+	if setbot.ErrorCode(err) != setbot.EUnavailable || setbot.RetryAfter(err) != 7*time.Second {
+		t.Errorf("code %q, retry after %s; want unavailable and 7s", setbot.ErrorCode(err), setbot.RetryAfter(err))
+	}
+	if setbot.RetryAfter(apiError(&model.Response{StatusCode: 500}, errors.New("500"), "x")) != 0 {
+		t.Error("a 500 without Retry-After asks for a wait")
 	}
 }

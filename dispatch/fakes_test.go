@@ -54,6 +54,7 @@ type fakeChat struct {
 	// expired makes Post forget keys, as Mattermost does after 30 s;
 	// FindPost still finds them (by the post's property).
 	expired bool
+	postErr error // returned by Post while set
 }
 
 var _ setbot.Chat = (*fakeChat)(nil)
@@ -71,6 +72,9 @@ func newFakeChat() *fakeChat {
 func (c *fakeChat) Post(_ context.Context, r setbot.Reply, key string) (setbot.PostID, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.postErr != nil {
+		return "", c.postErr
+	}
 	if id, ok := c.keys[key]; ok && key != "" && !c.expired {
 		return id, nil
 	}

@@ -50,10 +50,13 @@ type jobSpec struct {
 
 // Retry policy for jobs whose outside system is unavailable.
 const (
-	retryBase   = 2 * time.Second
-	retryCap    = 5 * time.Minute
-	jobsPerScan = 50
-	jobTimeout  = 2 * time.Minute
+	retryBase = 2 * time.Second
+	retryCap  = 5 * time.Minute
+	// retryAfterCap bounds how long an outside system's Retry-After holds a
+	// job back: a longer ask is taken as this.
+	retryAfterCap = time.Hour
+	jobsPerScan   = 50
+	jobTimeout    = 2 * time.Minute
 )
 
 func enqueueReplies(tx *store.Tx, replies []setbot.Reply) error {
@@ -179,7 +182,7 @@ func (d *core) runJob(ctx context.Context, spec jobSpec, j store.Job) {
 			log.Error().Err(err).Msg("remove failed job")
 		}
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil || errors.Is(err, errJobPanicked):
-		at := d.now().Add(retryDelay(j.Attempts + 1))
+		at := d.now().Add(max(retryDelay(j.Attempts+1), min(setbot.RetryAfter(err), retryAfterCap)))
 		log.Warn().Err(err).Time("retry_at", at).Msg("job failed; will retry")
 		d.ext.Meter.Job(j.Kind, jobRetry, took)
 		if err := d.db.RetryJob(j.ID, at, setbot.ErrorMessage(err)); err != nil {

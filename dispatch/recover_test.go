@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,25 @@ func TestPostRetriedAfterTheDedupeWindowIsNotDoubled(t *testing.T) {
 	}
 	if posts := r.chat.take(); len(posts) != 1 || r.chat.finds != 1 {
 		t.Errorf("%d posts after a retry past the dedupe window (%d lookups), want 1", len(posts), r.chat.finds)
+	}
+}
+
+// TestRetryAfterIsHonoured: a post that Mattermost throttles with
+// Retry-After waits at least that long before its retry.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	r := newTicketRig(t)
+	r.chat.postErr = errors.Join(setbot.Errorf(setbot.EUnavailable, "Mattermost could not post (HTTP 429)."),
+		&setbot.Throttled{After: 10 * time.Minute})
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		return enqueueReplies(tx, []setbot.Reply{{To: "u-sam", Text: "hello"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runLanes(r.d)
+	if jobs, _ := r.db.DueJobs(r.now.Add(9*time.Minute), 10); len(jobs) != 0 {
+		t.Errorf("the throttled post is due again within 9 minutes")
+	}
+	if jobs, _ := r.db.DueJobs(r.now.Add(10*time.Minute+time.Second), 10); len(jobs) != 1 {
+		t.Errorf("the throttled post is not due after its Retry-After")
 	}
 }
