@@ -39,6 +39,15 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the ticket waits in setbot's queue.")
 	}
 	req, err := d.intake.ticketRequest(ctx, f.Intake, !f.Routed)
+	if err != nil && setbot.ErrorCode(err) != setbot.EUnavailable {
+		// Not Jira's doing and not passing (a stored copy gone): the
+		// intake must not wait in "filing" forever.
+		d.log.Error().Err(err).Str("intake", f.Intake.ID).Msg("filing cannot gather the intake's files")
+		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
+			return d.intake.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: filesLost},
+				"I could not file your ticket: "+filesLost)
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -69,6 +78,9 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 	}
 	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.intake.filed(tx, f.Intake, issue) })
 }
+
+// filesLost tells a person that a filing could not read their files back.
+const filesLost = "I could not read back a file you uploaded. Upload it again (or say `edit` to change the files), then confirm."
 
 // noticeSetup is the notification kind of a note to the rotation admins
 // about setbot's own configuration: setup/<hash of the message>.

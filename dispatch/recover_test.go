@@ -2,7 +2,9 @@ package dispatch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"github.com/setbot/setbot/conversations"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +126,40 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	}
 	if jobs, _ := r.db.DueJobs(r.now.Add(10*time.Minute+time.Second), 10); len(jobs) != 1 {
 		t.Errorf("the throttled post is not due after its Retry-After")
+	}
+}
+
+// TestFilingWithALostFileTellsThePerson: when a stored copy of an upload
+// is gone, the filing does not wait in "filing" forever: the person is told
+// and the intake goes back to its review.
+func TestFilingWithALostFileTellsThePerson(t *testing.T) {
+	r := newTicketRig(t)
+	r.intakeToCheck(t)
+	r.drain(t)
+	r.chat.take()
+	r.chat.files = map[setbot.FileID]setbot.File{} // the log's original is gone from Mattermost
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		var s conversations.State
+		if err := json.Unmarshal(tx.Conversation("u-sam"), &s); err != nil {
+			return err
+		}
+		for i := range s.Intake.Logs {
+			s.Intake.Logs[i].BlobKey = "sha256:gone" // and its stored copy
+		}
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		return tx.PutConversation("u-sam", raw)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.dm("confirm")
+	r.drain(t)
+	if dm := lastDM(t, r.chat.take()); !strings.Contains(dm.Text, "could not read back a file") {
+		t.Errorf("the person was told %q", dm.Text)
+	}
+	if p := r.phase(t); p != conversations.PhaseReview || r.jira.filed != 0 || r.pending(t) != 0 {
+		t.Errorf("phase %q, filed %d, jobs %d: want back in review, nothing filed, no job left", p, r.jira.filed, r.pending(t))
 	}
 }

@@ -151,7 +151,31 @@ func (c *Client) public(op string, err error) error {
 	}
 	se := personOf(err)
 	c.log.Error().Str("op", op).Str("code", se.Code).Err(err).Msg("jira call failed")
+	if wait := waitOf(err); wait > 0 {
+		return errors.Join(se, &setbot.Throttled{After: wait})
+	}
 	return se
+}
+
+// indexLag is how long Jira Cloud's search index may take to show a new
+// issue: a create whose outcome is unknown is looked for again (by its
+// fingerprint label) no sooner than this, and later with the outbox's
+// backoff.
+const indexLag = 15 * time.Second
+
+// waitOf is how long the caller should wait before retrying err: Jira's
+// Retry-After when it was too long to wait in place, at least indexLag
+// after a create with an unknown outcome; 0 for no ask.
+func waitOf(err error) time.Duration {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return 0
+	}
+	wait := ae.wait
+	if ae.unknown {
+		wait = max(wait, indexLag)
+	}
+	return wait
 }
 
 // personOf is the *setbot.Error a person may see for err (not nil).

@@ -202,9 +202,10 @@ func TestFileOnceCrashBetweenCreateAndRecord(t *testing.T) {
 						t.Fatalf("lag 0: %+v %v", got, err)
 					}
 				} else {
-					// The index has not caught up: say "try later", do not create.
-					if setbot.ErrorCode(err) != setbot.EUnavailable {
-						t.Fatalf("lag 1: err %v", err)
+					// The index has not caught up: say "try later, after the
+					// index had time", and do not create.
+					if setbot.ErrorCode(err) != setbot.EUnavailable || setbot.RetryAfter(err) < 15*time.Second {
+						t.Fatalf("lag 1: err %v, retry after %s; want unavailable, at least 15s", err, setbot.RetryAfter(err))
 					}
 					if got, err = c.FileOnce(context.Background(), request()); err != nil {
 						t.Fatal(err)
