@@ -133,6 +133,9 @@ func (d *intake) step(tx *store.Tx, user setbot.UserID, in conversations.Input) 
 	}
 	if !next.Active() {
 		raw = nil
+		// Filed, added, cancelled or expired: its uploads can go (those a
+		// queued job still holds stay until it is done).
+		tx.OnCommit(d.collectBlobs)
 	}
 	if err := tx.PutConversation(user, raw); err != nil {
 		return false, err

@@ -163,3 +163,53 @@ func TestFilingWithALostFileTellsThePerson(t *testing.T) {
 		t.Errorf("phase %q, filed %d, jobs %d: want back in review, nothing filed, no job left", p, r.jira.filed, r.pending(t))
 	}
 }
+
+// TestUploadsAreDeletedOnceFiled: the stored copies of an intake's uploads
+// are kept while it is open and being filed, and deleted once it is filed.
+func TestUploadsAreDeletedOnceFiled(t *testing.T) {
+	r := newTicketRig(t)
+	// A log with a secret is kept as a masked copy: a stored upload.
+	log := []byte("{\"level\":\"error\",\"msg\":\"db connect failed\",\"dsn\":\"postgres://mmuser:Hunter2secret@db:5432/mm\"}\n")
+	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Data: log, Size: int64(len(log))}}
+	for _, text := range []string{"Login fails with 500 for LDAP users on 10.11.4 with PostgreSQL 15", "yes", "ok",
+		"server: POST /api/v4/users/login", "Acme, 50 users", "LDAP users cannot log in", "bug", "L2", "not available: customer policy"} {
+		r.dm(text)
+	}
+	r.dm("", "f-log")
+	for _, text := range []string{"done", "none", "skip"} {
+		r.dm(text)
+	}
+	r.drain(t)
+	var s conversations.State
+	if err := json.Unmarshal(mustConversation(t, r), &s); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, a := range append(append([]setbot.Attachment(nil), s.Intake.Logs...), s.Intake.Profiles...) {
+		if a.BlobKey != "" {
+			keys = append(keys, a.BlobKey)
+		}
+	}
+	if len(keys) == 0 {
+		t.Fatal("the intake holds no stored upload to watch")
+	}
+	r.dm("confirm")
+	r.drain(t)
+	if r.jira.filed != 1 {
+		t.Fatalf("filed %d", r.jira.filed)
+	}
+	for _, k := range keys {
+		if _, ok, err := r.db.Blob(k); err != nil || ok {
+			t.Errorf("upload %s still stored after filing (%v)", k[:16], err)
+		}
+	}
+}
+
+func mustConversation(t *testing.T, r *ticketRig) []byte {
+	t.Helper()
+	var raw []byte
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { raw = tx.Conversation("u-sam"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}

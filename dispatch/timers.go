@@ -20,6 +20,15 @@ const (
 	pruneEvery    = 6 * time.Hour
 )
 
+// collectBlobs deletes stored uploads that no intake or job needs any more.
+func (d *core) collectBlobs() {
+	if n, err := d.db.CollectBlobs(); err != nil {
+		d.log.Error().Err(err).Msg("collect unused uploads")
+	} else if n > 0 {
+		d.log.Info().Int("removed", n).Msg("deleted uploads no intake needs any more")
+	}
+}
+
 // runTimers does the time-driven work every tick until ctx ends: the
 // channel header at week boundaries, the paging ladder, housekeeping.
 func (d *Dispatcher) runTimers(ctx context.Context) {
@@ -97,6 +106,7 @@ func (d *core) prune(now time.Time) {
 	} else if n > 0 {
 		d.log.Info().Int("removed", n).Msg("pruned old pages")
 	}
+	d.collectBlobs()
 	// Notices and resolved incidents live as long as pages: the reminders,
 	// steps and reports they guard are over by then.
 	for _, p := range []struct {

@@ -193,3 +193,12 @@ func BenchmarkScrape(b *testing.B) {
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 }
+
+func TestStoreBytesAreReadAtScrapeTime(t *testing.T) {
+	r := metrics.New(zerolog.Nop())
+	size := int64(4096)
+	r.WatchStore(func() (int64, error) { return size, nil })
+	wantLines(t, scrape(t, r.Handler()), `setbot_store_bytes 4096`)
+	size = 8192
+	wantLines(t, scrape(t, r.Handler()), `setbot_store_bytes 8192`)
+}

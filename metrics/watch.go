@@ -35,6 +35,28 @@ func (r *Registry) WatchWebsocket(connected func() bool, reconnects func() int64
 			func() float64 { return float64(reconnects()) }))
 }
 
+// WatchStore exports setbot_store_bytes, the size of the store's data,
+// read at every scrape; a scrape error leaves it out and is logged.
+func (r *Registry) WatchStore(size func() (int64, error)) {
+	r.reg.MustRegister(&storeCollector{size: size})
+}
+
+var descStoreBytes = prometheus.NewDesc(namespace+"_store_bytes",
+	"Size of setbot's store (the bbolt file's data) in bytes: uploads waiting to be filed take most of it.", nil, nil)
+
+type storeCollector struct{ size func() (int64, error) }
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descStoreBytes }
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	n, err := c.size()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descStoreBytes, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descStoreBytes, prometheus.GaugeValue, float64(n))
+}
+
 var (
 	descOutboxJobs = prometheus.NewDesc(namespace+"_outbox_jobs",
 		"Jobs waiting in the outbox, due or retrying.", nil, nil)

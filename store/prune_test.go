@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +77,41 @@ func TestPruneNoticesAndResolvedIncidents(t *testing.T) {
 		if _, ok, _ := db.Incident(k); ok != want {
 			t.Errorf("%s kept %v, want %v", k, ok, want)
 		}
+	}
+}
+
+// TestCollectBlobsKeepsOnlyReferencedUploads: a blob a conversation or a
+// job refers to stays; one nobody refers to any more goes; other keys
+// (an archived conversation) are not touched.
+func TestCollectBlobsKeepsOnlyReferencedUploads(t *testing.T) {
+	db := openSET(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	key := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
+	err := db.Update(now, func(tx *Tx) error {
+		for _, k := range []string{key("a"), key("b"), key("c"), "archived-conversation:u1:1"} {
+			if err := tx.PutBlob(k, []byte("data "+k)); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutConversation("u1", []byte(`{"intake":{"logs":[{"blob_key":"`+key("a")+`"}]}}`)); err != nil {
+			return err
+		}
+		_, err := tx.Enqueue("file", "", map[string]any{"intake": map[string]any{"config": map[string]string{"blob_key": key("b")}}}, now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.CollectBlobs()
+	if err != nil || n != 1 {
+		t.Fatalf("CollectBlobs = %d, %v; want 1 (the unreferenced one)", n, err)
+	}
+	for k, want := range map[string]bool{key("a"): true, key("b"): true, key("c"): false, "archived-conversation:u1:1": true} {
+		if _, ok, _ := db.Blob(k); ok != want {
+			t.Errorf("blob %s kept %v, want %v", k[:12], ok, want)
+		}
+	}
+	if size, err := db.SizeBytes(); err != nil || size <= 0 {
+		t.Errorf("SizeBytes = %d, %v", size, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
+	"regexp"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -204,3 +205,46 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // Update returns; never when it fails or rolls back. It is for counting what
 // the transaction did (metrics), not for more work on the store.
 func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }
+
+// blobKeyPattern finds blob keys (BlobKey's form) inside stored records.
+var blobKeyPattern = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
+
+// CollectBlobs deletes every stored upload ("sha256:" blob) that neither a
+// conversation nor an outbox job refers to any more: its intake was filed,
+// added to a ticket, cancelled or expired. Referring is read from the
+// records' bytes, so a new kind of record that keeps a blob key keeps its
+// blob too. One transaction: a blob stored with its conversation is never
+// seen without it. It returns how many blobs it deleted.
+func (db *DB) CollectBlobs() (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		used := map[string]bool{}
+		for _, b := range [][]byte{bucketConversations, bucketOutbox} {
+			err := tx.Bucket(b).ForEach(func(_, v []byte) error {
+				for _, k := range blobKeyPattern.FindAll(v, -1) {
+					used[string(k)] = true
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketBlobs), func(k, _ []byte) bool {
+			return blobKeyPattern.Match(k) && !used[string(k)]
+		})
+		return err
+	})
+	return n, err
+}
+
+// SizeBytes is the size of the store's data, for /metrics.
+func (db *DB) SizeBytes() (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Size()
+		return nil
+	})
+	return n, err
+}
