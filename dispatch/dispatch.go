@@ -66,10 +66,11 @@ type Config struct {
 // It routes posts and clicks to the features (core.go) and runs the
 // workers, the outbox and the timer loop.
 type Dispatcher struct {
-	c       *core
-	shards  []chan setbot.Message
-	mu      sync.Mutex // guards stopped and the queues' closing
-	stopped bool
+	c      *core
+	shards []chan setbot.Message
+	// stopping is closed when Run stops: Deliver drops from then on, and
+	// the workers finish what is queued.
+	stopping chan struct{}
 	// The features, for tests that drive one directly.
 	intake    *intake
 	tickets   *tickets
@@ -131,7 +132,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 		cfg.Tick = 2 * time.Second
 	}
 	c := newCore(cfg, chat, db, ext)
-	d := &Dispatcher{c: c, intake: c.intake, tickets: c.tickets, paging: c.paging,
+	d := &Dispatcher{c: c, stopping: make(chan struct{}), intake: c.intake, tickets: c.tickets, paging: c.paging,
 		incidents: c.incidents, cycle: c.cycle, rotation: c.rotation}
 	for range cfg.Workers {
 		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
@@ -142,17 +143,15 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 // Deliver queues a message. Messages of one user are handled in order, by
 // the same worker; different users are handled concurrently. Deliver blocks
 // when that worker's queue is full, which slows the websocket reader down
-// rather than dropping posts. After Run has returned, messages are dropped:
-// they were not marked handled, so catch-up brings them back after a restart.
+// rather than dropping posts, until Run stops: from then on messages are
+// dropped at once. A dropped message was not marked handled, so catch-up
+// brings it back after a restart.
 func (d *Dispatcher) Deliver(m setbot.Message) {
 	h := fnv.New32a()
 	h.Write([]byte(m.UserID))
-	// The lock is held across the send so that Run never closes a queue
-	// under it; workers keep draining, so a full queue cannot deadlock.
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.stopped {
-		d.shards[h.Sum32()%uint32(len(d.shards))] <- m
+	select {
+	case d.shards[h.Sum32()%uint32(len(d.shards))] <- m:
+	case <-d.stopping:
 	}
 }
 
@@ -174,12 +173,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	go func() { defer wg.Done(); d.runTimers(ctx) }()
 
 	<-ctx.Done()
-	d.mu.Lock()
-	d.stopped = true
-	for _, q := range d.shards {
-		close(q)
-	}
-	d.mu.Unlock()
+	close(d.stopping)
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
@@ -192,9 +186,24 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	return nil
 }
 
+// worker handles its queue's messages in order until Run stops, then the
+// ones already queued, and returns.
 func (d *Dispatcher) worker(ctx context.Context, q <-chan setbot.Message) {
-	for m := range q {
-		d.handle(ctx, m)
+	for {
+		select {
+		case m := <-q:
+			d.handle(ctx, m)
+			continue
+		case <-d.stopping:
+		}
+		for {
+			select {
+			case m := <-q:
+				d.handle(ctx, m)
+			default:
+				return
+			}
+		}
 	}
 }
 

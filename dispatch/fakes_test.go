@@ -50,6 +50,7 @@ type fakeChat struct {
 	messages map[setbot.PostID]setbot.Message // what Message finds
 	added    []string                         // AddToChannel calls, as "channel: u1 u2"
 	panics   bool                             // Message panics, like a bug would
+	hang     chan struct{}                    // Message blocks until it is closed
 	finds    int                              // FindPost calls
 	// expired makes Post forget keys, as Mattermost does after 30 s;
 	// FindPost still finds them (by the post's property).
@@ -114,6 +115,11 @@ func (c *fakeChat) Message(_ context.Context, id setbot.PostID) (setbot.Message,
 	defer c.mu.Unlock()
 	if c.panics {
 		panic("fake chat: a bug")
+	}
+	if c.hang != nil {
+		c.mu.Unlock()
+		<-c.hang // a Mattermost call that hangs until the test lets it go
+		c.mu.Lock()
 	}
 	if m, ok := c.messages[id]; ok {
 		return m, nil

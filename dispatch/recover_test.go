@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/setbot/setbot/conversations"
 	"strings"
 	"testing"
@@ -212,4 +213,41 @@ func mustConversation(t *testing.T, r *ticketRig) []byte {
 		t.Fatal(err)
 	}
 	return raw
+}
+
+// TestStoppingNeverWaitsOnAFullQueue: with the worker stuck in a hung
+// Mattermost call and its queue full, Deliver blocks (back-pressure) until
+// Run is told to stop, and then returns at once instead of holding up
+// shutdown.
+func TestStoppingNeverWaitsOnAFullQueue(t *testing.T) {
+	r := newTicketRig(t)
+	r.cfg.Workers = 1
+	r.open()
+	r.chat.hang = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- r.d.Run(ctx) }()
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		for i := range queueDepth + 3 { // the first hangs in the worker; the queue fills; the last blocks
+			r.d.Deliver(setbot.Message{ID: setbot.PostID(fmt.Sprintf("q%d", i)), ChannelID: "c-set", RootID: "p-root", Kind: setbot.ChannelSET,
+				UserID: "u-sam", Username: "sam", Text: "@setbot ticket", Mentioned: true, At: r.now})
+		}
+	}()
+	for deadline := time.Now().Add(10 * time.Second); len(r.d.shards[0]) < queueDepth; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the queue never filled")
+		}
+	} // the worker hangs and its queue is full: the next Deliver blocks
+	cancel()
+	select {
+	case <-delivered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Deliver still blocks after Run was told to stop")
+	}
+	close(r.chat.hang)
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
 }
