@@ -40,8 +40,12 @@ type Main struct {
 	Now func() time.Time
 	// Ready, when set, is closed once setbot is connected and serving.
 	Ready chan struct{}
-	// Addr is the HTTP address actually listened on, set before Ready closes.
+	// Addr is the HTTP address actually listened on, set before Serving
+	// (and Ready) closes.
 	Addr string
+	// Serving, when set, is closed once the HTTP server listens: /healthz
+	// answers from then on, before Mattermost is reached.
+	Serving chan struct{}
 
 	stderr io.Writer
 }
@@ -72,6 +76,38 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
+	// The HTTP server answers /healthz from the start, while Mattermost
+	// is still being reached; the full routes replace the starting ones
+	// once setbot is connected.
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("http.listen: cannot listen on %s: %w", cfg.HTTP.Listen, err)
+	}
+	m.Addr = ln.Addr().String()
+	routes := &switchHandler{}
+	routes.set(startingRoutes())
+	srv := &http.Server{Handler: routes, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error().Err(err).Msg("http server stopped")
+			cancel()
+		}
+	}()
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownBound)
+		defer scancel()
+		_ = srv.Shutdown(sctx)
+		<-served
+	}()
+	if m.Serving != nil {
+		close(m.Serving)
+	}
+
 	client, err := m.connect(ctx, log, cfg, key)
 	if err != nil || client == nil {
 		return err
@@ -95,18 +131,12 @@ func (m *Main) Run(ctx context.Context) error {
 	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
 
-	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-	if err != nil {
-		return fmt.Errorf("http.listen: cannot listen on %s: %w", cfg.HTTP.Listen, err)
-	}
-	m.Addr = ln.Addr().String()
-	srv := &http.Server{Handler: m.routes(log, db, listener, client, d, reg), ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout}
+	routes.set(m.routes(log, db, listener, client, d, reg))
 
 	watch := func(ctx context.Context) {
 		watchJira(ctx, log, checks, jiraWatch{up: reg.JiraUp, note: d.NoteSetupProblem, sleep: sleepCtx})
 	}
-	m.serve(ctx, log, d, listener, srv, ln, watch)
+	m.serve(ctx, log, d, listener, watch)
 	return nil
 }
 
@@ -138,24 +168,17 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 		Reports:  dispatch.Reports{Start: start, Handover: handover}}
 }
 
-// serve runs the dispatcher, the listener, the HTTP server and the
-// background Jira check (watch) until ctx ends (or the HTTP server fails),
-// then stops them and waits for all of them.
-func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispatcher, listener *bot.Listener, srv *http.Server, ln net.Listener, watch func(context.Context)) {
+// serve runs the dispatcher, the listener and the background Jira check
+// (watch) until ctx ends (Run stops the HTTP server after), then waits for
+// all of them.
+func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispatcher, listener *bot.Listener, watch func(context.Context)) {
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	wg.Add(4)
+	wg.Add(3)
 	go func() { defer wg.Done(); watch(runCtx) }()
 	go func() { defer wg.Done(); _ = d.Run(runCtx) }()
 	go func() { defer wg.Done(); _ = listener.Run(runCtx) }()
-	go func() {
-		defer wg.Done()
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error().Err(err).Msg("http server stopped")
-			cancel()
-		}
-	}()
 	if m.Ready != nil {
 		wg.Add(1)
 		go func() {
@@ -169,9 +192,6 @@ func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispat
 	}
 	<-runCtx.Done()
 	log.Info().Msg("stopping: finishing work in flight")
-	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownBound)
-	defer scancel()
-	_ = srv.Shutdown(sctx)
 	wg.Wait()
 	log.Info().Msg("stopped")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -86,5 +87,42 @@ func TestRunCommands(t *testing.T) {
 	errb.Reset()
 	if code := run([]string{"-h"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "-config") {
 		t.Fatalf("-h: %d %q", code, errb.String())
+	}
+}
+
+// TestHealthzAnswersWhileMattermostIsUnreachable: setbot's HTTP server
+// answers /healthz (alive) and /readyz (not ready) while it keeps trying to
+// reach Mattermost, and stopping it ends Run.
+func TestHealthzAnswersWhileMattermostIsUnreachable(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneURL := gone.URL
+	gone.Close()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("[mattermost]\nurl = %q\ntoken = %q\nteam = \"eng\"\n[store]\npath = %q\n[http]\nlisten = \"127.0.0.1:0\"\n",
+		goneURL, secretToken, filepath.Join(dir, "s.db"))
+	m := NewMain(io.Discard)
+	m.ConfigPath = writeConfig(t, cfg)
+	m.Serving = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- m.Run(ctx) }()
+	select {
+	case <-m.Serving:
+	case err := <-ran:
+		t.Fatalf("Run ended before serving: %v", err)
+	}
+	for path, want := range map[string]int{"/healthz": http.StatusOK, "/readyz": http.StatusServiceUnavailable} {
+		res, err := http.Get("http://" + m.Addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s while Mattermost is unreachable: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Errorf("Run after stopping: %v", err)
 	}
 }
