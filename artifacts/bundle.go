@@ -45,7 +45,7 @@ func checkBundle(f setbot.File, format string, entries []entry, redact ConfigRed
 	for i, e := range entries {
 		m := inspect(e.name, e.open, MaxLogBytes, redact)
 		if unpacked += m.pass.n; unpacked > MaxUnpackedBytes { // gzip inside the archive
-			return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, humanBytes(MaxUnpackedBytes))
+			return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, HumanBytes(MaxUnpackedBytes))
 		}
 		t.add(&m)
 		members[i] = m

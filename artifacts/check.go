@@ -86,7 +86,7 @@ func Check(f setbot.File, redact ConfigRedactor) Checked {
 		return refuse(f, "%s is empty. Upload the file again.", name)
 	}
 	if len(f.Data) > MaxUploadBytes {
-		return refuse(f, "%s is %s, more than I accept (%s). %s", name, humanBytes(int64(len(f.Data))), humanBytes(MaxUploadBytes), howTo(intent(f.Name)))
+		return refuse(f, "%s is %s, more than I accept (%s). %s", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxUploadBytes), howTo(intent(f.Name)))
 	}
 	data := f.Data
 	switch {
@@ -240,7 +240,8 @@ func displayName(name string) string {
 	return "`" + n + "`"
 }
 
-func humanBytes(n int64) string {
+// HumanBytes writes a size for a sentence: "12 MiB", "3 KiB", "512 bytes".
+func HumanBytes(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%d MiB", n>>20)

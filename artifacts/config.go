@@ -14,7 +14,7 @@ import (
 func checkConfig(f setbot.File, data []byte, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
 	if len(data) > MaxConfigBytes {
-		return refuse(f, "%s is %s; a Mattermost config.json is far smaller (I accept up to %s), and I do not keep configuration settings I cannot redact. %s", name, humanBytes(int64(len(data))), humanBytes(MaxConfigBytes), howTo(setbot.ArtifactConfig))
+		return refuse(f, "%s is %s; a Mattermost config.json is far smaller (I accept up to %s), and I do not keep configuration settings I cannot redact. %s", name, HumanBytes(int64(len(data))), HumanBytes(MaxConfigBytes), howTo(setbot.ArtifactConfig))
 	}
 	out, fields, why, msg := redactConfig(data, redact)
 	switch {

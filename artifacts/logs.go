@@ -17,7 +17,7 @@ import (
 func checkLog(f setbot.File) Checked {
 	name := displayName(f.Name)
 	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem, compressed (.gz or .zip).", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem, compressed (.gz or .zip).", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
 	}
 	p, _ := maskText(nil, bytes.NewReader(f.Data), MaxLogBytes)
 	a := setbot.Attachment{
@@ -79,7 +79,7 @@ func checkGzip(f setbot.File, redact ConfigRedactor) Checked {
 		return checkStackDump(setbot.File{ID: f.ID, Name: f.Name, Data: data}, int64(len(f.Data)))
 	}
 	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
 	}
 	return checkGzipText(f, redact)
 }
@@ -134,7 +134,7 @@ func checkGzipText(f setbot.File, redact ConfigRedactor) Checked {
 
 func checkGzipProfile(f setbot.File) Checked {
 	if len(f.Data) > MaxProfileBytes {
-		return refuse(f, "%s is %s; profiles are limited to %s.", displayName(f.Name), humanBytes(int64(len(f.Data))), humanBytes(MaxProfileBytes))
+		return refuse(f, "%s is %s; profiles are limited to %s.", displayName(f.Name), HumanBytes(int64(len(f.Data))), HumanBytes(MaxProfileBytes))
 	}
 	data, err := gunzip(f.Data, MaxProfileUnpackedBytes)
 	if err != nil {
@@ -170,7 +170,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 func refuseUnpack(f setbot.File, err error, limit int64) Checked {
 	name := displayName(f.Name)
 	if errors.Is(err, errTooBig) {
-		return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, humanBytes(limit))
+		return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, HumanBytes(limit))
 	}
 	return refuse(f, "%s is damaged or cut short (it ends in the middle of the compressed data). Upload it again, or the uncompressed file.", name)
 }

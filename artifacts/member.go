@@ -38,7 +38,7 @@ func inspect(name string, open opener, limit int64, redact ConfigRedactor) membe
 	m := member{name: name}
 	r, done, err := open()
 	if errors.Is(err, errTooBig) {
-		return m.leave("is larger than " + humanBytes(limit))
+		return m.leave("is larger than " + HumanBytes(limit))
 	}
 	if err != nil {
 		return m.leave(whyDamaged)
@@ -47,7 +47,7 @@ func inspect(name string, open opener, limit int64, redact ConfigRedactor) membe
 	done()
 	switch {
 	case errors.Is(err, errTooBig):
-		return m.leave("is larger than " + humanBytes(limit))
+		return m.leave("is larger than " + HumanBytes(limit))
 	case err != nil:
 		return m.leave(whyDamaged)
 	case !isText(m.pass.head) || looksLikeStackDump(m.pass.head):
@@ -55,7 +55,7 @@ func inspect(name string, open opener, limit int64, redact ConfigRedactor) membe
 	case m.pass.config || looksLikeJSONDocument(bytes.TrimSpace(stripBOM(m.pass.head))):
 		data, err := readAll(open, MaxConfigBytes)
 		if err != nil {
-			return m.leave("is a configuration larger than " + humanBytes(MaxConfigBytes))
+			return m.leave("is a configuration larger than " + HumanBytes(MaxConfigBytes))
 		}
 		out, fields, why, _ := redactConfig(data, redact)
 		if why != "" {

@@ -37,7 +37,7 @@ var packetParts = map[string]setbot.ArtifactKind{
 func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
 	if len(f.Data) > MaxPacketBytes {
-		return refuse(f, "%s is %s; support packets are limited to %s.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxPacketBytes))
+		return refuse(f, "%s is %s; support packets are limited to %s.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxPacketBytes))
 	}
 	facts := &PacketFacts{}
 	yaml := map[string]string{}

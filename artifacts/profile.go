@@ -18,7 +18,7 @@ func checkProfile(f setbot.File, raw []byte) (c Checked, ok bool) {
 	}
 	name := displayName(f.Name)
 	if len(f.Data) > MaxProfileBytes {
-		return refuse(f, "%s is %s; profiles are limited to %s.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxProfileBytes)), true
+		return refuse(f, "%s is %s; profiles are limited to %s.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxProfileBytes)), true
 	}
 	kind, what := profileKind(p)
 	a := setbot.Attachment{Kind: kind, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data))}

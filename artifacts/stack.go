@@ -34,7 +34,7 @@ func looksLikeStackDump(head []byte) bool {
 func checkStackDump(f setbot.File, size int64) Checked {
 	name := displayName(f.Name)
 	if size > MaxProfileBytes {
-		return refuse(f, "%s is %s; goroutine dumps are limited to %s.", name, humanBytes(size), humanBytes(MaxProfileBytes))
+		return refuse(f, "%s is %s; goroutine dumps are limited to %s.", name, HumanBytes(size), HumanBytes(MaxProfileBytes))
 	}
 	idx := goroutineHeader.FindAllSubmatchIndex(f.Data, -1)
 	states := map[string]int{}

@@ -19,14 +19,14 @@ import (
 func checkTar(f setbot.File, r io.Reader, gzipped bool, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
 	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
 	}
 	entries, err := readTar(r)
 	switch {
 	case errors.Is(err, errTooMany):
 		return refuse(f, "%s has more than %s entries; I accept at most %s.", name, thousands(MaxZipEntries), thousands(MaxZipEntries))
 	case errors.Is(err, errTooBig):
-		return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, humanBytes(MaxUnpackedBytes))
+		return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, HumanBytes(MaxUnpackedBytes))
 	case err != nil:
 		return refuse(f, "%s is a damaged or cut short tar archive. Upload it again.", name)
 	}

@@ -34,7 +34,7 @@ func checkZip(f setbot.File, redact ConfigRedactor) Checked {
 		}
 	}
 	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, humanBytes(int64(len(f.Data))), humanBytes(MaxLogBytes))
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
 	}
 	return checkLogZip(f, zr, redact)
 }
@@ -50,11 +50,11 @@ func bombCheck(zr *zip.Reader) string {
 		total += e.UncompressedSize64
 		if e.UncompressedSize64 > 1<<20 && e.UncompressedSize64/max(e.CompressedSize64, 1) > MaxCompressionRatio {
 			return fmt.Sprintf("looks like a zip bomb: %s would unpack to %s, %d times its packed size. I do not open it.",
-				displayName(e.Name), humanBytes(int64(min(e.UncompressedSize64, 1<<62))), e.UncompressedSize64/max(e.CompressedSize64, 1))
+				displayName(e.Name), HumanBytes(int64(min(e.UncompressedSize64, 1<<62))), e.UncompressedSize64/max(e.CompressedSize64, 1))
 		}
 	}
 	if total > MaxUnpackedBytes {
-		return fmt.Sprintf("would unpack to %s; I accept at most %s.", humanBytes(int64(min(total, 1<<62))), humanBytes(MaxUnpackedBytes))
+		return fmt.Sprintf("would unpack to %s; I accept at most %s.", HumanBytes(int64(min(total, 1<<62))), HumanBytes(MaxUnpackedBytes))
 	}
 	return ""
 }

@@ -127,3 +127,21 @@ func TestSameFile(t *testing.T) {
 		t.Error("the same content under another name is not the same file")
 	}
 }
+
+// TestIntakeHoldsAtMostMaxIntakeBytes: an upload that would take the
+// intake's files past MaxIntakeBytes is refused with a sentence; the files
+// already held stay.
+func TestIntakeHoldsAtMostMaxIntakeBytes(t *testing.T) {
+	big := func(name string) artifacts.Checked {
+		return artifacts.Checked{Attachment: setbot.Attachment{Name: name, FileID: setbot.FileID("f-" + name), Kind: setbot.ArtifactLog, Size: 300 << 20}}
+	}
+	_, s := run(t, testFlow, []step{say("new"), say("yes")})
+	s, _, err := testFlow.Step(s, Input{Kind: Files, Files: []artifacts.Checked{big("a.log")}, User: alice}, t0)
+	if err != nil || len(s.Intake.Logs) != 1 {
+		t.Fatalf("the first 300 MiB log: %v, %d logs", err, len(s.Intake.Logs))
+	}
+	s, eff, err := testFlow.Step(s, Input{Kind: Files, Files: []artifacts.Checked{big("b.log")}, User: alice}, t0)
+	if err != nil || len(s.Intake.Logs) != 1 || len(eff) == 0 || eff[0].Say == nil || !strings.Contains(eff[0].Say.Text, "one ticket holds at most 512 MiB") {
+		t.Errorf("a log past the cap: %v, %d logs, effects %+v", err, len(s.Intake.Logs), eff)
+	}
+}

@@ -28,10 +28,33 @@ func (t *turn) files(files []artifacts.Checked) {
 	}
 }
 
+// MaxIntakeBytes bounds what one intake holds in uploads: setbot keeps
+// each until the ticket is filed, and Jira takes files one by one; past
+// this, a person is asked to trim (a support packet, a shorter log window)
+// instead of the store growing without bound.
+const MaxIntakeBytes = 512 << 20
+
+// heldBytes is the size of the uploads the intake holds.
+func heldBytes(in setbot.Intake) int64 {
+	var n int64
+	if in.Config != nil {
+		n += in.Config.Size
+	}
+	for _, a := range append(append([]setbot.Attachment(nil), in.Logs...), in.Profiles...) {
+		n += a.Size
+	}
+	return n
+}
+
 // file takes one accepted upload; ok is false when it was refused here.
 func (t *turn) file(c artifacts.Checked) (string, bool) {
 	in := &t.s.Intake
 	a := c.Attachment
+	if held := heldBytes(*in); held+a.Size > MaxIntakeBytes && a.Kind != setbot.ArtifactSupportPacket {
+		t.say("I can't take %s: this ticket already holds %s of files, and one ticket holds at most %s. Upload a shorter stretch of the log, or just what SET needs for this problem.",
+			fileName(a), artifacts.HumanBytes(held), artifacts.HumanBytes(MaxIntakeBytes))
+		return "", false
+	}
 	switch a.Kind {
 	case setbot.ArtifactSupportPacket:
 		t.packet(c)
