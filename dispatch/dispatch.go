@@ -26,7 +26,11 @@ const DefaultRetention = 14 * 24 * time.Hour
 const (
 	DefaultWorkers = 8  // users served concurrently
 	queueDepth     = 64 // messages waiting per worker before Deliver blocks
-	inFlightBound  = 30 * time.Second
+	// inFlightBound is how long a stopping dispatcher lets the posts in
+	// hand finish; what is left resumes after a restart (not marked
+	// handled). With the HTTP server's shutdownBound it keeps a SIGTERM
+	// within 15 s, as orchestrators expect.
+	inFlightBound = 8 * time.Second
 )
 
 // Config is what the dispatcher needs to know about its surroundings.
