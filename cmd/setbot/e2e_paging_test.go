@@ -16,7 +16,6 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot"
-	"github.com/setbot/setbot/artifacts/artifactstest"
 	"github.com/setbot/setbot/e2e/mmtest"
 )
 
@@ -285,12 +284,7 @@ func TestE2EPagingL1IntakePagesThePrimary(t *testing.T) {
 	aliceMark := alice.p.Mark()
 	c := newChatter(t, w, "support2")
 	c.startIntake()
-	c.say("ok", "What exactly is affected")
-	c.say("server: GET /api/v4/users/me takes 20 s", "Which customer")
-	c.say("Acme Corp, about 2,000 of 5,000 users", "What can those users not do")
-	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
-	c.say("bug", "Which priority")
-	c.say("L1", "paging the SET team now") // and asks for config.json
+	c.answerToPriority("L1", "paging the SET team now") // and asks for config.json
 	// Paged before the remaining questions are even answered.
 	alice.waitPaged(t, aliceMark, "primary", "L1 intake from", replyTimeout)
 	opening := func(post *model.Post) bool {
@@ -302,15 +296,7 @@ func TestE2EPagingL1IntakePagesThePrimary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.upload("config.json", mmtest.ConfigJSON(), "redacted")
-	c.upload("mattermost.log", artifactstest.JSONLog(50), "Any more")
-	c.say("done", "CPU profile")
-	cpu, err := artifactstest.CPUProfile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.upload("cpu.pprof", cpu, "Anything else")
-	c.say("skip", "Please check the ticket")
+	c.answerFiles(false)
 	key := c.confirm()
 	for _, want := range []string{"@alice you are paged as SET primary", "New SET ticket [" + key + "]"} {
 		if _, err := alice.p.WaitFor(c.ctx, aliceMark, mmtest.Containing(alice.p.FromBot(w.SET.Id, root.Id), want), replyTimeout); err != nil {

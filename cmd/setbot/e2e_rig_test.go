@@ -151,20 +151,38 @@ func (c *chatter) startIntake() {
 	c.click(offer, "Start", "one-line summary")
 }
 
-// answerIntake answers every question after the summary prompt, up to the
-// review, with priority (L1..L4).
-func (c *chatter) answerIntake(priority string) {
+// answerToPriority answers every question after the summary prompt up to
+// the priority, answers priority (L1..L4), and waits for an answer
+// containing want.
+func (c *chatter) answerToPriority(priority, want string) {
 	c.t.Helper()
 	c.say("ok", "What exactly is affected")
 	c.say("server: GET /api/v4/users/me takes 20 s", "Which customer")
 	c.say("Acme Corp, about 2,000 of 5,000 users", "What can those users not do")
 	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
 	c.say("bug", "Which priority")
-	c.say(priority, "config.json")
+	c.say(priority, want)
+}
+
+// answerIntake answers every question after the summary prompt, up to the
+// review, with priority (L1..L4).
+func (c *chatter) answerIntake(priority string) {
+	c.t.Helper()
+	c.answerToPriority(priority, "config.json")
+	c.answerFiles(true)
+}
+
+// answerFiles answers the config.json question and the rest up to the
+// review: a config, a log, done, a CPU profile (first a PNG, refused, when
+// wrongFirst), and skip.
+func (c *chatter) answerFiles(wrongFirst bool) {
+	c.t.Helper()
 	c.upload("config.json", mmtest.ConfigJSON(), "redacted")
 	c.upload("mattermost.log", artifactstest.JSONLog(200), "Any more")
 	c.say("done", "CPU profile")
-	c.upload("cpu.pprof", artifactstest.PNG(), "PNG image")
+	if wrongFirst {
+		c.upload("cpu.pprof", artifactstest.PNG(), "PNG image")
+	}
 	cpu, err := artifactstest.CPUProfile()
 	if err != nil {
 		c.t.Fatal(err)

@@ -45,12 +45,7 @@ func TestE2EConfigInArchivesLeavesNoSecret(t *testing.T) {
 	c := newChatter(t, w, "support1")
 	cfg := secretConfig(t)
 	c.startIntake()
-	c.say("ok", "What exactly is affected")
-	c.say("server: GET /api/v4/users/me takes 20 s", "Which customer")
-	c.say("Acme Corp, about 2,000 of 5,000 users", "What can those users not do")
-	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
-	c.say("bug", "Which priority")
-	c.say("L3", "config.json")
+	c.answerToPriority("L3", "config.json")
 	c.upload("config.zip", artifactstest.Zip(artifactstest.Entry{Name: "config/config.json", Data: cfg}), "redacted")
 	logs := artifactstest.Zip(artifactstest.Entry{Name: "mattermost.log", Data: artifactstest.JSONLog(50)},
 		artifactstest.Entry{Name: "config.json", Data: cfg})
