@@ -2,7 +2,9 @@ package dispatch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -144,10 +146,17 @@ func (d *core) runDue(ctx context.Context, l lane) {
 		spec, ok := jobSpecs[kind]
 		return ok && spec.lane == l || !ok && l == laneChat
 	}
-	jobs, err := d.db.DueJobsOf(d.now(), jobsPerScan, inLane)
+	limit := jobsPerScan
+	if l == laneChat {
+		limit = chatJobsPerScan
+	}
+	jobs, err := d.db.DueJobsOf(d.now(), limit, inLane)
 	if err != nil {
 		d.log.Error().Err(err).Msg("read outbox")
 		return
+	}
+	if l == laneChat {
+		jobs = takeTurns(jobs)
 	}
 	for _, j := range jobs {
 		spec, ok := jobSpecs[j.Kind]
@@ -160,6 +169,48 @@ func (d *core) runDue(ctx context.Context, l lane) {
 		}
 		d.runJob(ctx, spec, j)
 	}
+}
+
+// chatJobsPerScan is how far the chat lane looks ahead, so that one
+// person's backlog of replies cannot hide another person's reply.
+const chatJobsPerScan = 1000
+
+// takeTurns orders chat jobs so that each recipient (a DM's person, or a
+// channel) gets one job in turn, each recipient's jobs staying in their
+// order: someone who sent 300 DMs delays someone else's reply by at most
+// one post.
+func takeTurns(jobs []store.Job) []store.Job {
+	var order []string
+	queues := map[string][]store.Job{}
+	for _, j := range jobs {
+		k := recipient(j)
+		if _, ok := queues[k]; !ok {
+			order = append(order, k)
+		}
+		queues[k] = append(queues[k], j)
+	}
+	out := make([]store.Job, 0, len(jobs))
+	for len(out) < len(jobs) {
+		for _, k := range order {
+			if q := queues[k]; len(q) > 0 {
+				out, queues[k] = append(out, q[0]), q[1:]
+			}
+		}
+	}
+	return out
+}
+
+// recipient is whom a chat job posts to: "to:<user>" or "ch:<channel>";
+// a job of another kind is its own turn.
+func recipient(j store.Job) string {
+	var r setbot.Reply
+	if j.Kind == jobPost && json.Unmarshal(j.Payload, &r) == nil {
+		if r.To != "" {
+			return "to:" + string(r.To)
+		}
+		return "ch:" + string(r.ChannelID)
+	}
+	return fmt.Sprintf("job:%d", j.ID)
 }
 
 func (d *core) runJob(ctx context.Context, spec jobSpec, j store.Job) {

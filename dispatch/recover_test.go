@@ -251,3 +251,30 @@ func TestStoppingNeverWaitsOnAFullQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOnePersonsBacklogDelaysAnotherByOnePost: with 300 replies queued for
+// sam, a reply to dave queued after them is posted second, not 301st, and
+// sam's replies keep their order.
+func TestOnePersonsBacklogDelaysAnotherByOnePost(t *testing.T) {
+	r := newTicketRig(t)
+	if err := r.db.Update(r.now, func(tx *store.Tx) error {
+		for i := range 300 {
+			if err := enqueueReplies(tx, []setbot.Reply{{To: "u-sam", Text: fmt.Sprintf("sam %03d", i)}}); err != nil {
+				return err
+			}
+		}
+		return enqueueReplies(tx, []setbot.Reply{{To: "u-dave", Text: "dave"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.d.c.runDue(context.Background(), laneChat)
+	posts := r.chat.take()
+	if len(posts) != 301 || posts[1].To != "u-dave" {
+		t.Fatalf("%d posts, the second to %q; want dave's reply second", len(posts), posts[1].To)
+	}
+	for i, p := range append(posts[:1:1], posts[2:]...) {
+		if want := fmt.Sprintf("sam %03d", i); p.Text != want {
+			t.Fatalf("sam's post %d is %q, want %q: one person's replies must keep their order", i, p.Text, want)
+		}
+	}
+}
