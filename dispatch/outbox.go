@@ -227,10 +227,10 @@ func (d *core) runJob(ctx context.Context, spec jobSpec, j store.Job) {
 			log.Error().Err(err).Msg("remove finished job")
 		}
 	case errors.Is(err, errJobPanicked) && j.Attempts+1 >= maxPanics:
-		log.Error().Err(err).Msg("job panicked again and again; dropped")
+		log.Error().Err(err).Msg("job panicked again and again; quarantined in the dead letters")
 		d.ext.Meter.Job(j.Kind, jobDropped, took)
-		if err := d.db.FinishJob(j.ID, d.now(), nil); err != nil {
-			log.Error().Err(err).Msg("remove failed job")
+		if err := d.db.QuarantineJob(j.ID, err.Error()); err != nil {
+			log.Error().Err(err).Msg("quarantine failed job")
 		}
 	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil || errors.Is(err, errJobPanicked):
 		at := d.now().Add(max(retryDelay(j.Attempts+1), min(setbot.RetryAfter(err), retryAfterCap)))

@@ -54,6 +54,9 @@ func TestJobThatPanicsIsRetriedThenDropped(t *testing.T) {
 		}
 		r.now = r.now.Add(24 * time.Hour) // past any backoff
 	}
+	if n, err := r.db.DeadLetters(); err != nil || n != 1 {
+		t.Errorf("dead letters %d (%v), want the job kept there", n, err)
+	}
 }
 
 // TestUnreadableConversationStartsAgain: a stored conversation that does

@@ -197,8 +197,8 @@ func BenchmarkScrape(b *testing.B) {
 func TestStoreBytesAreReadAtScrapeTime(t *testing.T) {
 	r := metrics.New(zerolog.Nop())
 	size := int64(4096)
-	r.WatchStore(func() (int64, error) { return size, nil })
-	wantLines(t, scrape(t, r.Handler()), `setbot_store_bytes 4096`)
+	r.WatchStore(func() (int64, error) { return size, nil }, func() (int, error) { return 2, nil })
+	wantLines(t, scrape(t, r.Handler()), `setbot_store_bytes 4096`, `setbot_dead_letters 2`)
 	size = 8192
 	wantLines(t, scrape(t, r.Handler()), `setbot_store_bytes 8192`)
 }

@@ -35,26 +35,40 @@ func (r *Registry) WatchWebsocket(connected func() bool, reconnects func() int64
 			func() float64 { return float64(reconnects()) }))
 }
 
-// WatchStore exports setbot_store_bytes, the size of the store's data,
-// read at every scrape; a scrape error leaves it out and is logged.
-func (r *Registry) WatchStore(size func() (int64, error)) {
-	r.reg.MustRegister(&storeCollector{size: size})
+// WatchStore exports setbot_store_bytes, the size of the store's data, and
+// setbot_dead_letters, the jobs quarantined after failing for good, read
+// at every scrape; a scrape error leaves them out and is logged.
+func (r *Registry) WatchStore(size func() (int64, error), deadLetters func() (int, error)) {
+	r.reg.MustRegister(&storeCollector{size: size, dead: deadLetters})
 }
 
 var descStoreBytes = prometheus.NewDesc(namespace+"_store_bytes",
 	"Size of setbot's store (the bbolt file's data) in bytes: uploads waiting to be filed take most of it.", nil, nil)
 
-type storeCollector struct{ size func() (int64, error) }
+var descDeadLetters = prometheus.NewDesc(namespace+"_dead_letters",
+	"Jobs taken out of the outbox after failing for good (they panicked again and again): each one is a bug to look into.", nil, nil)
 
-func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descStoreBytes }
+type storeCollector struct {
+	size func() (int64, error)
+	dead func() (int, error)
+}
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descStoreBytes
+	ch <- descDeadLetters
+}
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	n, err := c.size()
-	if err != nil {
+	if n, err := c.size(); err != nil {
 		ch <- prometheus.NewInvalidMetric(descStoreBytes, err)
-		return
+	} else {
+		ch <- prometheus.MustNewConstMetric(descStoreBytes, prometheus.GaugeValue, float64(n))
 	}
-	ch <- prometheus.MustNewConstMetric(descStoreBytes, prometheus.GaugeValue, float64(n))
+	if n, err := c.dead(); err != nil {
+		ch <- prometheus.NewInvalidMetric(descDeadLetters, err)
+	} else {
+		ch <- prometheus.MustNewConstMetric(descDeadLetters, prometheus.GaugeValue, float64(n))
+	}
 }
 
 var (

@@ -103,6 +103,39 @@ func (db *DB) FinishJob(id uint64, now time.Time, fn func(*Tx) error) error {
 	})
 }
 
+// QuarantineJob moves a job that failed for good out of the outbox into
+// the dead letters, with why, so that it runs no more and is kept for
+// whoever looks into it.
+func (db *DB) QuarantineJob(id uint64, reason string) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		v := b.Get(u64(id))
+		if v == nil {
+			return nil
+		}
+		var j Job
+		if err := json.Unmarshal(v, &j); err != nil {
+			return err
+		}
+		j.Attempts++
+		j.LastError = reason
+		if err := putJob(tx.Bucket(bucketDeadLetters), j); err != nil {
+			return err
+		}
+		return b.Delete(u64(id))
+	})
+}
+
+// DeadLetters counts the quarantined jobs, for monitoring.
+func (db *DB) DeadLetters() (int, error) {
+	n := 0
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketDeadLetters).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
 // RetryJob records a failed attempt and schedules the next one at at.
 func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {

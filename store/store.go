@@ -25,6 +25,8 @@
 //	  <issue key>         -> a tracked L1/L2 incident (JSON)
 //	notifications/
 //	  <kind>/<subject>/<step> -> when that notification was sent (unix ms), so a restart neither repeats nor skips it
+//	deadletters/
+//	  <seq>               -> a Job (JSON) taken out of the outbox after it failed for good (panicked again and again)
 package store
 
 import (
@@ -55,9 +57,10 @@ var (
 	bucketPages         = []byte("pages")
 	bucketIncidents     = []byte("incidents")
 	bucketNotifications = []byte("notifications")
+	bucketDeadLetters   = []byte("deadletters")
 
 	allBuckets = [][]byte{bucketMeta, bucketSeen, bucketConversations, bucketOutbox,
-		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications}
+		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters}
 
 	keyVersion   = []byte("version")
 	keyButtonKey = []byte("button_key")

@@ -18,6 +18,6 @@ func newMetrics(log zerolog.Logger, db *store.DB, now func() time.Time) *metrics
 		s, err := db.OutboxStats()
 		return s.Jobs, s.Oldest, err
 	}, now)
-	reg.WatchStore(db.SizeBytes)
+	reg.WatchStore(db.SizeBytes, db.DeadLetters)
 	return reg
 }
