@@ -354,24 +354,6 @@ func (r Roster) Changers(admins []Username, t time.Time) []Username {
 	return out
 }
 
-// CanChange reports whether user may override or swap at t.
-func (r Roster) CanChange(user Username, admins []Username, t time.Time) bool {
-	return user != "" && slices.Contains(r.Changers(admins, t), user)
-}
-
-// CheckChange returns nil when user may change the rotation at t, and
-// otherwise an EForbidden *Error that says politely who can.
-func (r Roster) CheckChange(user Username, admins []Username, t time.Time) error {
-	if r.CanChange(user, admins, t) {
-		return nil
-	}
-	who := r.Changers(admins, t)
-	if len(who) == 0 {
-		return Errorf(EForbidden, "Sorry, only a rotation admin or the SET lead can change the rotation, and none is configured: ask whoever runs setbot to set [rotation] admins.")
-	}
-	return Errorf(EForbidden, "Sorry, only the current and next SET leads and the rotation admins can change the rotation: please ask %s.", Mentions(who))
-}
-
 // Mentions writes users as "@a, @b or @c".
 func Mentions(us []Username) string {
 	ms := make([]string, len(us))

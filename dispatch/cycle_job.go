@@ -179,9 +179,5 @@ func (d *cycle) checkAssignAll(ctx context.Context, id setbot.UserID) error {
 	if d.isOneOf(ctx, id, who) {
 		return nil
 	}
-	names := make([]string, len(who))
-	for i, u := range who {
-		names[i] = seat(u)
-	}
-	return setbot.Errorf(setbot.EForbidden, "Only the SET leads and the rotation admins (%s) can reassign all of the outgoing team's tickets; the commands in the report work for every SET member.", strings.Join(names, ", "))
+	return setbot.Errorf(setbot.EForbidden, "Only the SET leads and the rotation admins (%s) can reassign all of the outgoing team's tickets; the commands in the report work for every SET member.", someOf(who))
 }

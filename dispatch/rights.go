@@ -56,16 +56,22 @@ func refusal(rule string, who []setbot.Username) error {
 	if len(who) == 0 {
 		return setbot.Errorf(setbot.EForbidden, "Sorry, %s, and the rotation names nobody yet: ask whoever runs setbot to fill [rotation].", rule)
 	}
-	const refusalNames = 3
-	names := make([]string, 0, refusalNames)
-	for _, u := range who[:min(len(who), refusalNames)] {
+	return setbot.Errorf(setbot.EForbidden, "Sorry, %s. Please ask %s.", rule, someOf(who))
+}
+
+// someOf names at most three of who, without notifying them, and says
+// when there are more.
+func someOf(who []setbot.Username) string {
+	const most = 3
+	names := make([]string, 0, most)
+	for _, u := range who[:min(len(who), most)] {
 		names = append(names, seat(u))
 	}
 	more := ""
-	if len(who) > refusalNames {
+	if len(who) > most {
 		more = ", or another SET member"
 	}
-	return setbot.Errorf(setbot.EForbidden, "Sorry, %s. Please ask %s%s.", rule, strings.Join(names, ", "), more)
+	return strings.Join(names, ", ") + more
 }
 
 // errMayNotAck refuses an acknowledgement from someone the page does not concern.
