@@ -85,6 +85,19 @@ type Week struct {
 	Lead    Username
 }
 
+// Seat is who holds role in the week entry.
+func (w Week) Seat(r Role) Username {
+	switch r {
+	case RolePrimary:
+		return w.Primary
+	case RoleBackup:
+		return w.Backup
+	case RoleLead:
+		return w.Lead
+	}
+	return ""
+}
+
 // Override puts User in Role for the week that starts on WeekStart
 // ("2026-11-30"), whatever the configured roster says.
 type Override struct {
@@ -155,6 +168,7 @@ type Roster struct {
 	loc       *time.Location
 	weeks     []Week
 	overrides map[string][]Override // by week start, in the order given
+	pattern   *Pattern              // nil: the weeks alone
 }
 
 // NewRoster checks the configured weeks (each starts on a Monday at 00:00 in
@@ -234,6 +248,10 @@ func (r Roster) At(t time.Time) (s Shift, ok bool) {
 	s = Shift{WeekStart: start, WeekEnd: addWeeks(start, 1, r.loc)}
 	if w, found := r.configured(start); found {
 		s.Primary, s.Backup, s.Lead = w.Primary, w.Backup, w.Lead
+	} else if r.pattern != nil {
+		if w, found := r.pattern.week(start, r.loc); found {
+			s.Primary, s.Backup, s.Lead = w.Primary, w.Backup, w.Lead
+		}
 	}
 	for _, o := range r.overrides[start.Format(WeekLayout)] {
 		s.set(o.Role, o.User)
@@ -243,10 +261,14 @@ func (r Roster) At(t time.Time) (s Shift, ok bool) {
 
 // configured is the [[rotation.week]] entry in force in the week starting at
 // monday: the last entry starting at or before it, unless the roster ended.
+// With a pattern, an entry covers its own week only.
 func (r Roster) configured(monday time.Time) (Week, bool) {
 	i, _ := slices.BinarySearchFunc(r.weeks, monday, func(w Week, t time.Time) int { return w.Starts.Compare(t) })
 	if i < len(r.weeks) && r.weeks[i].Starts.Equal(monday) {
 		return r.weeks[i], true
+	}
+	if r.pattern != nil {
+		return Week{}, false
 	}
 	if i == 0 {
 		return Week{}, false // before the first entry

@@ -127,7 +127,7 @@ const (
 // not in use and is not reported.
 func (d *rotation) reportGaps(ctx context.Context) {
 	now := d.now()
-	if now.Before(d.gapsAt) || len(d.cfg.Rotation.Weeks) == 0 {
+	if now.Before(d.gapsAt) || len(d.cfg.Rotation.Weeks) == 0 && d.cfg.Rotation.Pattern == nil {
 		return
 	}
 	d.gapsAt = now.Add(gapCheckEvery)
@@ -172,6 +172,7 @@ func (d *rotation) reportGaps(ctx context.Context) {
 				replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: l.text()})
 			}
 		}
+		var fresh []setbot.Gap
 		for _, g := range gaps {
 			claimed, err := tx.ClaimNotice(noticeGap, g.WeekStart.Format(setbot.WeekLayout)+"/"+g.Role.String(), gapWhat(g))
 			if err != nil {
@@ -179,8 +180,11 @@ func (d *rotation) reportGaps(ctx context.Context) {
 			}
 			if claimed {
 				d.log.Info().Str("gap", g.String()).Msg("reporting a rotation gap")
-				replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: d.gapText(g, leads)})
+				fresh = append(fresh, g)
 			}
+		}
+		if len(fresh) > 0 { // one post per check, however many gaps
+			replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: d.gapsText(fresh, leads)})
 		}
 		return enqueueReplies(tx, replies)
 	})
@@ -243,8 +247,9 @@ func gapWhat(g setbot.Gap) string {
 }
 
 // gapText is the report of one gap, addressed to those who can fix it.
-func (d *rotation) gapText(g setbot.Gap, leads []setbot.Username) string {
-	week := g.WeekStart.Format(setbot.WeekLayout)
+// gapsText is one post to the people who can fix gaps, listing each gap
+// with the command that fills it.
+func (d *rotation) gapsText(gaps []setbot.Gap, leads []setbot.Username) string {
 	to := "Rotation leads"
 	if len(leads) > 0 {
 		names := make([]string, len(leads))
@@ -253,14 +258,20 @@ func (d *rotation) gapText(g setbot.Gap, leads []setbot.Username) string {
 		}
 		to = strings.Join(names, " ")
 	}
-	what := fmt.Sprintf("nobody is the SET %s", g.Role)
-	if g.Kind == setbot.GapUnknownUser {
-		what = fmt.Sprintf("the SET %s, `@%s`, has no active Mattermost account (it does not exist or was deactivated)", g.Role, g.User)
+	lines := []string{to + ": the SET rotation has gaps in the coming weeks:"}
+	if len(gaps) == 1 {
+		lines[0] = to + ": the SET rotation has a gap in the coming weeks:"
 	}
-	text := fmt.Sprintf("%s: the SET rotation has a gap in the week of %s: %s. Fix it with `@%s override %s %s @someone`.",
-		to, week, what, d.cfg.Bot.Username, week, g.Role)
+	for _, g := range gaps {
+		week := g.WeekStart.Format(setbot.WeekLayout)
+		what := fmt.Sprintf("nobody is the SET %s", g.Role)
+		if g.Kind == setbot.GapUnknownUser {
+			what = fmt.Sprintf("the SET %s, `@%s`, has no active Mattermost account (it does not exist or was deactivated)", g.Role, g.User)
+		}
+		lines = append(lines, fmt.Sprintf("- the week of %s: %s. Fix it with `@%s override %s %s @someone`.", week, what, d.cfg.Bot.Username, week, g.Role))
+	}
 	if len(leads) == 0 {
-		text += " (Nobody is configured to fix it: set `[rotation] admins` in setbot's config.)"
+		lines = append(lines, "Nobody is configured to fix it: set `[rotation] admins` in setbot's config.")
 	}
-	return text
+	return strings.Join(lines, "\n")
 }

@@ -30,22 +30,29 @@ func TestGapsAreReportedOnceToTheLeads(t *testing.T) {
 		// 2026-03-23 is after the roster ran out: all three seats.
 		"2026-03-23: nobody is the SET lead", "2026-03-23: nobody is the SET primary", "2026-03-23: nobody is the SET backup",
 	}
-	if len(got) != len(want) {
-		t.Fatalf("want %d gap reports, got:\n%s", len(want), texts(got))
+	if len(got) != 1 {
+		t.Fatalf("want one post for all gaps, got:\n%s", texts(got))
+	}
+	p := got[0]
+	lines := gapLines(p.Text)
+	if len(lines) != len(want) {
+		t.Fatalf("want %d gap lines, got:\n%s", len(want), p.Text)
 	}
 	for i, w := range want {
-		p := got[i]
-		if p.ChannelID != "c-set" || p.RootID != "" || !strings.Contains(p.Text, "the week of "+w) {
-			t.Errorf("report %d = %q, want it to contain %q", i, p.Text, w)
+		if !strings.Contains(lines[i], "the week of "+w) {
+			t.Errorf("gap %d = %q, want it to contain %q", i, lines[i], w)
 		}
-		// The leads who can fix it are notified: admin erin, this week's
-		// lead carol, next week's lead dave.
-		if !strings.HasPrefix(p.Text, "@erin @carol @dave: ") {
-			t.Errorf("report %d is not addressed to the leads: %q", i, p.Text)
-		}
-		if live(p.Text, "ghost") || live(p.Text, "gone") {
-			t.Errorf("report %d notifies the missing user: %q", i, p.Text)
-		}
+	}
+	if p.ChannelID != "c-set" || p.RootID != "" {
+		t.Errorf("report posted to %q/%q, want the SET channel", p.ChannelID, p.RootID)
+	}
+	// The leads who can fix it are notified: admin erin, this week's
+	// lead carol, next week's lead dave.
+	if !strings.HasPrefix(p.Text, "@erin @carol @dave: ") {
+		t.Errorf("report is not addressed to the leads: %q", p.Text)
+	}
+	if live(p.Text, "ghost") || live(p.Text, "gone") {
+		t.Errorf("report notifies the missing user: %q", p.Text)
 	}
 
 	// The next check (hours later, or after a restart) reports nothing again.
@@ -61,8 +68,8 @@ func TestGapsAreReportedOnceToTheLeads(t *testing.T) {
 func TestGapsCheckedAtStartUpThenEveryFewHours(t *testing.T) {
 	r := newPagingRig(t, gapWeeks[:1]...) // next week has nobody
 	r.d.rotation.reportGaps(context.Background())
-	if got := r.tick(t); len(got) != 9 {
-		t.Fatalf("weeks 2-4 have 9 empty seats; got:\n%s", texts(got))
+	if got := r.tick(t); len(got) != 1 || len(gapLines(got[0].Text)) != 9 {
+		t.Fatalf("weeks 2-4 have 9 empty seats, in one post; got:\n%s", texts(got))
 	}
 	// An override made the current lead ghost; it shows at the next check,
 	// not before.
@@ -77,7 +84,7 @@ func TestGapsCheckedAtStartUpThenEveryFewHours(t *testing.T) {
 	r.now = r.now.Add(time.Minute)
 	r.d.rotation.reportGaps(context.Background())
 	got := r.tick(t)
-	if len(got) != 1 || !strings.Contains(got[0].Text, "the SET lead, `@ghost`") {
+	if len(got) != 1 || len(gapLines(got[0].Text)) != 1 || !strings.Contains(got[0].Text, "the SET lead, `@ghost`") {
 		t.Fatalf("want the new gap only:\n%s", texts(got))
 	}
 }
@@ -92,8 +99,8 @@ func TestGapsNotGuessedWhileMattermostIsDown(t *testing.T) {
 	r.chat.lookup = nil
 	r.now = r.now.Add(gapRetry)
 	r.d.rotation.reportGaps(context.Background())
-	if got := r.tick(t); len(got) != 6 {
-		t.Fatalf("after Mattermost came back: want 6 reports, got:\n%s", texts(got))
+	if got := r.tick(t); len(got) != 1 || len(gapLines(got[0].Text)) != 6 {
+		t.Fatalf("after Mattermost came back: want 6 gaps in one post, got:\n%s", texts(got))
 	}
 }
 
@@ -152,4 +159,15 @@ func TestMissingAdminIsReportedOnce(t *testing.T) {
 			t.Fatalf("reported twice: %q", p.Text)
 		}
 	}
+}
+
+// gapLines are the listed gaps of one gap report.
+func gapLines(text string) []string {
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "- the week of ") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }

@@ -15,6 +15,7 @@ import (
 type Rotation struct {
 	Location *time.Location
 	Weeks    []setbot.Week
+	Pattern  *setbot.Pattern // [rotation] members…; nil: the weeks alone
 	Admins   []setbot.Username
 }
 
@@ -38,6 +39,9 @@ func (d *core) roster() (setbot.Roster, error) {
 		return setbot.Roster{}, fmt.Errorf("read overrides: %w", err)
 	}
 	r, err := setbot.NewRoster(d.cfg.Rotation.Location, d.cfg.Rotation.Weeks, ov)
+	if err == nil {
+		r, err = r.WithPattern(d.cfg.Rotation.Pattern)
+	}
 	if err != nil {
 		return setbot.Roster{}, fmt.Errorf("build roster: %w", err)
 	}

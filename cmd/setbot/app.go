@@ -153,6 +153,7 @@ const (
 func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logger) dispatch.Config {
 	set, ask := client.Channels()
 	loc, weeks, _ := cfg.Weeks()            // checked by Validate
+	pattern, _ := cfg.Pattern(loc)          // checked by Validate
 	start, handover, _ := cfg.ReportTimes() // checked by Validate
 	var projects []string
 	if cfg.Jira != nil {
@@ -164,7 +165,7 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 	return dispatch.Config{Projects: projects, Bot: client.Me(), SETChannel: set, AskChannel: ask, Now: m.Now, Log: log,
 		Retention: time.Duration(cfg.Store.Retention),
 		AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
-		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Admins: cfg.Admins()},
+		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Pattern: pattern, Admins: cfg.Admins()},
 		Reports:  dispatch.Reports{Start: start, Handover: handover}}
 }
 

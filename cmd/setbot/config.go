@@ -59,6 +59,12 @@ type RotationConfig struct {
 	Timezone string       `toml:"timezone"`
 	Admins   []string     `toml:"admins"`
 	Weeks    []WeekConfig `toml:"week"`
+	// The pattern (optional): members rotate, one week backup then one
+	// week primary; leads take turns every lead_weeks weeks from starts.
+	Members   []string `toml:"members"`
+	Leads     []string `toml:"leads"`
+	Starts    string   `toml:"starts"`
+	LeadWeeks int      `toml:"lead_weeks"`
 }
 
 // WeekConfig is one [[rotation.week]].
@@ -361,7 +367,41 @@ func (c *Config) Roster() (setbot.Roster, error) {
 	if err != nil {
 		return setbot.Roster{}, fmt.Errorf("rotation.week: %s", setbot.ErrorMessage(err))
 	}
+	p, err := c.Pattern(loc)
+	if err != nil {
+		return setbot.Roster{}, err
+	}
+	if r, err = r.WithPattern(p); err != nil {
+		return setbot.Roster{}, fmt.Errorf("rotation: %s", setbot.ErrorMessage(err))
+	}
 	return r, nil
+}
+
+// Pattern reads the rotation pattern (members, leads, starts, lead_weeks);
+// nil when no members are listed.
+func (c *Config) Pattern(loc *time.Location) (*setbot.Pattern, error) {
+	r := c.Rotation
+	if len(r.Members) == 0 {
+		if len(r.Leads) > 0 || r.Starts != "" {
+			return nil, errors.New("rotation.members: list the SET engineers in rotation order, or drop leads and starts")
+		}
+		return nil, nil
+	}
+	starts, err := setbot.ParseWeekStart(r.Starts, loc)
+	if err != nil {
+		return nil, fmt.Errorf("rotation.starts: %s", setbot.ErrorMessage(err))
+	}
+	p := &setbot.Pattern{Starts: starts, LeadWeeks: max(r.LeadWeeks, 1)}
+	if r.LeadWeeks < 0 {
+		return nil, fmt.Errorf("rotation.lead_weeks: must be at least 1, got %d", r.LeadWeeks)
+	}
+	for _, m := range r.Members {
+		p.Members = append(p.Members, username(m))
+	}
+	for _, l := range r.Leads {
+		p.Leads = append(p.Leads, username(l))
+	}
+	return p, nil
 }
 
 // Weeks reads [rotation] timezone and its [[rotation.week]] entries.

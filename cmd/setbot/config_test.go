@@ -113,6 +113,11 @@ func TestLoadConfigBad(t *testing.T) {
 		{"routing without project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"\nproject = \"SET\"\n[routing]\nteam = \"PM\"", "routing.project"},
 		{"routing without jira", goodConfig + "\n[routing]\nproject = \"PM\"", "routing: needs a [jira] table"},
 		{"syntax", goodConfig + "\n[broken", "line"},
+		{"pattern start not a monday", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]\nstarts = \"2026-12-01\"", "rotation.starts"},
+		{"pattern without start", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]", "rotation.starts"},
+		{"leads without members", `admins = ["@carol"]` + "\nleads = [\"carol\"]", "rotation.members"},
+		{"negative lead weeks", `admins = ["@carol"]` + "\nmembers = [\"alice\"]\nstarts = \"2026-11-30\"\nlead_weeks = -1", "rotation.lead_weeks"},
+		{"empty member", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"\"]\nstarts = \"2026-11-30\"", "empty name"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -222,5 +227,41 @@ func TestLoadConfigEscalationPagingKeys(t *testing.T) {
 	c, err = LoadConfig(writeConfig(t, goodConfig), noEnv)
 	if err != nil || c.Escalation.PageL2 || c.Escalation.WebhookURL != "" {
 		t.Errorf("defaults: page_l2 %v, webhook_url %q, %v", c.Escalation.PageL2, c.Escalation.WebhookURL, err)
+	}
+}
+
+// TestRotationPatternFillsWeeksWithoutEntries: the pattern fills every week
+// after the [[rotation.week]] entry; the entry still wins for its own week.
+func TestRotationPatternFillsWeeksWithoutEntries(t *testing.T) {
+	text := replaceKey(t, goodConfig, "admins", `admins = ["@carol"]`+
+		"\nmembers = [\"dan\", \"eve\", \"fay\"]\nleads = [\"gus\", \"hal\"]\nstarts = \"2026-11-30\"\nlead_weeks = 2")
+	c, err := LoadConfig(writeConfig(t, text), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Roster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	for _, w := range []struct {
+		day                   int // of December 2026, or of November when > 28
+		primary, backup, lead string
+	}{
+		{30, "alice", "bob", "carol"}, // the week entry
+		{7, "eve", "fay", "gus"},      // week 1 of the pattern
+		{14, "fay", "dan", "hal"},     // week 2: the second lead's turn
+		{21, "dan", "eve", "hal"},     // week 3
+		{28, "eve", "fay", "gus"},     // week 4: the first lead again
+	} {
+		month := time.December
+		if w.day > 28 {
+			month = time.November
+		}
+		at := time.Date(2026, month, w.day, 12, 0, 0, 0, berlin)
+		s, ok := r.At(at)
+		if !ok || s.Primary != setbot.Username(w.primary) || s.Backup != setbot.Username(w.backup) || s.Lead != setbot.Username(w.lead) {
+			t.Errorf("week of %s: got %+v, want %s/%s/%s", at.Format("2006-01-02"), s, w.primary, w.backup, w.lead)
+		}
 	}
 }
