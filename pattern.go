@@ -1,6 +1,7 @@
 package setbot
 
 import (
+	"slices"
 	"time"
 )
 
@@ -66,24 +67,32 @@ func weeksBetween(a, b time.Time, loc *time.Location) int {
 	return int(days) / 7
 }
 
-// SeatSource says where a week's seat comes from: "override", "week entry",
-// "pattern", or "" when nobody holds it.
-func (r Roster) SeatSource(monday time.Time, role Role) string {
+// Seat sources, as SeatSource reports them.
+const (
+	SourceOverride  = "override"
+	SourceWeekEntry = "week entry"
+	SourcePattern   = "pattern"
+)
+
+// SeatSource says where a week's seat comes from (SourceOverride, with who
+// made it when known; SourceWeekEntry; SourcePattern) or "" when nobody
+// holds it.
+func (r Roster) SeatSource(monday time.Time, role Role) (source string, by Username) {
 	monday = weekStart(monday, r.loc)
-	for _, o := range r.overrides[monday.Format(WeekLayout)] {
-		if o.Role == role {
-			return "override"
+	for _, o := range slices.Backward(r.overrides[monday.Format(WeekLayout)]) {
+		if o.Role == role { // the last override of a seat is the one in force
+			return SourceOverride, o.By
 		}
 	}
 	if w, ok := r.configured(monday); ok && w.Seat(role) != "" {
-		return "week entry"
+		return SourceWeekEntry, ""
 	}
 	if r.pattern != nil {
 		if w, ok := r.pattern.week(monday, r.loc); ok && w.Seat(role) != "" {
-			return "pattern"
+			return SourcePattern, ""
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // WithPattern returns the roster with p filling every week that has no

@@ -55,7 +55,7 @@ func TestWeekEntryAndOverrideOverThePattern(t *testing.T) {
 	ny := rosterZone(t, "America/New_York")
 	entry := rosterMonday(t, "2026-10-12", ny) // week 2 of the pattern
 	r := patternRoster(t, []setbot.Week{{Starts: entry, Primary: "zed", Backup: "yan", Lead: "xia"}},
-		[]setbot.Override{{WeekStart: "2026-10-12", Role: setbot.RoleLead, User: "max"}})
+		[]setbot.Override{{WeekStart: "2026-10-12", Role: setbot.RoleLead, User: "max", By: "erin"}})
 	s, _ := r.At(entry)
 	if fmt.Sprintf("%s %s %s", s.Primary, s.Backup, s.Lead) != "zed yan max" {
 		t.Errorf("the entry's week: %+v", s)
@@ -65,12 +65,15 @@ func TestWeekEntryAndOverrideOverThePattern(t *testing.T) {
 		t.Errorf("the week after the entry is the pattern's again: %+v", next)
 	}
 	for role, want := range map[setbot.Role]string{setbot.RolePrimary: "week entry", setbot.RoleLead: "override"} {
-		if got := r.SeatSource(entry, role); got != want {
+		if got, _ := r.SeatSource(entry, role); got != want {
 			t.Errorf("SeatSource(%s) = %q, want %q", role, got, want)
 		}
 	}
-	if got := r.SeatSource(entry.AddDate(0, 0, 7), setbot.RolePrimary); got != "pattern" {
+	if got, _ := r.SeatSource(entry.AddDate(0, 0, 7), setbot.RolePrimary); got != "pattern" {
 		t.Errorf("SeatSource(next primary) = %q, want pattern", got)
+	}
+	if _, by := r.SeatSource(entry, setbot.RoleLead); by != "erin" {
+		t.Errorf("the override's author = %q, want erin", by)
 	}
 }
 

@@ -87,15 +87,7 @@ type Week struct {
 
 // Seat is who holds role in the week entry.
 func (w Week) Seat(r Role) Username {
-	switch r {
-	case RolePrimary:
-		return w.Primary
-	case RoleBackup:
-		return w.Backup
-	case RoleLead:
-		return w.Lead
-	}
-	return ""
+	return Shift{Primary: w.Primary, Backup: w.Backup, Lead: w.Lead}.Who(r)
 }
 
 // Override puts User in Role for the week that starts on WeekStart
@@ -104,6 +96,7 @@ type Override struct {
 	WeekStart string
 	Role      Role
 	User      Username
+	By        Username // who made it, when the store knows; "" otherwise
 }
 
 // Shift is who is on SET for one week.

@@ -171,3 +171,42 @@ func gapLines(text string) []string {
 	}
 	return lines
 }
+
+// TestRotationListsEightWeeksWithSources: "@setbot rotation" shows the
+// next 8 weeks and, for each seat, the week entry, the pattern or the
+// override (and who made it) it comes from.
+func TestRotationListsEightWeeksWithSources(t *testing.T) {
+	r := newPagingRig(t)
+	r.cfg.Rotation.Pattern = &setbot.Pattern{Members: []setbot.Username{"dan", "eve", "fay"},
+		Leads: []setbot.Username{"gus"}, Starts: rigMonday, LeadWeeks: 1}
+	r.open(t)
+	if err := r.db.PutOverrides([]setbot.Override{{WeekStart: "2026-03-16", Role: setbot.RoleBackup, User: "zoe"}}, "erin", r.now); err != nil {
+		t.Fatal(err)
+	}
+	r.post("sam", "c-ask", "", "rotation")
+	got := r.tick(t)
+	if len(got) != 1 {
+		t.Fatalf("want one answer, got:\n%s", texts(got))
+	}
+	var weeks []string
+	for _, l := range strings.Split(got[0].Text, "\n") {
+		if strings.HasPrefix(l, "- ") {
+			weeks = append(weeks, l)
+		}
+	}
+	if len(weeks) != 8 {
+		t.Fatalf("want 8 weeks, got:\n%s", got[0].Text)
+	}
+	for i, want := range []string{
+		"- 2026-03-02: lead `@carol` (week entry) · primary `@alice` (week entry) · backup `@bob` (week entry)",
+		"- 2026-03-09: lead `@gus` (pattern) · primary `@eve` (pattern) · backup `@fay` (pattern)",
+		"- 2026-03-16: lead `@gus` (pattern) · primary `@fay` (pattern) · backup `@zoe` (override by `@erin`)",
+	} {
+		if weeks[i] != want {
+			t.Errorf("week %d:\n got %s\nwant %s", i, weeks[i], want)
+		}
+	}
+	if !strings.HasPrefix(weeks[7], "- 2026-04-20: ") {
+		t.Errorf("the eighth week: %s", weeks[7])
+	}
+}

@@ -19,9 +19,12 @@ type Rotation struct {
 	Admins   []setbot.Username
 }
 
-// upcomingWeeks is how many weeks "@setbot rotation" lists and gaps are
-// looked for ahead of time.
+// upcomingWeeks is how many weeks gaps are looked for ahead of time (and
+// how far ahead the rotation counts as SET members).
 const upcomingWeeks = 4
+
+// listedWeeks is how many weeks "@setbot rotation" lists.
+const listedWeeks = 8
 
 func (*rotation) commands() []command {
 	return []command{
@@ -95,13 +98,29 @@ func runRotation(_ context.Context, d *core, r request) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	lines := []string{"The SET rotation for the coming weeks:"}
-	for _, s := range ro.Upcoming(d.now(), upcomingWeeks) {
-		lines = append(lines, fmt.Sprintf("- %s: lead %s · primary %s · backup %s", s.WeekStart.Format(setbot.WeekLayout), seat(s.Lead), seat(s.Primary), seat(s.Backup)))
+	lines := []string{fmt.Sprintf("The SET rotation for the next %d weeks (where each seat comes from in brackets):", listedWeeks)}
+	for _, s := range ro.Upcoming(d.now(), listedWeeks) {
+		var seats []string
+		for _, role := range []setbot.Role{setbot.RoleLead, setbot.RolePrimary, setbot.RoleBackup} {
+			seats = append(seats, fmt.Sprintf("%s %s%s", role, seat(s.Who(role)), seatFrom(ro, s.WeekStart, role)))
+		}
+		lines = append(lines, fmt.Sprintf("- %s: %s", s.WeekStart.Format(setbot.WeekLayout), strings.Join(seats, " · ")))
 	}
 	var o outcome
 	o.say(d.replyTo(r.msg, strings.Join(lines, "\n")))
 	return o, nil
+}
+
+// seatFrom is " (where the seat comes from)", or "" for an empty seat.
+func seatFrom(ro setbot.Roster, week time.Time, role setbot.Role) string {
+	src, by := ro.SeatSource(week, role)
+	switch {
+	case src == "":
+		return ""
+	case src == setbot.SourceOverride && by != "":
+		return fmt.Sprintf(" (override by %s)", seat(by))
+	}
+	return " (" + src + ")"
 }
 
 func runOverride(ctx context.Context, d *core, r request) (outcome, error) {

@@ -100,7 +100,7 @@ func decodeOverride(k, v []byte) (setbot.Override, error) {
 	if rec.V > overrideVersion {
 		return setbot.Override{}, fmt.Errorf("override %s has version %d; this build reads up to %d", k, rec.V, overrideVersion)
 	}
-	return setbot.Override{WeekStart: week, Role: r, User: setbot.Username(rec.User)}, nil
+	return setbot.Override{WeekStart: week, Role: r, User: setbot.Username(rec.User), By: setbot.Username(rec.By)}, nil
 }
 
 // PruneOverrides forgets overrides of weeks that start before week

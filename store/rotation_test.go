@@ -57,9 +57,9 @@ func TestOverridesRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []setbot.Override{
-		{WeekStart: "2026-11-30", Role: setbot.RoleBackup, User: "bob"},
-		{WeekStart: "2026-11-30", Role: setbot.RolePrimary, User: "cat"},
-		{WeekStart: "2026-12-07", Role: setbot.RoleLead, User: "max"},
+		{WeekStart: "2026-11-30", Role: setbot.RoleBackup, User: "bob", By: "lee"},
+		{WeekStart: "2026-11-30", Role: setbot.RolePrimary, User: "cat", By: "lee"},
+		{WeekStart: "2026-12-07", Role: setbot.RoleLead, User: "max", By: "lee"},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Overrides = %v, want %v", got, want)

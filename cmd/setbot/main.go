@@ -1,7 +1,7 @@
 // Command setbot runs the Sustained Engineering Team's Mattermost bot.
 //
 //	setbot -config FILE               run until SIGINT or SIGTERM
-//	setbot check-config -config FILE  validate a configuration and exit
+//	setbot check-config -config FILE  validate a configuration, print the next 8 weeks, exit
 //	setbot version                    print the version
 //	setbot healthcheck [-url URL]     probe /healthz (for container health checks)
 package main
@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/setbot/setbot"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -53,6 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%s: OK (team %s, store %s, %d rotation weeks, Jira %s)\n",
 			m.ConfigPath, cfg.Mattermost.Team, cfg.Store.Path, len(cfg.Rotation.Weeks), jiraSummary(cfg))
+		printWeeks(stdout, cfg, m.Now())
 		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -129,4 +132,24 @@ func healthcheck(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// printWeeks lists the next 8 weeks of the configured rotation (without
+// the stored overrides, which live in the store).
+func printWeeks(w io.Writer, c *Config, now time.Time) {
+	r, err := c.Roster() // checked by Validate
+	if err != nil {
+		return
+	}
+	fmt.Fprintln(w, "The next 8 weeks, as configured (overrides not included):")
+	for _, s := range r.Upcoming(now, 8) {
+		fmt.Fprintf(w, "  %s  lead %-16s primary %-16s backup %s\n", s.Week(), atName(s.Lead), atName(s.Primary), atName(s.Backup))
+	}
+}
+
+func atName(u setbot.Username) string {
+	if u == "" {
+		return "(nobody)"
+	}
+	return "@" + string(u)
 }

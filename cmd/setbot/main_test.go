@@ -80,6 +80,9 @@ func TestRunCommands(t *testing.T) {
 	if code := run([]string{"check-config", "-config", writeConfig(t, goodConfig)}, &out, &errb); code != 0 || !strings.Contains(out.String(), "OK") {
 		t.Fatalf("check-config good: %d %q %q", code, out.String(), errb.String())
 	}
+	if weeks := strings.Count(out.String(), "\n  20"); weeks != 8 || !strings.Contains(out.String(), "lead ") {
+		t.Fatalf("check-config lists %d weeks, want the next 8:\n%s", weeks, out.String())
+	}
 	errb.Reset()
 	if code := run([]string{"check-config", "-config", writeConfig(t, goodConfig+"\nbogus = 1\n")}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "unknown key") {
 		t.Fatalf("check-config bad: %d %q", code, errb.String())
