@@ -54,14 +54,14 @@ func TestE2EPagingWhoAndHeader(t *testing.T) {
 	}
 
 	// The rig's rotation has only this week: next week's empty seats are
-	// reported to the lead who can fill them, with the command.
+	// reported to the lead who can fill them, with the command, in one post.
 	next := time.Now().UTC().AddDate(0, 0, 1)
 	for next.Weekday() != time.Monday {
 		next = next.AddDate(0, 0, 1)
 	}
 	week := next.Format("2006-01-02")
-	gap := mmtest.Containing(mmtest.Containing(p.FromBot(w.SET.Id, ""), "@carol: the SET rotation has a gap in the week of "+week+": nobody is the SET primary"),
-		"`@setbot override "+week+" primary @someone`")
+	gap := mmtest.Containing(mmtest.Containing(p.FromBot(w.SET.Id, ""), "@carol: the SET rotation has gaps in the coming weeks:"),
+		"\n- the week of "+week+": nobody is the SET primary. Fix it with `@setbot override "+week+" primary @someone`.")
 	if _, err := p.WaitFor(ctx, startMark, gap, replyTimeout); err != nil {
 		t.Errorf("no gap report for next week's primary: %v", err)
 	}
