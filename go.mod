@@ -5,6 +5,7 @@ go 1.26.7
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/andygrunwald/go-jira v1.17.0
+	github.com/arran4/golang-ical v0.3.4
 	github.com/getkin/kin-openapi v0.133.0
 	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
 	github.com/gorilla/websocket v1.5.3

@@ -36,14 +36,18 @@ func (*rotation) commands() []command {
 }
 
 // roster is the configured rotation with the stored overrides applied.
-func (d *core) roster() (setbot.Roster, error) {
-	ov, err := d.db.Overrides()
+func (d *core) roster() (setbot.Roster, error) { return d.cfg.Rotation.Roster(d.db) }
+
+// Roster is the rotation as it stands: the configured weeks and pattern
+// with the overrides stored in db applied (for the calendar feed, too).
+func (rot Rotation) Roster(db *store.DB) (setbot.Roster, error) {
+	ov, err := db.Overrides()
 	if err != nil {
 		return setbot.Roster{}, fmt.Errorf("read overrides: %w", err)
 	}
-	r, err := setbot.NewRoster(d.cfg.Rotation.Location, d.cfg.Rotation.Weeks, ov)
+	r, err := setbot.NewRoster(rot.Location, rot.Weeks, ov)
 	if err == nil {
-		r, err = r.WithPattern(d.cfg.Rotation.Pattern)
+		r, err = r.WithPattern(rot.Pattern)
 	}
 	if err != nil {
 		return setbot.Roster{}, fmt.Errorf("build roster: %w", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/bot"
+	"github.com/setbot/setbot/calendar"
 	"github.com/setbot/setbot/dispatch"
 	"github.com/setbot/setbot/metrics"
 	"github.com/setbot/setbot/store"
@@ -131,7 +132,7 @@ func (m *Main) Run(ctx context.Context) error {
 	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
 
-	routes.set(m.routes(log, db, listener, client, d, reg))
+	routes.set(m.routes(log, db, listener, client, d, reg, m.calendar(log, cfg, dcfg.Rotation, db)))
 
 	watch := func(ctx context.Context) {
 		watchJira(ctx, log, checks, jiraWatch{up: reg.JiraUp, note: d.NoteSetupProblem, sleep: sleepCtx})
@@ -242,8 +243,19 @@ func (m *Main) logger(cfg *Config) zerolog.Logger {
 	return zerolog.New(w).Level(lvl).With().Timestamp().Str("app", "setbot").Logger()
 }
 
-// routes serves health, readiness, metrics and button callbacks.
-func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher, reg *metrics.Registry) http.Handler {
+// calendar is the rotation's iCalendar feed, or nil when [calendar] token
+// is not set.
+func (m *Main) calendar(log zerolog.Logger, cfg *Config, rot dispatch.Rotation, db *store.DB) http.Handler {
+	if cfg.Calendar.Token == "" {
+		return nil
+	}
+	return calendar.Handler{Token: cfg.Calendar.Token, Now: m.Now, Log: log,
+		Roster: func() (setbot.Roster, error) { return rot.Roster(db) }}
+}
+
+// routes serves health, readiness, metrics, button callbacks and, when
+// cal is not nil, the calendar feed.
+func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher, reg *metrics.Registry, cal http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -262,5 +274,8 @@ func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.
 	})
 	mux.Handle("GET /metrics", reg.Handler())
 	mux.Handle("POST "+bot.ActionPath, c.ActionHandler(log, d.Click))
+	if cal != nil {
+		mux.Handle(calendar.Route, cal)
+	}
 	return mux
 }

@@ -29,8 +29,20 @@ type Config struct {
 	Reports    ReportsConfig    `toml:"reports"`
 	Intake     IntakeConfig     `toml:"intake"`
 	Routing    *RoutingConfig   `toml:"routing"`
+	Calendar   CalendarConfig   `toml:"calendar"`
 	Log        LogConfig        `toml:"log"`
 }
+
+// CalendarConfig is [calendar]: the rotation's iCalendar feed.
+type CalendarConfig struct {
+	// Token, when set, serves GET /calendar/<token>.ics on [http] listen;
+	// it is a secret (anyone with it reads the rotation) and never logged.
+	Token string `toml:"token"`
+}
+
+// minCalendarToken is the shortest calendar token accepted: the feed is
+// unauthenticated, so its URL must not be guessable.
+const minCalendarToken = 16
 
 // MattermostConfig is [mattermost].
 type MattermostConfig struct {
@@ -190,6 +202,7 @@ const (
 const (
 	envMattermostToken = "SETBOT_MATTERMOST_TOKEN"
 	envJiraToken       = "SETBOT_JIRA_TOKEN"
+	envCalendarToken   = "SETBOT_CALENDAR_TOKEN"
 )
 
 // LoadConfig reads, decodes strictly (unknown keys are errors), applies
@@ -220,6 +233,9 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	}
 	if v := getenv(envMattermostToken); v != "" {
 		c.Mattermost.Token = v
+	}
+	if v := getenv(envCalendarToken); v != "" {
+		c.Calendar.Token = v
 	}
 	if c.Jira != nil {
 		if v := getenv(envJiraToken); v != "" {
@@ -317,6 +333,9 @@ func (c *Config) Validate() error {
 	case "json", "text", "auto":
 	default:
 		return fmt.Errorf("log.format: must be json, text or auto, got %q", c.Log.Format)
+	}
+	if t := c.Calendar.Token; t != "" && (len(t) < minCalendarToken || strings.ContainsAny(t, "/?#% ")) {
+		return fmt.Errorf("calendar.token: must be at least %d characters without / ? # %% or spaces (e.g. the output of `openssl rand -hex 16`), or \"\" to turn the feed off", minCalendarToken)
 	}
 	if err := c.Routing.validate(c.Jira != nil); err != nil {
 		return err

@@ -113,6 +113,8 @@ func TestLoadConfigBad(t *testing.T) {
 		{"routing without project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"\nproject = \"SET\"\n[routing]\nteam = \"PM\"", "routing.project"},
 		{"routing without jira", goodConfig + "\n[routing]\nproject = \"PM\"", "routing: needs a [jira] table"},
 		{"syntax", goodConfig + "\n[broken", "line"},
+		{"short calendar token", goodConfig + "\n[calendar]\ntoken = \"abc\"", "calendar.token: must be at least 16"},
+		{"calendar token with a slash", goodConfig + "\n[calendar]\ntoken = \"abcdefgh/ijklmnopq\"", "calendar.token"},
 		{"pattern start not a monday", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]\nstarts = \"2026-12-01\"", "rotation.starts"},
 		{"pattern without start", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]", "rotation.starts"},
 		{"leads without members", `admins = ["@carol"]` + "\nleads = [\"carol\"]", "rotation.members"},
@@ -263,5 +265,18 @@ func TestRotationPatternFillsWeeksWithoutEntries(t *testing.T) {
 		if !ok || s.Primary != setbot.Username(w.primary) || s.Backup != setbot.Username(w.backup) || s.Lead != setbot.Username(w.lead) {
 			t.Errorf("week of %s: got %+v, want %s/%s/%s", at.Format("2006-01-02"), s, w.primary, w.backup, w.lead)
 		}
+	}
+}
+
+func TestCalendarTokenFromTheEnvironment(t *testing.T) {
+	env := func(k string) string {
+		if k == envCalendarToken {
+			return "calendar-token-from-env"
+		}
+		return ""
+	}
+	c, err := LoadConfig(writeConfig(t, goodConfig), env)
+	if err != nil || c.Calendar.Token != "calendar-token-from-env" {
+		t.Fatalf("calendar token = %q, %v", c.Calendar.Token, err)
 	}
 }

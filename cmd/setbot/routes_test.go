@@ -39,8 +39,14 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 	reg.WatchWebsocket(l.Connected, l.Reconnects.Load)
 	reg.Handled("dm")
 	m := NewMain(io.Discard)
+	m.Now = func() time.Time { return now }
 	var d *dispatch.Dispatcher
-	srv := httptest.NewServer(m.routes(zerolog.Nop(), db, l, c, d, reg))
+	cfg := &Config{Calendar: CalendarConfig{Token: "calendar-token-0123456789"}}
+	rot := dispatch.Rotation{Location: time.UTC, Weeks: []setbot.Week{{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice"}}}
+	if err := db.PutOverrides([]setbot.Override{{WeekStart: "2026-03-02", Role: setbot.RoleLead, User: "lee"}}, "lee", now); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.routes(zerolog.Nop(), db, l, c, d, reg, m.calendar(zerolog.Nop(), cfg, rot, db)))
 	defer srv.Close()
 
 	get := func(path string) (int, string) {
@@ -58,6 +64,17 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 	}
 	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "websocket") {
 		t.Errorf("/readyz before the websocket is up: %d %q; want 503 naming the websocket", code, body)
+	}
+	// The calendar feed: the configured week and the stored override.
+	if code, body := get("/calendar/calendar-token-0123456789.ics"); code != http.StatusOK ||
+		!strings.Contains(body, "SUMMARY:SET primary: @alice") || !strings.Contains(body, "SUMMARY:SET lead: @lee") {
+		t.Errorf("/calendar: %d %q", code, body)
+	}
+	if code, _ := get("/calendar/guess.ics"); code != http.StatusNotFound {
+		t.Errorf("/calendar with a wrong token: %d, want 404", code)
+	}
+	if m.calendar(zerolog.Nop(), &Config{}, rot, db) != nil {
+		t.Errorf("a calendar is served without a token")
 	}
 	code, body := get("/metrics")
 	if code != http.StatusOK {
