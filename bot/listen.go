@@ -283,21 +283,32 @@ func (l *Listener) catchUpChannel(ctx context.Context, ch *model.Channel, newest
 	return nil
 }
 
-// Mattermost's GetPostsSince returns at most this many posts, the newest;
-// older ones are read page by page before the oldest of them.
+// Mattermost's GetPostsSince returns at most this many posts, and which
+// ones is up to the database: its query limits before it orders (checked
+// in server v8 sqlstore's GetPostsSince), so they may be the oldest, the
+// newest or any. When it is full, the channel is read again from its
+// newest post back, page by page, which is complete and in order.
 const (
 	postsSinceMax = 1000
 	postsPage     = 200
 )
 
 // postsSince reads every post of a channel made since from (not deleted),
-// however many: GetPostsSince, then, when it returned its maximum, pages of
-// GetPostsBefore until the posts are older than from.
+// however many: GetPostsSince, then, when it returned its maximum, the
+// newest page (GetPostsForChannel) and pages of GetPostsBefore until the
+// posts are older than from.
 func (l *Listener) postsSince(ctx context.Context, channel string, from time.Time) ([]*model.Post, error) {
 	since := from.UnixMilli()
 	var posts []*model.Post
+	// keep takes a list's own posts (its Order: a page's parents of
+	// replies, which may be far older, are not the page's) made since,
+	// and returns the oldest of them.
 	keep := func(list *model.PostList) (oldest *model.Post) {
-		for _, p := range list.Posts {
+		for _, id := range list.Order {
+			p := list.Posts[id]
+			if p == nil {
+				continue
+			}
 			if oldest == nil || p.CreateAt < oldest.CreateAt {
 				oldest = p
 			}
@@ -313,21 +324,25 @@ func (l *Listener) postsSince(ctx context.Context, channel string, from time.Tim
 	if err != nil {
 		return nil, apiError(resp, err, "read missed posts")
 	}
-	oldest := keep(list)
-	full := len(list.Posts) >= postsSinceMax
-	for full && oldest != nil && oldest.CreateAt >= since {
-		pctx, cancel := context.WithTimeout(ctx, restTimeout)
-		page, resp, err := l.c.api.GetPostsBefore(pctx, channel, oldest.Id, 0, postsPage, "", false, false)
-		cancel()
+	if len(list.Order) < postsSinceMax {
+		keep(list)
+		return posts, nil
+	}
+	pctx, cancel = context.WithTimeout(ctx, restTimeout)
+	page, resp, err := l.c.api.GetPostsForChannel(pctx, channel, 0, postsPage, "", false, false)
+	cancel()
+	for {
 		if err != nil {
 			return nil, apiError(resp, err, "read older missed posts")
 		}
-		if len(page.Posts) == 0 {
-			break
+		oldest := keep(page)
+		if oldest == nil || oldest.CreateAt < since {
+			return posts, nil
 		}
-		oldest = keep(page)
+		pctx, cancel := context.WithTimeout(ctx, restTimeout)
+		page, resp, err = l.c.api.GetPostsBefore(pctx, channel, oldest.Id, 0, postsPage, "", false, false)
+		cancel()
 	}
-	return posts, nil
 }
 
 // drain empties a closed client's channels so its reader goroutine can end.
