@@ -246,17 +246,12 @@ func gapWhat(g setbot.Gap) string {
 	return "nobody"
 }
 
-// gapText is the report of one gap, addressed to those who can fix it.
 // gapsText is one post to the people who can fix gaps, listing each gap
 // with the command that fills it.
 func (d *rotation) gapsText(gaps []setbot.Gap, leads []setbot.Username) string {
 	to := "Rotation leads"
 	if len(leads) > 0 {
-		names := make([]string, len(leads))
-		for i, u := range leads {
-			names[i] = "@" + string(u)
-		}
-		to = strings.Join(names, " ")
+		to = mentions(leads)
 	}
 	lines := []string{to + ": the SET rotation has gaps in the coming weeks:"}
 	if len(gaps) == 1 {

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -38,6 +39,7 @@ type core struct {
 	incidents *incidents
 	cycle     *cycle
 	rotation  *rotation
+	watch     *watch
 }
 
 // feature is one of setbot's duties. It says what it contributes: commands
@@ -73,6 +75,14 @@ type (
 		*core
 		asked reportsAsked // `@setbot report` per channel
 	}
+	// watch nudges the rotation about ~sustained-engineering posts that
+	// got no first response from SET in time.
+	watch struct {
+		*core
+		mu      sync.Mutex
+		pending []setbot.Message // observed, not yet recorded
+		ready   chan struct{}    // wakes run when pending grew
+	}
 	// rotation answers who is on SET, changes the rotation, keeps the
 	// channel header current and reports gaps.
 	rotation struct {
@@ -84,7 +94,7 @@ type (
 
 // features lists the features in the order the timer loop runs them.
 func (d *core) features() []feature {
-	return []feature{d.rotation, d.paging, d.incidents, d.cycle, d.intake, d.tickets}
+	return []feature{d.rotation, d.paging, d.incidents, d.cycle, d.intake, d.tickets, d.watch}
 }
 
 // newCore builds the core and its features.
@@ -93,6 +103,7 @@ func newCore(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *core {
 		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1)}
 	c.intake, c.tickets, c.paging = &intake{c}, &tickets{c}, &paging{c}
 	c.incidents, c.cycle, c.rotation = &incidents{core: c}, &cycle{core: c}, &rotation{core: c}
+	c.watch = &watch{core: c, ready: make(chan struct{}, 1)}
 	c.flow = conversations.Flow{Options: ext.Intake}
 	// Without Jira there is nothing to look for similar tickets in.
 	c.flow.Options.CheckSimilar = ext.Tracker != nil

@@ -64,6 +64,9 @@ type Config struct {
 	// RouteChannel is where tickets routed away from SET are announced
 	// ([routing] channel); empty: nowhere but to the reporter.
 	RouteChannel setbot.ChannelID
+	// Watch is when an unanswered ~sustained-engineering post gets a
+	// nudge ([watch]); FirstResponse 0: never.
+	Watch setbot.WatchPolicy
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -82,6 +85,7 @@ type Dispatcher struct {
 	incidents *incidents
 	cycle     *cycle
 	rotation  *rotation
+	watch     *watch
 }
 
 // Extensions are the parts wired in by main.
@@ -137,7 +141,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	}
 	c := newCore(cfg, chat, db, ext)
 	d := &Dispatcher{c: c, stopping: make(chan struct{}), intake: c.intake, tickets: c.tickets, paging: c.paging,
-		incidents: c.incidents, cycle: c.cycle, rotation: c.rotation}
+		incidents: c.incidents, cycle: c.cycle, rotation: c.rotation, watch: c.watch}
 	for range cfg.Workers {
 		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
 	}
@@ -151,6 +155,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 // dropped at once. A dropped message was not marked handled, so catch-up
 // brings it back after a restart.
 func (d *Dispatcher) Deliver(m setbot.Message) {
+	d.c.watch.observe(m)
 	h := fnv.New32a()
 	h.Write([]byte(m.UserID))
 	select {
@@ -162,19 +167,22 @@ func (d *Dispatcher) Deliver(m setbot.Message) {
 // Run serves until ctx ends, then finishes the messages already queued
 // (bounded by inFlightBound) and returns.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
+	var workers, wg sync.WaitGroup
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	for _, q := range d.shards {
-		wg.Add(1)
+		workers.Add(1)
 		go func() {
-			defer wg.Done()
+			defer workers.Done()
 			d.worker(work, q)
 		}()
 	}
-	wg.Add(2)
+	workersDone := make(chan struct{})
+	wg.Add(4)
+	go func() { defer wg.Done(); workers.Wait(); close(workersDone) }()
 	go func() { defer wg.Done(); d.c.runOutbox(ctx) }()
 	go func() { defer wg.Done(); d.runTimers(ctx) }()
+	go func() { defer wg.Done(); d.c.watch.run(work, workersDone) }() // records to the end, as the workers do
 
 	<-ctx.Done()
 	close(d.stopping)

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/setbot/setbot"
 )
@@ -29,12 +28,8 @@ func (d *paging) stepReplies(p setbot.Page, dec setbot.PageDecision, shift setbo
 		dec.Target, dec.Step, dec.Reason, quoteInline(p.Text), ticket, d.cfg.Bot.Username, next)
 	if n := dec.Step.Round(); n > 0 {
 		who = dec.All
-		mentions := make([]string, len(who))
-		for i, u := range who {
-			mentions[i] = "@" + string(u)
-		}
 		thread = fmt.Sprintf("%s nobody has acknowledged this page yet, so I page all of you (round %d of %d): %s%s\nAcknowledge with the button or `@%s ack` in this thread. %s",
-			strings.Join(mentions, " "), n, setbot.PageRounds, quoteInline(p.Text), ticket, d.cfg.Bot.Username, next)
+			mentions(who), n, setbot.PageRounds, quoteInline(p.Text), ticket, d.cfg.Bot.Username, next)
 		dm = fmt.Sprintf("Nobody has acknowledged the page from `@%s` yet, so I page the whole SET team (round %d of %d): %s%s\nThread: %s\n%s",
 			p.By, n, setbot.PageRounds, quoteInline(p.Text), ticket, d.chat.Permalink(p.Root), next)
 	}

@@ -123,6 +123,15 @@ func (d *core) isOneOf(ctx context.Context, id setbot.UserID, names []setbot.Use
 	return false
 }
 
+// mentions is "@a @b": a mention of each of us, which notifies them.
+func mentions(us []setbot.Username) string {
+	names := make([]string, len(us))
+	for i, u := range us {
+		names[i] = "@" + string(u)
+	}
+	return strings.Join(names, " ")
+}
+
 // person finds the active person a command names (`@alice` or `alice`):
 // never a bot, a deactivated account, or a channel-wide mention.
 func (d *core) person(ctx context.Context, arg string) (setbot.User, error) {

@@ -75,9 +75,16 @@ func (r *rig) post(user string, ch setbot.ChannelID, root setbot.PostID, text st
 		kind = setbot.ChannelAsk
 	}
 	id := setbot.PostID(fmt.Sprintf("m%d", r.seq))
-	r.d.handle(context.Background(), setbot.Message{ID: id, ChannelID: ch, RootID: root, Kind: kind,
+	r.deliver(setbot.Message{ID: id, ChannelID: ch, RootID: root, Kind: kind,
 		UserID: setbot.UserID("u-" + user), Username: setbot.Username(user), Text: "@setbot " + text, Mentioned: true, At: r.now})
 	return id
+}
+
+// deliver does with m what Deliver and a worker do: the first-response
+// watch sees it (recorded at the watch's next flush), then it is handled.
+func (r *rig) deliver(m setbot.Message) {
+	r.d.c.watch.observe(m)
+	r.d.handle(context.Background(), m)
 }
 
 // drain runs due jobs in every lane until none is due at the rig's time.

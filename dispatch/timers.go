@@ -108,11 +108,12 @@ func (d *core) prune(now time.Time) {
 	}
 	d.collectBlobs()
 	// Notices and resolved incidents live as long as pages: the reminders,
-	// steps and reports they guard are over by then.
+	// steps and reports they guard are over by then. Watched posts live at
+	// least as long as handled marks, so catch-up never watches one anew.
 	for _, p := range []struct {
 		what  string
 		prune func(time.Time) (int, error)
-	}{{"notices", d.db.PruneNotices}, {"resolved incidents", d.db.PruneIncidents}} {
+	}{{"notices", d.db.PruneNotices}, {"resolved incidents", d.db.PruneIncidents}, {"watched posts", d.db.PruneWatched}} {
 		if n, err := p.prune(now.Add(-max(pageRetention, d.cfg.Retention))); err != nil {
 			d.log.Error().Err(err).Msg("prune " + p.what)
 		} else if n > 0 {

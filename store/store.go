@@ -9,6 +9,7 @@
 //	  button_key          -> 32 random bytes, the HMAC key that signs button actions
 //	  created             -> when this file was made (unix ms, 8 bytes big endian); catch-up never reaches before it
 //	  cursor/<channel id> -> create time (unix ms, 8 bytes big endian) of the newest post seen there
+//	  watchcursor/<channel id> -> the same, of the newest post the first-response watch recorded
 //	seen/
 //	  <post id>           -> when it was handled (unix ms, 8 bytes big endian)
 //	conversations/
@@ -27,6 +28,8 @@
 //	  <kind>/<subject>/<step> -> when that notification was sent (unix ms), so a restart neither repeats nor skips it
 //	deadletters/
 //	  <seq>               -> a Job (JSON) taken out of the outbox after it failed for good (panicked again and again)
+//	watched/
+//	  <post id>           -> a top-level ~sustained-engineering post waiting for SET's first response (JSON)
 package store
 
 import (
@@ -58,9 +61,10 @@ var (
 	bucketIncidents     = []byte("incidents")
 	bucketNotifications = []byte("notifications")
 	bucketDeadLetters   = []byte("deadletters")
+	bucketWatched       = []byte("watched")
 
 	allBuckets = [][]byte{bucketMeta, bucketSeen, bucketConversations, bucketOutbox,
-		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters}
+		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters, bucketWatched}
 
 	keyVersion   = []byte("version")
 	keyButtonKey = []byte("button_key")

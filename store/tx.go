@@ -99,15 +99,44 @@ func (db *DB) PruneNotices(before time.Time) (int, error) {
 	return n, err
 }
 
-// Cursor returns the create time of the newest post seen in a channel.
+// Cursor returns the create time of the newest post seen in a channel:
+// handled, and, where the first-response watch keeps a cursor of its own,
+// recorded by the watch too (the older of the two), so that catch-up
+// replays what either had not committed.
 func (db *DB) Cursor(ch setbot.ChannelID) (time.Time, error) {
 	var t time.Time
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		t = fromMillis(tx.Bucket(bucketMeta).Get(cursorKey(ch)))
+		meta := tx.Bucket(bucketMeta)
+		t = fromMillis(meta.Get(cursorKey(ch)))
+		if w := meta.Get(watchCursorKey(ch)); w != nil && (t.IsZero() || fromMillis(w).Before(t)) {
+			t = fromMillis(w)
+		}
 		return nil
 	})
 	return t, err
 }
+
+// SetWatchCursor moves the watch's cursor of the channel forward to at.
+func (tx *Tx) SetWatchCursor(ch setbot.ChannelID, at time.Time) error {
+	meta := tx.tx.Bucket(bucketMeta)
+	if old := meta.Get(watchCursorKey(ch)); old != nil && !at.After(fromMillis(old)) {
+		return nil
+	}
+	return meta.Put(watchCursorKey(ch), millis(at))
+}
+
+// DropWatchCursors forgets the watch's cursors (the watch was turned off),
+// so that catch-up goes by the handled posts alone.
+func (db *DB) DropWatchCursors() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		_, err := deleteWhere(tx.Bucket(bucketMeta), func(k, _ []byte) bool { return bytes.HasPrefix(k, []byte(watchCursorPrefix)) })
+		return err
+	})
+}
+
+func watchCursorKey(ch setbot.ChannelID) []byte { return []byte(watchCursorPrefix + string(ch)) }
+
+const watchCursorPrefix = "watchcursor/"
 
 // SetCursor moves the channel's cursor forward to at; it never moves back.
 func (tx *Tx) SetCursor(ch setbot.ChannelID, at time.Time) error {

@@ -156,6 +156,7 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 	loc, weeks, _ := cfg.Weeks()            // checked by Validate
 	pattern, _ := cfg.Pattern(loc)          // checked by Validate
 	start, handover, _ := cfg.ReportTimes() // checked by Validate
+	watch, _ := cfg.WatchPolicy(loc)        // checked by Validate
 	var projects []string
 	if cfg.Jira != nil {
 		projects = []string{cfg.Jira.Project}
@@ -167,7 +168,7 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 		Retention: time.Duration(cfg.Store.Retention),
 		AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
 		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Pattern: pattern, Admins: cfg.Admins()},
-		Reports:  dispatch.Reports{Start: start, Handover: handover}}
+		Reports:  dispatch.Reports{Start: start, Handover: handover}, Watch: watch}
 }
 
 // serve runs the dispatcher, the listener and the background Jira check

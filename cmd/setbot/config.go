@@ -30,6 +30,7 @@ type Config struct {
 	Intake     IntakeConfig     `toml:"intake"`
 	Routing    *RoutingConfig   `toml:"routing"`
 	Calendar   CalendarConfig   `toml:"calendar"`
+	Watch      WatchConfig      `toml:"watch"`
 	Log        LogConfig        `toml:"log"`
 }
 
@@ -336,6 +337,9 @@ func (c *Config) Validate() error {
 	}
 	if t := c.Calendar.Token; t != "" && (len(t) < minCalendarToken || strings.ContainsAny(t, "/?#% ")) {
 		return fmt.Errorf("calendar.token: must be at least %d characters without / ? # %% or spaces (e.g. the output of `openssl rand -hex 16`), or \"\" to turn the feed off", minCalendarToken)
+	}
+	if _, err := c.WatchPolicy(time.UTC); err != nil {
+		return err
 	}
 	if err := c.Routing.validate(c.Jira != nil); err != nil {
 		return err

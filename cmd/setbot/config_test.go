@@ -113,6 +113,9 @@ func TestLoadConfigBad(t *testing.T) {
 		{"routing without project", goodConfig + "\n[jira]\nurl = \"https://j.example\"\nemail = \"a@b\"\ntoken = \"t\"\nproject = \"SET\"\n[routing]\nteam = \"PM\"", "routing.project"},
 		{"routing without jira", goodConfig + "\n[routing]\nproject = \"PM\"", "routing: needs a [jira] table"},
 		{"syntax", goodConfig + "\n[broken", "line"},
+		{"bad watch hours", goodConfig + "\n[watch]\nhours = \"weekdays\"", "watch.hours"},
+		{"watch too short", goodConfig + "\n[watch]\nfirst_response = \"500ms\"", "watch.first_response: must be at least 1s"},
+		{"watch target not urgent", goodConfig + "\n[watch.targets]\nL3 = \"4h\"", "watch.targets: \"L3\" is not L1 or L2"},
 		{"short calendar token", goodConfig + "\n[calendar]\ntoken = \"abc\"", "calendar.token: must be at least 16"},
 		{"calendar token with a slash", goodConfig + "\n[calendar]\ntoken = \"abcdefgh/ijklmnopq\"", "calendar.token"},
 		{"pattern start not a monday", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]\nstarts = \"2026-12-01\"", "rotation.starts"},
@@ -278,5 +281,24 @@ func TestCalendarTokenFromTheEnvironment(t *testing.T) {
 	c, err := LoadConfig(writeConfig(t, goodConfig), env)
 	if err != nil || c.Calendar.Token != "calendar-token-from-env" {
 		t.Fatalf("calendar token = %q, %v", c.Calendar.Token, err)
+	}
+}
+
+func TestWatchPolicyDefaultsAndOff(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, goodConfig), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.WatchPolicy(time.UTC)
+	if err != nil || p.FirstResponse != time.Hour || p.Hours.String() != "Mon,Tue,Wed,Thu,Fri 08:00-18:00" ||
+		p.Targets[setbot.L1] != time.Hour || p.Targets[setbot.L2] != 2*time.Hour {
+		t.Fatalf("defaults: %+v, %v", p, err)
+	}
+	c, err = LoadConfig(writeConfig(t, goodConfig+"\n[watch]\nfirst_response = \"0\"\nhours = \"\"\n[watch.targets]\nL1 = \"30m\"\n"), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := c.WatchPolicy(time.UTC); p.FirstResponse != 0 || !p.Hours.Always() || p.Targets[setbot.L1] != 30*time.Minute {
+		t.Fatalf("off, always, L1 30m: %+v", p)
 	}
 }

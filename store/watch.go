@@ -1,0 +1,142 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/setbot/setbot"
+)
+
+// watchVersion is the version of the watched-post record this build writes.
+const watchVersion = 1
+
+// watchRecord is how a watched post is stored under watched/<post id>.
+type watchRecord struct {
+	V        int       `json:"v"`
+	Channel  string    `json:"channel"`
+	Poster   string    `json:"poster"`
+	At       time.Time `json:"at"`
+	Level    int       `json:"level,omitempty"`
+	Answered bool      `json:"answered,omitempty"`
+	Nudges   int       `json:"nudges,omitempty"`
+}
+
+func decodeWatched(k, v []byte) (setbot.Watched, error) {
+	var r watchRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return setbot.Watched{}, fmt.Errorf("decode watched post %s: %w", k, err)
+	}
+	if r.V > watchVersion {
+		return setbot.Watched{}, fmt.Errorf("watched post %s has version %d; this build reads up to %d", k, r.V, watchVersion)
+	}
+	return setbot.Watched{Post: setbot.PostID(k), Channel: setbot.ChannelID(r.Channel), Poster: setbot.UserID(r.Poster),
+		At: r.At, Level: setbot.Priority(r.Level), Answered: r.Answered, Nudges: r.Nudges}, nil
+}
+
+func (tx *Tx) putWatched(w setbot.Watched) error {
+	v, err := json.Marshal(watchRecord{V: watchVersion, Channel: string(w.Channel), Poster: string(w.Poster),
+		At: w.At.UTC(), Level: int(w.Level), Answered: w.Answered, Nudges: w.Nudges})
+	if err != nil {
+		return err
+	}
+	return tx.tx.Bucket(bucketWatched).Put([]byte(w.Post), v)
+}
+
+func (tx *Tx) watched(post setbot.PostID) (setbot.Watched, bool, error) {
+	v := tx.tx.Bucket(bucketWatched).Get([]byte(post))
+	if v == nil {
+		return setbot.Watched{}, false, nil
+	}
+	w, err := decodeWatched([]byte(post), v)
+	return w, err == nil, err
+}
+
+// Watch starts watching w.Post for a first response; a post already
+// watched (a replay after a restart) is left as it is.
+func (tx *Tx) Watch(w setbot.Watched) (added bool, err error) {
+	if _, ok, err := tx.watched(w.Post); ok || err != nil {
+		return false, err
+	}
+	return true, tx.putWatched(w)
+}
+
+// Answer records that post got its first response (a reply made at at);
+// it reports false when it was answered already. A post not watched (yet:
+// its reply may be handled first) gets an answered mark, so that a Watch
+// after it changes nothing; marks go with PruneWatched.
+func (tx *Tx) Answer(post setbot.PostID, at time.Time) (bool, error) {
+	w, ok, err := tx.watched(post)
+	if err != nil || ok && w.Answered {
+		return false, err
+	}
+	if !ok {
+		w = setbot.Watched{Post: post, At: at}
+	}
+	w.Answered = true
+	return true, tx.putWatched(w)
+}
+
+// ClaimNudge records nudge n of post; it reports false when the post was
+// answered meanwhile or nudge n was sent already, so each is sent once.
+func (tx *Tx) ClaimNudge(post setbot.PostID, n int) (bool, error) {
+	w, ok, err := tx.watched(post)
+	if !ok || err != nil || w.Answered || w.Nudges >= n {
+		return false, err
+	}
+	w.Nudges = n
+	return true, tx.putWatched(w)
+}
+
+// Unanswered returns the watched posts without an answer yet, oldest
+// first.
+func (db *DB) Unanswered() ([]setbot.Watched, error) {
+	var out []setbot.Watched
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWatched).ForEach(func(k, v []byte) error {
+			w, err := decodeWatched(k, v)
+			if err != nil {
+				return err
+			}
+			if !w.Answered {
+				out = append(out, w)
+			}
+			return nil
+		})
+	})
+	sortWatched(out)
+	return out, err
+}
+
+// PruneWatched forgets watched posts made before before, answered or not.
+func (db *DB) PruneWatched(before time.Time) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketWatched)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			if w, err := decodeWatched(k, v); err != nil || w.At.Before(before) {
+				old = append(old, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+func sortWatched(ws []setbot.Watched) {
+	slices.SortFunc(ws, func(a, b setbot.Watched) int { return a.At.Compare(b.At) })
+}

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"testing"
+	"time"
+
+	"github.com/setbot/setbot"
+)
+
+// TestWatchedPostsLifecycle: a post is watched once (a replay leaves it),
+// each nudge is claimed once, an answer stops the nudges, and all of it
+// survives a restart.
+func TestWatchedPostsLifecycle(t *testing.T) {
+	db := openSET(t)
+	at := rotNow.Add(-time.Hour)
+	w := setbot.Watched{Post: "p1", Channel: "c-set", Poster: "u-sam", At: at, Level: setbot.L2}
+	do := func(fn func(*Tx) (bool, error)) bool {
+		t.Helper()
+		var ok bool
+		if err := db.Update(rotNow, func(tx *Tx) (err error) { ok, err = fn(tx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !do(func(tx *Tx) (bool, error) { return tx.Watch(w) }) {
+		t.Fatal("the first Watch did not add the post")
+	}
+	if do(func(tx *Tx) (bool, error) { return tx.Watch(setbot.Watched{Post: "p1", At: rotNow}) }) {
+		t.Fatal("a replay replaced the watched post")
+	}
+	do(func(tx *Tx) (bool, error) {
+		return tx.Watch(setbot.Watched{Post: "p2", Channel: "c-set", At: at.Add(-time.Minute)})
+	})
+	if !do(func(tx *Tx) (bool, error) { return tx.ClaimNudge("p1", 1) }) || do(func(tx *Tx) (bool, error) { return tx.ClaimNudge("p1", 1) }) {
+		t.Fatal("nudge 1 was not claimed exactly once")
+	}
+	db = reopenSET(t, db)
+	got, err := db.Unanswered()
+	if err != nil || len(got) != 2 || got[0].Post != "p2" || got[1] != (setbot.Watched{Post: "p1", Channel: "c-set", Poster: "u-sam", At: at.UTC(), Level: setbot.L2, Nudges: 1}) {
+		t.Fatalf("Unanswered = %+v, %v", got, err)
+	}
+	if !do(func(tx *Tx) (bool, error) { return tx.Answer("p1", rotNow) }) || do(func(tx *Tx) (bool, error) { return tx.Answer("p1", rotNow) }) {
+		t.Fatal("the answer was not recorded exactly once")
+	}
+	if do(func(tx *Tx) (bool, error) { return tx.ClaimNudge("p1", 2) }) {
+		t.Fatal("an answered post was nudged")
+	}
+	// A reply handled before its thread's first post leaves a mark the
+	// post's Watch respects.
+	if !do(func(tx *Tx) (bool, error) { return tx.Answer("p3", rotNow) }) || do(func(tx *Tx) (bool, error) {
+		return tx.Watch(setbot.Watched{Post: "p3", Channel: "c-set", At: at})
+	}) {
+		t.Fatal("a reply before its post did not keep the post from being watched")
+	}
+	if got, _ := db.Unanswered(); len(got) != 1 || got[0].Post != "p2" {
+		t.Fatalf("after the answer: %+v", got)
+	}
+	if n, err := db.PruneWatched(at); err != nil || n != 1 { // p2; p1 and the p3 mark are newer
+		t.Fatalf("PruneWatched = %d, %v; want the older post gone", n, err)
+	}
+	if got, _ := db.Unanswered(); len(got) != 0 {
+		t.Fatalf("after pruning: %+v", got)
+	}
+}
+
+// TestWatchCursorHoldsCatchUpBack: catch-up starts from the older of the
+// handled cursor and the watch's, so posts the watch had not recorded are
+// replayed; with the watch off its cursor is dropped.
+func TestWatchCursorHoldsCatchUpBack(t *testing.T) {
+	db := openSET(t)
+	handled, watched := rotNow, rotNow.Add(-time.Minute)
+	err := db.Update(rotNow, func(tx *Tx) error {
+		if err := tx.SetCursor("c-set", handled); err != nil {
+			return err
+		}
+		if err := tx.SetWatchCursor("c-set", watched); err != nil {
+			return err
+		}
+		return tx.SetWatchCursor("c-set", watched.Add(-time.Hour)) // never moves back
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Cursor("c-set"); !got.Equal(watched.Truncate(time.Millisecond)) {
+		t.Errorf("Cursor = %s, want the watch's %s", got, watched)
+	}
+	if got, _ := db.NewestCursor(); !got.Equal(handled.Truncate(time.Millisecond)) {
+		t.Errorf("NewestCursor = %s, want the handled %s", got, handled)
+	}
+	if err := db.DropWatchCursors(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Cursor("c-set"); !got.Equal(handled.Truncate(time.Millisecond)) {
+		t.Errorf("after DropWatchCursors, Cursor = %s, want %s", got, handled)
+	}
+}

@@ -1,0 +1,60 @@
+package setbot
+
+import (
+	"regexp"
+	"time"
+)
+
+// Watched is a top-level post in ~sustained-engineering by someone not on
+// SET, waiting for a SET member's first reply in its thread.
+type Watched struct {
+	Post     PostID
+	Channel  ChannelID
+	Poster   UserID
+	At       time.Time
+	Level    Priority // L1/L2 when the post names it; else unset
+	Answered bool
+	Nudges   int // mentions sent so far: 1 the primary, 2 the backup too
+}
+
+// WatchPolicy is when a watched post without an answer gets a nudge
+// ([watch] first_response and hours, [watch.targets]).
+type WatchPolicy struct {
+	FirstResponse time.Duration // 0: the watch is off
+	Hours         Hours
+	Location      *time.Location
+	// Targets are the first-response targets of L1 and L2 posts; their
+	// clocks run around the clock (priority-levels.md: weekend coverage
+	// for L1 and L2), and never wait longer than FirstResponse.
+	Targets map[Priority]time.Duration
+}
+
+// DefaultWatchTargets are the Premier initial-response targets of
+// priority-levels.md for L1 and L2.
+var DefaultWatchTargets = map[Priority]time.Duration{L1: time.Hour, L2: 2 * time.Hour}
+
+// NudgeAt is when nudge n (1: the primary, 2: the backup too, at twice the
+// target) is due for w.
+func (p WatchPolicy) NudgeAt(w Watched, n int) time.Time {
+	target := p.FirstResponse
+	if t, ok := p.Targets[w.Level]; ok && w.Level.Urgent() {
+		return w.At.Add(time.Duration(n) * min(t, target))
+	}
+	return p.Hours.Add(w.At, time.Duration(n)*target, p.Location)
+}
+
+// urgentWord finds L1/L2 (or P1/P2) named as a word in a post.
+var urgentWord = regexp.MustCompile(`(?i)(?:^|[^\pL\pN_-])([lp][12])(?:$|[^\pL\pN_-])`)
+
+// NamedLevel is L1 or L2 when text names one of them as a word (the
+// highest if both), else PriorityUnset.
+func NamedLevel(text string) Priority {
+	best := PriorityUnset
+	for _, m := range urgentWord.FindAllStringSubmatch(text, -1) {
+		p, err := ParsePriority(m[1])
+		if err == nil && (best == PriorityUnset || p < best) {
+			best = p
+		}
+	}
+	return best
+}
