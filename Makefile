@@ -1,7 +1,7 @@
 # The two commands a newcomer needs:
 #   make demo   run setbot against a local Mattermost and a fake Jira (or: make run CONFIG=setbot.toml)
 #   make test   run every test: unit tests with -race, then the end-to-end suite on a real Mattermost
-.PHONY: build run demo demo-stop test test-unit test-e2e test-e2e-repeat bench
+.PHONY: build run demo demo-stop chat test test-unit test-e2e test-e2e-repeat bench
 
 build:
 	go build -o bin/setbot ./cmd/setbot
@@ -14,6 +14,13 @@ demo:
 
 demo-stop:
 	bash scripts/demo stop
+
+# Talk to the demo's setbot from a terminal (its Mattermost has no web app):
+# make chat, or make chat AS=alice (support1, support2, alice, bob, carol, dave).
+# AS is also make's built-in name of the assembler, hence the origin test.
+chat:
+	go build -o bin/setbot-chat ./cmd/setbot-chat
+	eval "$$(devstack/stack env)" && ./bin/setbot-chat -as $(if $(filter-out default,$(origin AS)),$(AS),support1)
 
 test:
 	bash scripts/test all
