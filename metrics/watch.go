@@ -102,3 +102,27 @@ func (c *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descOutboxJobs, prometheus.GaugeValue, float64(n))
 	ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, age)
 }
+
+var descUnanswered = prometheus.NewDesc(namespace+"_unanswered_posts",
+	"Posts in the channel past their first-response target with no answer from SET yet (the first-response watch).", []string{"channel"}, nil)
+
+// WatchUnanswered exports setbot_unanswered_posts{channel}, read from
+// count at every scrape; an error leaves it out.
+func (r *Registry) WatchUnanswered(channel string, count func() (int, error)) {
+	r.reg.MustRegister(&unansweredCollector{channel: channel, count: count})
+}
+
+type unansweredCollector struct {
+	channel string
+	count   func() (int, error)
+}
+
+func (c *unansweredCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descUnanswered }
+
+func (c *unansweredCollector) Collect(ch chan<- prometheus.Metric) {
+	if n, err := c.count(); err != nil {
+		ch <- prometheus.NewInvalidMetric(descUnanswered, err)
+	} else {
+		ch <- prometheus.MustNewConstMetric(descUnanswered, prometheus.GaugeValue, float64(n), c.channel)
+	}
+}

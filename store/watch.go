@@ -111,32 +111,32 @@ func (db *DB) Unanswered() ([]setbot.Watched, error) {
 	return out, err
 }
 
-// PruneWatched forgets watched posts made before before, answered or not.
-func (db *DB) PruneWatched(before time.Time) (int, error) {
-	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketWatched)
-		var old [][]byte
-		err := b.ForEach(func(k, v []byte) error {
-			if w, err := decodeWatched(k, v); err != nil || w.At.Before(before) {
-				old = append(old, append([]byte(nil), k...))
-			}
-			return nil
+// PruneWatched forgets watched posts made before before, answered or not
+// (and any record that no longer decodes).
+func (db *DB) PruneWatched(before time.Time) (n int, err error) {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		n, err = deleteWhere(tx.Bucket(bucketWatched), func(k, v []byte) bool {
+			w, err := decodeWatched(k, v)
+			return err != nil || w.At.Before(before)
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+		return err
 	})
 	return n, err
 }
 
 func sortWatched(ws []setbot.Watched) {
 	slices.SortFunc(ws, func(a, b setbot.Watched) int { return a.At.Compare(b.At) })
+}
+
+// Overdue counts the watched posts past their first nudge with no answer
+// yet, for monitoring.
+func (db *DB) Overdue() (int, error) {
+	ws, err := db.Unanswered()
+	n := 0
+	for _, w := range ws {
+		if w.Nudges > 0 {
+			n++
+		}
+	}
+	return n, err
 }

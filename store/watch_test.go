@@ -35,6 +35,9 @@ func TestWatchedPostsLifecycle(t *testing.T) {
 		t.Fatal("nudge 1 was not claimed exactly once")
 	}
 	db = reopenSET(t, db)
+	if n, err := db.Overdue(); n != 1 || err != nil {
+		t.Fatalf("Overdue = %d, %v; want the nudged post", n, err)
+	}
 	got, err := db.Unanswered()
 	if err != nil || len(got) != 2 || got[0].Post != "p2" || got[1] != (setbot.Watched{Post: "p1", Channel: "c-set", Poster: "u-sam", At: at.UTC(), Level: setbot.L2, Nudges: 1}) {
 		t.Fatalf("Unanswered = %+v, %v", got, err)

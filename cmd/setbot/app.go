@@ -119,7 +119,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reg := newMetrics(log, db, m.Now)
+	reg := newMetrics(log, db, m.Now, cfg.Mattermost.SETChannel)
 	ext.Meter = reg
 	dcfg := m.dispatchConfig(cfg, client, log)
 	if r := cfg.Routing; r != nil && r.Channel != "" {

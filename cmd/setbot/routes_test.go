@@ -35,7 +35,7 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 	}
 	var c *bot.Client // never dialled: the routes only hold it
 	l := c.NewListener(zerolog.Nop(), db, func(setbot.Message) {})
-	reg := newMetrics(zerolog.Nop(), db, func() time.Time { return now })
+	reg := newMetrics(zerolog.Nop(), db, func() time.Time { return now }, "sustained-engineering")
 	reg.WatchWebsocket(l.Connected, l.Reconnects.Load)
 	reg.Handled("dm")
 	m := NewMain(io.Discard)
@@ -86,6 +86,7 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 		"\nsetbot_outbox_oldest_job_age_seconds 60\n",
 		"\nsetbot_websocket_connected 0\n",
 		"\nsetbot_websocket_reconnects_total 0\n",
+		"\nsetbot_unanswered_posts{channel=\"sustained-engineering\"} 0\n",
 		"\ngo_goroutines ",
 	} {
 		if !strings.Contains(body, want) {
