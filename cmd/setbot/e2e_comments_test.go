@@ -12,10 +12,11 @@ import (
 )
 
 // TestE2ECommentsAddToLostAnswers: "Add to KEY" while Jira misbehaves: the
-// first look at the comments is refused with a Retry-After beyond what
-// setbot waits in place (so the outbox retries the job), then the first
-// upload and the comment take effect but setbot sees a 504 and a 503. The
-// ticket ends with exactly one comment and one copy of each file.
+// first look at the comments is rate-limited (Retry-After 1 s, waited in
+// place: a longer one is honoured by the outbox, minutes later), then the
+// first upload and the comment take effect but setbot sees a 504 and a
+// 503, so the outbox retries the job. The ticket ends with exactly one
+// comment and one copy of each file.
 func TestE2ECommentsAddToLostAnswers(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, "")
@@ -24,7 +25,7 @@ func TestE2ECommentsAddToLostAnswers(t *testing.T) {
 	r.fake.Inject(
 		jiratest.Fault{Method: http.MethodPost, Path: base + "/attachments", Status: http.StatusGatewayTimeout, AfterHandling: true},
 		jiratest.Fault{Method: http.MethodPost, Path: base + "/comment", Status: http.StatusServiceUnavailable, AfterHandling: true},
-		jiratest.Fault{Method: http.MethodGet, Path: base + "/comment", Status: http.StatusTooManyRequests, RetryAfter: "600"},
+		jiratest.Fault{Method: http.MethodGet, Path: base + "/comment", Status: http.StatusTooManyRequests, RetryAfter: "1"},
 	)
 	r.start(t)
 	c := newChatter(t, w, "support1")
