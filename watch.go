@@ -5,16 +5,19 @@ import (
 	"time"
 )
 
-// Watched is a top-level post in ~sustained-engineering by someone not on
-// SET, waiting for a SET member's first reply in its thread.
+// Watched is a top-level post waiting for its first answer: in
+// ~sustained-engineering, by someone not on SET, for a SET member's reply;
+// in ~ask-r-and-d, for anyone's reply but the asker's.
 type Watched struct {
 	Post     PostID
 	Channel  ChannelID
 	Poster   UserID
 	At       time.Time
+	Excerpt  string   // the post's first words, for the ~Ask R&D sweep's list
 	Level    Priority // L1/L2 when the post names it; else unset
 	Answered bool
-	Nudges   int // mentions sent so far: 1 the primary, 2 the backup too
+	Nudges   int      // mentions sent so far: 1 the primary, 2 the backup too
+	Taken    Username // who pressed Taken in the ~Ask R&D sweep
 }
 
 // WatchPolicy is when a watched post without an answer gets a nudge
@@ -27,6 +30,11 @@ type WatchPolicy struct {
 	// clocks run around the clock (priority-levels.md: weekend coverage
 	// for L1 and L2), and never wait longer than FirstResponse.
 	Targets map[Priority]time.Duration
+	// AskAfter is how old an unanswered ~Ask R&D question is when the
+	// sweep lists it; AskSweep the weekday times of day (since midnight in
+	// Location) of the sweep; none: no sweep.
+	AskAfter time.Duration
+	AskSweep []time.Duration
 }
 
 // DefaultWatchTargets are the Premier initial-response targets of

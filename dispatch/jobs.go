@@ -26,6 +26,7 @@ var jobSpecs = map[string]jobSpec{
 	jobIncidentComment: {laneSlow, job(runIncidentComment)},
 	jobPageHook:        {laneSlow, job(runPageHook)},
 	jobReport:          {laneSlow, job(runReportJob)},
+	jobAskSweep:        {laneChat, job(runAskSweep)},
 	// The search runs in a lane of its own, bounded by similarTimeout, so
 	// that a person waiting for the review is not queued behind slow filings.
 	jobSimilar: {laneLookup, job(runSimilar)},

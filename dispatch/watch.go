@@ -16,16 +16,14 @@ import (
 // backup too. Each step is claimed in the store, so a restart neither
 // repeats nor skips one.
 
-func (*watch) commands() []command       { return nil }
-func (*watch) clickRoutes() []clickRoute { return nil }
+func (*watch) commands() []command { return nil }
 
 // observe queues a ~sustained-engineering post for the watch. Deliver
 // calls it, in the order the listener sees posts, and it never blocks:
 // run records the queue in batches, one transaction each, so a catch-up
 // of a thousand posts costs a few writes, not a thousand.
 func (d *watch) observe(m setbot.Message) {
-	if d.cfg.Watch.FirstResponse <= 0 || m.Kind != setbot.ChannelSET || m.ChannelID != d.cfg.SETChannel ||
-		m.FromBot || m.UserID == d.cfg.Bot.ID || m.UserID == "" {
+	if m.FromBot || m.UserID == d.cfg.Bot.ID || m.UserID == "" || !d.watches(m) {
 		return
 	}
 	d.mu.Lock()
@@ -37,10 +35,18 @@ func (d *watch) observe(m setbot.Message) {
 	}
 }
 
+// watches says whether m is in a channel the watch follows: SET's when
+// first_response is set, ~Ask R&D's when the sweep runs.
+func (d *watch) watches(m setbot.Message) bool {
+	set := m.Kind == setbot.ChannelSET && m.ChannelID == d.cfg.SETChannel && d.cfg.Watch.FirstResponse > 0
+	ask := m.Kind == setbot.ChannelAsk && m.ChannelID == d.cfg.AskChannel && len(d.cfg.Watch.AskSweep) > 0
+	return set || ask
+}
+
 // run records observed posts until done is closed (the workers stopped),
 // then records what is left and returns.
 func (d *watch) run(ctx context.Context, done <-chan struct{}) {
-	if d.cfg.Watch.FirstResponse <= 0 {
+	if d.cfg.Watch.FirstResponse <= 0 && len(d.cfg.Watch.AskSweep) == 0 {
 		if err := d.db.DropWatchCursors(); err != nil {
 			d.log.Error().Err(err).Msg("first-response watch: forget its cursors")
 		}
@@ -85,9 +91,13 @@ func (d *watch) flush(ctx context.Context) {
 	err = d.db.Update(d.now(), func(tx *store.Tx) error {
 		for _, m := range batch {
 			var err error
+			ask := m.Kind == setbot.ChannelAsk
 			switch member := isMember[m.UserID]; {
-			case m.RootID == "" && !member && !m.Mentioned:
-				_, err = tx.Watch(setbot.Watched{Post: m.ID, Channel: m.ChannelID, Poster: m.UserID, At: m.At, Level: setbot.NamedLevel(m.Text)})
+			case m.RootID == "" && !m.Mentioned && (ask || !member):
+				_, err = tx.Watch(setbot.Watched{Post: m.ID, Channel: m.ChannelID, Poster: m.UserID, At: m.At,
+					Level: setbot.NamedLevel(m.Text), Excerpt: excerpt(m.Text)})
+			case m.RootID != "" && ask:
+				_, err = tx.AnswerBy(m.RootID, m.UserID)
 			case m.RootID != "" && member:
 				_, err = tx.Answer(m.RootID, m.At)
 			}
@@ -105,8 +115,15 @@ func (d *watch) flush(ctx context.Context) {
 	}
 }
 
-// tick nudges the rotation about the watched posts whose time has come.
+// tick nudges the rotation about the watched posts whose time has come,
+// and runs the ~Ask R&D sweep when one is due.
 func (d *watch) tick(ctx context.Context, now time.Time) {
+	d.sweepAsk(now)
+	d.nudgeDue(now)
+}
+
+// nudgeDue nudges about the SET posts whose time has come.
+func (d *watch) nudgeDue(now time.Time) {
 	p := d.cfg.Watch
 	if p.FirstResponse <= 0 {
 		return
@@ -117,6 +134,9 @@ func (d *watch) tick(ctx context.Context, now time.Time) {
 		return
 	}
 	for _, w := range open {
+		if w.Channel != d.cfg.SETChannel {
+			continue // an ~Ask R&D question: listed by the sweep, never nudged
+		}
 		n := 0
 		for step := w.Nudges + 1; step <= 2 && !now.Before(p.NudgeAt(w, step)); step++ {
 			n = step // after a long outage, only the latest due step is posted

@@ -10,6 +10,7 @@
 //	  created             -> when this file was made (unix ms, 8 bytes big endian); catch-up never reaches before it
 //	  cursor/<channel id> -> create time (unix ms, 8 bytes big endian) of the newest post seen there
 //	  watchcursor/<channel id> -> the same, of the newest post the first-response watch recorded
+//	  thread/<name>       -> the root post id of a thread setbot keeps posting in (a day's ~Ask R&D sweeps)
 //	seen/
 //	  <post id>           -> when it was handled (unix ms, 8 bytes big endian)
 //	conversations/

@@ -20,9 +20,11 @@ type watchRecord struct {
 	Channel  string    `json:"channel"`
 	Poster   string    `json:"poster"`
 	At       time.Time `json:"at"`
+	Excerpt  string    `json:"excerpt,omitempty"`
 	Level    int       `json:"level,omitempty"`
 	Answered bool      `json:"answered,omitempty"`
 	Nudges   int       `json:"nudges,omitempty"`
+	Taken    string    `json:"taken,omitempty"`
 }
 
 func decodeWatched(k, v []byte) (setbot.Watched, error) {
@@ -34,12 +36,12 @@ func decodeWatched(k, v []byte) (setbot.Watched, error) {
 		return setbot.Watched{}, fmt.Errorf("watched post %s has version %d; this build reads up to %d", k, r.V, watchVersion)
 	}
 	return setbot.Watched{Post: setbot.PostID(k), Channel: setbot.ChannelID(r.Channel), Poster: setbot.UserID(r.Poster),
-		At: r.At, Level: setbot.Priority(r.Level), Answered: r.Answered, Nudges: r.Nudges}, nil
+		At: r.At, Excerpt: r.Excerpt, Level: setbot.Priority(r.Level), Answered: r.Answered, Nudges: r.Nudges, Taken: setbot.Username(r.Taken)}, nil
 }
 
 func (tx *Tx) putWatched(w setbot.Watched) error {
 	v, err := json.Marshal(watchRecord{V: watchVersion, Channel: string(w.Channel), Poster: string(w.Poster),
-		At: w.At.UTC(), Level: int(w.Level), Answered: w.Answered, Nudges: w.Nudges})
+		At: w.At.UTC(), Excerpt: w.Excerpt, Level: int(w.Level), Answered: w.Answered, Nudges: w.Nudges, Taken: string(w.Taken)})
 	if err != nil {
 		return err
 	}
@@ -79,6 +81,55 @@ func (tx *Tx) Answer(post setbot.PostID, at time.Time) (bool, error) {
 	w.Answered = true
 	return true, tx.putWatched(w)
 }
+
+// AnswerBy records a reply to post by by when post is watched and by is
+// not who posted it (an ~Ask R&D question answered by its asker is still
+// open); it reports whether that answered it just now.
+func (tx *Tx) AnswerBy(post setbot.PostID, by setbot.UserID) (bool, error) {
+	w, ok, err := tx.watched(post)
+	if !ok || err != nil || w.Answered || w.Poster == by {
+		return false, err
+	}
+	w.Answered = true
+	return true, tx.putWatched(w)
+}
+
+// Take records that by is looking at the watched post. It returns who had
+// taken it when someone had (then nothing changes), and ok=false when the
+// post is not watched.
+func (tx *Tx) Take(post setbot.PostID, by setbot.Username) (before setbot.Username, ok bool, err error) {
+	w, ok, err := tx.watched(post)
+	if !ok || err != nil {
+		return "", false, err
+	}
+	if w.Taken != "" {
+		return w.Taken, true, nil
+	}
+	w.Taken = by
+	return "", true, tx.putWatched(w)
+}
+
+// Thread is the post id stored under name by SetThread ("" when none): a
+// thread setbot keeps posting in, such as a day's ~Ask R&D sweeps.
+func (db *DB) Thread(name string) (setbot.PostID, error) {
+	var id setbot.PostID
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		id = setbot.PostID(tx.Bucket(bucketMeta).Get([]byte(threadPrefix + name)))
+		return nil
+	})
+	return id, err
+}
+
+// SetThread stores the root post of the thread name, once.
+func (tx *Tx) SetThread(name string, root setbot.PostID) error {
+	meta := tx.tx.Bucket(bucketMeta)
+	if meta.Get([]byte(threadPrefix+name)) != nil {
+		return nil
+	}
+	return meta.Put([]byte(threadPrefix+name), []byte(root))
+}
+
+const threadPrefix = "thread/"
 
 // ClaimNudge records nudge n of post; it reports false when the post was
 // answered meanwhile or nudge n was sent already, so each is sent once.

@@ -97,3 +97,53 @@ func TestWatchCursorHoldsCatchUpBack(t *testing.T) {
 		t.Errorf("after DropWatchCursors, Cursor = %s, want %s", got, handled)
 	}
 }
+
+// TestAskAnswerTakeAndThread: an asker's own reply answers nothing,
+// another's does; Take keeps the first taker; a thread is set once.
+func TestAskAnswerTakeAndThread(t *testing.T) {
+	db := openSET(t)
+	var got []bool
+	err := db.Update(rotNow, func(tx *Tx) error {
+		if _, err := tx.Watch(setbot.Watched{Post: "q1", Channel: "c-ask", Poster: "u-sam", At: rotNow}); err != nil {
+			return err
+		}
+		for _, by := range []setbot.UserID{"u-sam", "u-dave", "u-erin"} {
+			ok, err := tx.AnswerBy("q1", by)
+			if err != nil {
+				return err
+			}
+			got = append(got, ok)
+		}
+		if ok, err := tx.AnswerBy("nope", "u-dave"); ok || err != nil {
+			t.Errorf("an unknown question was answered: %v %v", ok, err)
+		}
+		return nil
+	})
+	if err != nil || len(got) != 3 || got[0] || !got[1] || got[2] {
+		t.Fatalf("AnswerBy by the asker, another, a third: %v, %v; want false, true, false", got, err)
+	}
+	err = db.Update(rotNow, func(tx *Tx) error {
+		if before, ok, err := tx.Take("q1", "alice"); before != "" || !ok || err != nil {
+			t.Errorf("first Take: %q %v %v", before, ok, err)
+		}
+		if before, ok, _ := tx.Take("q1", "bob"); before != "alice" || !ok {
+			t.Errorf("second Take: %q %v, want alice kept", before, ok)
+		}
+		if _, ok, _ := tx.Take("nope", "bob"); ok {
+			t.Errorf("took an unknown question")
+		}
+		if err := tx.SetThread("ask-sweep/2026-11-24", "root1"); err != nil {
+			return err
+		}
+		return tx.SetThread("ask-sweep/2026-11-24", "root2")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := db.Thread("ask-sweep/2026-11-24"); id != "root1" {
+		t.Errorf("Thread = %q, want the first root kept", id)
+	}
+	if id, _ := db.Thread("ask-sweep/2026-11-25"); id != "" {
+		t.Errorf("an unset thread = %q", id)
+	}
+}

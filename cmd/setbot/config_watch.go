@@ -20,6 +20,12 @@ type WatchConfig struct {
 	// Targets are the L1 and L2 first-response targets; their clocks run
 	// around the clock.
 	Targets map[string]Duration `toml:"targets"`
+	// AskAfter is how old an unanswered ~Ask R&D question is when the
+	// sweep lists it; unset: 2h.
+	AskAfter *Duration `toml:"ask_after"`
+	// AskSweep are the weekday times of the ~Ask R&D sweep; unset:
+	// 10:00 and 15:00; []: no sweep.
+	AskSweep *[]string `toml:"ask_sweep"`
 }
 
 const (
@@ -60,5 +66,35 @@ func (c *Config) WatchPolicy(loc *time.Location) (setbot.WatchPolicy, error) {
 		}
 		p.Targets[level] = time.Duration(d)
 	}
-	return p, nil
+	return p, w.askSweep(&p)
+}
+
+// Defaults of the ~Ask R&D sweep.
+var (
+	defaultAskAfter = 2 * time.Hour
+	defaultAskSweep = []string{"10:00", "15:00"}
+)
+
+// askSweep reads [watch] ask_after and ask_sweep into p.
+func (w WatchConfig) askSweep(p *setbot.WatchPolicy) error {
+	p.AskAfter = defaultAskAfter
+	if w.AskAfter != nil {
+		p.AskAfter = time.Duration(*w.AskAfter)
+	}
+	if p.AskAfter < 0 {
+		return fmt.Errorf("watch.ask_after: must not be negative, got %s", p.AskAfter)
+	}
+	times := defaultAskSweep
+	if w.AskSweep != nil {
+		times = *w.AskSweep
+	}
+	p.AskSweep = nil
+	for _, s := range times {
+		t, err := time.Parse("15:04", strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("watch.ask_sweep: %q is not a 24-hour time like \"10:00\"", s)
+		}
+		p.AskSweep = append(p.AskSweep, time.Duration(t.Hour())*time.Hour+time.Duration(t.Minute())*time.Minute)
+	}
+	return nil
 }
