@@ -116,6 +116,7 @@ func TestLoadConfigBad(t *testing.T) {
 		{"bad watch hours", goodConfig + "\n[watch]\nhours = \"weekdays\"", "watch.hours"},
 		{"watch too short", goodConfig + "\n[watch]\nfirst_response = \"500ms\"", "watch.first_response: must be at least 1s"},
 		{"watch target not urgent", goodConfig + "\n[watch.targets]\nL3 = \"4h\"", "watch.targets: \"L3\" is not L1 or L2"},
+		{"bad ask sweep", goodConfig + "\n[watch]\nask_sweep = [\"10am\"]", "watch.ask_sweep: \"10am\""},
 		{"short calendar token", goodConfig + "\n[calendar]\ntoken = \"abc\"", "calendar.token: must be at least 16"},
 		{"calendar token with a slash", goodConfig + "\n[calendar]\ntoken = \"abcdefgh/ijklmnopq\"", "calendar.token"},
 		{"pattern start not a monday", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]\nstarts = \"2026-12-01\"", "rotation.starts"},

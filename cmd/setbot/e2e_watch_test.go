@@ -4,8 +4,13 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot/e2e/mmtest"
 )
@@ -50,5 +55,59 @@ func TestE2EFirstResponseWatch(t *testing.T) {
 		if strings.Contains(p.Message, "no answer from SET") {
 			t.Errorf("the answered question was nudged: %q", p.Message)
 		}
+	}
+}
+
+// TestE2EAskSweepListsTheUnansweredQuestions: with the sweep set for a
+// minute at least 30 s ahead, the questions in ~ask-r-and-d without an answer (one with
+// only its asker's reply) are listed in ~sustained-engineering, the
+// answered one is not, and Taken tells the question's thread. The sweep
+// runs on weekdays only, so on a Saturday or Sunday (UTC) there is
+// nothing to wait for and the test is skipped.
+func TestE2EAskSweepListsTheUnansweredQuestions(t *testing.T) {
+	// Far enough ahead that setbot has recorded the questions by then.
+	now := time.Now().UTC()
+	due := now.Truncate(time.Minute).Add(time.Minute)
+	if due.Sub(now) < 30*time.Second {
+		due = due.Add(time.Minute)
+	}
+	if wd := due.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		t.Skip("the ~Ask R&D sweep runs on weekdays only")
+	}
+	w := theWorld(t)
+	ctx := context.Background()
+	r := newRig(t, w, fmt.Sprintf("[watch]\nask_after = \"1s\"\nask_sweep = [%q]\n", due.Format("15:04")))
+	r.start(t)
+	support, dave := person(t, w, "support1"), person(t, w, "dave")
+	tag := strconv.FormatInt(time.Now().UnixNano(), 36)
+	post := func(p *mmtest.Person, root, text string) *model.Post {
+		t.Helper()
+		q, err := p.Post(ctx, w.Ask.Id, root, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	open := post(support, "", "Unanswered "+tag+": can a guest join a shared channel?")
+	self := post(support, "", "Self-replied "+tag+": is the mobile app's push proxy configurable?")
+	post(support, self.Id, "Asking for customer Y.")
+	answered := post(support, "", "Answered "+tag+": where is the 10.5 changelog?")
+	post(dave, answered.Id, "In the docs, under Changelog.")
+
+	mark := support.Mark()
+	list, err := support.WaitFor(ctx, mark, mmtest.Containing(support.FromBot(w.SET.Id, ""), "Unanswered "+tag), time.Until(due)+replyTimeout)
+	if err != nil {
+		t.Fatalf("no sweep by %s: %v", due.Add(replyTimeout).Format("15:04:05"), err)
+	}
+	if !strings.Contains(list.Message, "Self-replied "+tag) || strings.Contains(list.Message, "Answered "+tag) {
+		t.Errorf("the sweep lists other than exactly the unanswered questions:\n%s", list.Message)
+	}
+	alice := newChatter(t, w, "alice")
+	mark = support.Mark()
+	if err := alice.p.Click(ctx, list, "Taken 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := support.WaitFor(ctx, mark, mmtest.Containing(support.FromBot(w.Ask.Id, open.Id), "@alice is looking at this."), replyTimeout); err != nil {
+		t.Errorf("Taken did not tell the question's thread: %v", err)
 	}
 }
