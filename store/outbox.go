@@ -107,9 +107,20 @@ func (db *DB) FinishJob(id uint64, now time.Time, fn func(*Tx) error) error {
 // the dead letters, with why, so that it runs no more and is kept for
 // whoever looks into it.
 func (db *DB) QuarantineJob(id uint64, reason string) error {
+	return db.failedJob(id, reason, func(tx *bolt.Tx, j Job) error {
+		if err := putJob(tx.Bucket(bucketDeadLetters), j); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOutbox).Delete(u64(id))
+	})
+}
+
+// failedJob records a failed attempt of job id, with why, and hands the
+// job to then in the same transaction; a job no longer in the outbox is
+// left alone.
+func (db *DB) failedJob(id uint64, reason string, then func(*bolt.Tx, Job) error) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		v := b.Get(u64(id))
+		v := tx.Bucket(bucketOutbox).Get(u64(id))
 		if v == nil {
 			return nil
 		}
@@ -119,10 +130,7 @@ func (db *DB) QuarantineJob(id uint64, reason string) error {
 		}
 		j.Attempts++
 		j.LastError = reason
-		if err := putJob(tx.Bucket(bucketDeadLetters), j); err != nil {
-			return err
-		}
-		return b.Delete(u64(id))
+		return then(tx, j)
 	})
 }
 
@@ -138,20 +146,9 @@ func (db *DB) DeadLetters() (int, error) {
 
 // RetryJob records a failed attempt and schedules the next one at at.
 func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		v := b.Get(u64(id))
-		if v == nil {
-			return nil
-		}
-		var j Job
-		if err := json.Unmarshal(v, &j); err != nil {
-			return err
-		}
-		j.Attempts++
+	return db.failedJob(id, reason, func(tx *bolt.Tx, j Job) error {
 		j.NotBefore = at
-		j.LastError = reason
-		return putJob(b, j)
+		return putJob(tx.Bucket(bucketOutbox), j)
 	})
 }
 
