@@ -68,7 +68,8 @@ func (d *watch) run(ctx context.Context, done <-chan struct{}) {
 // question); a thread reply by a SET member answers its thread. Replayed
 // posts change nothing, and a reply recorded before its thread's first
 // post leaves a mark that Watch respects. The watch's cursor moves with
-// them, so a crash before this commit replays them on catch-up.
+// them, so a crash before this commit replays them on catch-up; a batch
+// that fails is tried again at the next flush.
 func (d *watch) flush(ctx context.Context) {
 	d.mu.Lock()
 	batch := d.pending
@@ -78,8 +79,9 @@ func (d *watch) flush(ctx context.Context) {
 		return
 	}
 	members, err := d.setMembers()
-	if err != nil { // not recorded: the cursor stays, a restart replays them
-		d.log.Error().Err(err).Msg("first-response watch: roster")
+	if err != nil {
+		d.log.Error().Err(err).Msg("first-response watch: roster; the posts are recorded at the next flush")
+		d.requeue(batch)
 		return
 	}
 	isMember := map[setbot.UserID]bool{}
@@ -111,8 +113,18 @@ func (d *watch) flush(ctx context.Context) {
 		return nil
 	})
 	if err != nil {
-		d.log.Error().Err(err).Int("posts", len(batch)).Msg("first-response watch: record posts; a restart replays them")
+		d.log.Error().Err(err).Int("posts", len(batch)).Msg("first-response watch: record posts; tried again at the next flush")
+		d.requeue(batch)
 	}
+}
+
+// requeue puts a batch that could not be recorded back before the posts
+// observed since, so that the next flush tries it first (and the watch's
+// cursor never passes it).
+func (d *watch) requeue(batch []setbot.Message) {
+	d.mu.Lock()
+	d.pending = append(batch, d.pending...)
+	d.mu.Unlock()
 }
 
 // tick nudges the rotation about the watched posts whose time has come,
