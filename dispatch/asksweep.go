@@ -66,6 +66,11 @@ func (d *watch) sweepAsk(now time.Time) {
 		if now.Before(due) || now.Sub(due) > askSweepLate {
 			continue
 		}
+		// A read first: in the hours after a sweep, every timer pass would
+		// otherwise scan the questions and write to the store.
+		if _, done, err := d.db.NoticeSent(noticeAskSweep, day, due.Format("15:04")); done || err != nil {
+			continue
+		}
 		if err := d.sweepOnce(now, day, due); err != nil {
 			d.log.Error().Err(err).Str("day", day).Msg("~Ask R&D sweep")
 		}
