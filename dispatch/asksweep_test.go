@@ -34,8 +34,8 @@ func (r *watchRig) ask(user string, root setbot.PostID, text string) setbot.Post
 // outbox, and returns what was posted.
 func (r *watchRig) sweepAt(t time.Time) []setbot.Reply {
 	r.now = t
-	r.d.watch.flush(context.Background())
-	r.d.watch.tick(context.Background(), t)
+	r.d.c.watch.flush(context.Background())
+	r.d.c.watch.tick(context.Background(), t)
 	runLanes(r.d)
 	return r.chat.take()
 }

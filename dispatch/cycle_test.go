@@ -73,7 +73,7 @@ func newCycleRig(t *testing.T, rep Reports) *cycleRig {
 // tick runs the report timer and every due job, and returns the posts.
 func (r *cycleRig) tick() []setbot.Reply {
 	r.t.Helper()
-	r.d.cycle.cycleReports(context.Background())
+	r.d.c.cycle.cycleReports(context.Background())
 	r.drain()
 	return r.chat.take()
 }
@@ -225,7 +225,7 @@ func TestReportCommandInThread(t *testing.T) {
 		t.Fatalf("unknown report kind:\n%s", texts(got))
 	}
 	// No scheduled report was configured, and none was posted.
-	r.d.cycle.cycleReports(context.Background())
+	r.d.c.cycle.cycleReports(context.Background())
 	if r.pending() != 0 {
 		t.Error("a report was scheduled without [reports]")
 	}
@@ -322,10 +322,10 @@ func BenchmarkCycleReportsIdleTick(b *testing.B) {
 	now := cycleMonday.AddDate(0, 0, 4).Add(15 * time.Hour)
 	d := New(Config{Bot: setbot.User{Username: "setbot"}, SETChannel: "c-set", Now: func() time.Time { return now }, Log: zerolog.Nop(),
 		Reports: Reports{Start: &monNine, Handover: &friTwo}}, newFakeChat(), db, Extensions{})
-	d.cycle.cycleReports(context.Background())
+	d.c.cycle.cycleReports(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {
-		d.cycle.cycleReports(context.Background())
+		d.c.cycle.cycleReports(context.Background())
 	}
 }
 

@@ -78,14 +78,6 @@ type Dispatcher struct {
 	// stopping is closed when Run stops: Deliver drops from then on, and
 	// the workers finish what is queued.
 	stopping chan struct{}
-	// The features, for tests that drive one directly.
-	intake    *intake
-	tickets   *tickets
-	paging    *paging
-	incidents *incidents
-	cycle     *cycle
-	rotation  *rotation
-	watch     *watch
 }
 
 // Extensions are the parts wired in by main.
@@ -140,8 +132,7 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 		cfg.Tick = 2 * time.Second
 	}
 	c := newCore(cfg, chat, db, ext)
-	d := &Dispatcher{c: c, stopping: make(chan struct{}), intake: c.intake, tickets: c.tickets, paging: c.paging,
-		incidents: c.incidents, cycle: c.cycle, rotation: c.rotation, watch: c.watch}
+	d := &Dispatcher{c: c, stopping: make(chan struct{})}
 	for range cfg.Workers {
 		d.shards = append(d.shards, make(chan setbot.Message, queueDepth))
 	}

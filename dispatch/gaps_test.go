@@ -21,7 +21,7 @@ var gapWeeks = []setbot.Week{
 func TestGapsAreReportedOnceToTheLeads(t *testing.T) {
 	r := newPagingRig(t, gapWeeks...)
 	r.chat.users["gone"] = setbot.User{ID: "u-gone", Username: "gone", Deleted: true}
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	got := r.tick(t)
 	want := []string{
 		"2026-03-09: the SET primary, `@ghost`, has no active Mattermost account (it does not exist or was deactivated). Fix it with `@setbot override 2026-03-09 primary @someone`.",
@@ -57,9 +57,9 @@ func TestGapsAreReportedOnceToTheLeads(t *testing.T) {
 
 	// The next check (hours later, or after a restart) reports nothing again.
 	r.now = r.now.Add(gapCheckEvery)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	r.open(t)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	if got := r.tick(t); len(got) != 0 {
 		t.Fatalf("gaps reported twice:\n%s", texts(got))
 	}
@@ -67,7 +67,7 @@ func TestGapsAreReportedOnceToTheLeads(t *testing.T) {
 
 func TestGapsCheckedAtStartUpThenEveryFewHours(t *testing.T) {
 	r := newPagingRig(t, gapWeeks[:1]...) // next week has nobody
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	if got := r.tick(t); len(got) != 1 || len(gapLines(got[0].Text)) != 9 {
 		t.Fatalf("weeks 2-4 have 9 empty seats, in one post; got:\n%s", texts(got))
 	}
@@ -77,12 +77,12 @@ func TestGapsCheckedAtStartUpThenEveryFewHours(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.now = r.now.Add(gapCheckEvery - time.Minute)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	if got := r.tick(t); len(got) != 0 {
 		t.Fatalf("checked again too soon:\n%s", texts(got))
 	}
 	r.now = r.now.Add(time.Minute)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	got := r.tick(t)
 	if len(got) != 1 || len(gapLines(got[0].Text)) != 1 || !strings.Contains(got[0].Text, "the SET lead, `@ghost`") {
 		t.Fatalf("want the new gap only:\n%s", texts(got))
@@ -92,13 +92,13 @@ func TestGapsCheckedAtStartUpThenEveryFewHours(t *testing.T) {
 func TestGapsNotGuessedWhileMattermostIsDown(t *testing.T) {
 	r := newPagingRig(t, gapWeeks...)
 	r.chat.lookup = setbot.Errorf(setbot.EUnavailable, "Mattermost is not answering.")
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	if got := r.tick(t); len(got) != 0 {
 		t.Fatalf("reported gaps without knowing who exists:\n%s", texts(got))
 	}
 	r.chat.lookup = nil
 	r.now = r.now.Add(gapRetry)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	if got := r.tick(t); len(got) != 1 || len(gapLines(got[0].Text)) != 6 {
 		t.Fatalf("after Mattermost came back: want 6 gaps in one post, got:\n%s", texts(got))
 	}
@@ -108,7 +108,7 @@ func TestNoGapReportsWithoutARotation(t *testing.T) {
 	r := newPagingRig(t, setbot.Week{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
 	r.cfg.Rotation.Weeks = nil
 	r.open(t)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	if got := r.tick(t); len(got) != 0 {
 		t.Fatalf("a setbot without a rotation reported gaps:\n%s", texts(got))
 	}
@@ -118,7 +118,7 @@ func TestGapWithoutAnyoneToFixIt(t *testing.T) {
 	r := newPagingRig(t, setbot.Week{Starts: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Primary: "alice", Backup: "bob"})
 	r.cfg.Rotation.Admins = nil
 	r.open(t)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	got := r.tick(t)
 	if len(got) == 0 || !strings.HasPrefix(got[0].Text, "Rotation leads: ") || !strings.Contains(got[0].Text, "[rotation] admins") {
 		t.Fatalf("report without leads:\n%s", texts(got))
@@ -132,7 +132,7 @@ func TestMissingAdminIsReportedOnce(t *testing.T) {
 	r.cfg.Rotation.Admins = []setbot.Username{"erin", "ghostadmin"}
 	r.open(t)
 	r.d.c.ext.JiraAccounts = []setbot.Username{"alice", "ghostaccount"}
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	got := r.tick(t)
 	var admin []string
 	for _, p := range got {
@@ -153,7 +153,7 @@ func TestMissingAdminIsReportedOnce(t *testing.T) {
 		t.Fatalf("[jira.accounts] reports: %q", account)
 	}
 	r.now = r.now.Add(gapCheckEvery)
-	r.d.rotation.reportGaps(context.Background())
+	r.d.c.rotation.reportGaps(context.Background())
 	for _, p := range r.tick(t) {
 		if strings.Contains(p.Text, "rotation admin") {
 			t.Fatalf("reported twice: %q", p.Text)

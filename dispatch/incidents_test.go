@@ -83,7 +83,7 @@ func (r *incRig) ask(t *testing.T, user string, text string) []string {
 // tick runs the reminder loop at the rig's time and returns the posts.
 func (r *incRig) tick(t *testing.T) ([]setbot.Reply, []setbot.PostID) {
 	t.Helper()
-	r.d.incidents.nagIncidents(context.Background())
+	r.d.c.incidents.nagIncidents(context.Background())
 	r.drain(t)
 	return r.chat.takeWithIDs()
 }
@@ -230,7 +230,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 		p   setbot.Priority
 	}{{"SET-1", setbot.L1}, {"SET-2", setbot.L2}, {"SET-3", setbot.L3}, {"SET-4", setbot.L4}} {
 		err := r.db.Update(r.now, func(tx *store.Tx) error {
-			_, err := r.d.incidents.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key))
+			_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key))
 			return err
 		})
 		if err != nil {
@@ -248,7 +248,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 func fileL2(t *testing.T, r *incRig) {
 	t.Helper()
 	err := r.db.Update(r.now, func(tx *store.Tx) error {
-		_, err := r.d.incidents.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2")
+		_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2")
 		return err
 	})
 	if err != nil {
@@ -272,13 +272,13 @@ func TestNagRemindsOwnerThenLead(t *testing.T) {
 	if posts, _ := r.tick(t); len(posts) != 0 {
 		t.Fatalf("reminded at once: %+v", posts)
 	}
-	if want := inc0.Add(nagIdle); !r.d.incidents.nag.nextAt.Equal(want) {
-		t.Errorf("planned the next look at %v, want %v (nothing due sooner)", r.d.incidents.nag.nextAt, want)
+	if want := inc0.Add(nagIdle); !r.d.c.incidents.nag.nextAt.Equal(want) {
+		t.Errorf("planned the next look at %v, want %v (nothing due sooner)", r.d.c.incidents.nag.nextAt, want)
 	}
 	r.now = inc0.Add(23*time.Hour + 30*time.Minute)
 	r.tick(t)
-	if want := inc0.Add(24 * time.Hour); !r.d.incidents.nag.nextAt.Equal(want) {
-		t.Errorf("planned the next look at %v, want the reminder's time %v", r.d.incidents.nag.nextAt, want)
+	if want := inc0.Add(24 * time.Hour); !r.d.c.incidents.nag.nextAt.Equal(want) {
+		t.Errorf("planned the next look at %v, want the reminder's time %v", r.d.c.incidents.nag.nextAt, want)
 	}
 	r.now = inc0.Add(24 * time.Hour)
 	posts, _ := r.tick(t)
@@ -473,13 +473,13 @@ func BenchmarkNagIncidents10k(b *testing.B) {
 	d := New(Config{SETChannel: "c-set", Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, newFakeChat(), db, Extensions{})
 	b.ReportAllocs()
 	for b.Loop() {
-		d.incidents.nag = nagPlan{} // force a full pass
-		d.incidents.nagIncidents(context.Background())
+		d.c.incidents.nag = nagPlan{} // force a full pass
+		d.c.incidents.nagIncidents(context.Background())
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/incident")
 	b.StopTimer()
-	if want := inc0.Add(time.Hour + nagIdle); !d.incidents.nag.nextAt.Equal(want) {
-		b.Fatalf("planned %v, want %v", d.incidents.nag.nextAt, want)
+	if want := inc0.Add(time.Hour + nagIdle); !d.c.incidents.nag.nextAt.Equal(want) {
+		b.Fatalf("planned %v, want %v", d.c.incidents.nag.nextAt, want)
 	}
 }
 
@@ -495,10 +495,10 @@ func BenchmarkNagIdleTick(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := New(Config{Now: func() time.Time { return inc0.Add(time.Hour) }, Log: zerolog.Nop()}, newFakeChat(), db, Extensions{})
-	d.incidents.nagIncidents(context.Background())
+	d.c.incidents.nagIncidents(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {
-		d.incidents.nagIncidents(context.Background())
+		d.c.incidents.nagIncidents(context.Background())
 	}
 }
 
@@ -556,7 +556,7 @@ func TestDoneTicketStopsTheReminders(t *testing.T) {
 
 	r.ask(t, "alice", "incident SET-7 L1")
 	r.jira.issues["SET-7"] = setbot.Issue{Summary: "login fails", Status: "Done", Done: true}
-	r.d.incidents.sweepDone(context.Background()) // the first sweep runs at once
+	r.d.c.incidents.sweepDone(context.Background()) // the first sweep runs at once
 	r.drain(t)
 	if posts := r.chat.take(); len(posts) != 1 || !strings.Contains(posts[0].Text, "SET-7 is “Done” in Jira") {
 		t.Fatalf("the sweep: %s", texts(posts))

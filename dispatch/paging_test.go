@@ -78,7 +78,7 @@ func (r *pagingRig) page(user, text string) setbot.PostID {
 func (r *pagingRig) tick(t *testing.T) []setbot.Reply {
 	t.Helper()
 	for range 5 {
-		r.d.paging.escalatePages(context.Background())
+		r.d.c.paging.escalatePages(context.Background())
 		runLanes(r.d)
 	}
 	return r.chat.take()
@@ -290,7 +290,7 @@ func TestStepPostsSurviveACrashBeforeTheyAreSent(t *testing.T) {
 	r.chat.take()
 	// The step is claimed with its posts in one transaction; a crash before
 	// the outbox runs loses nothing and repeats nothing.
-	r.d.paging.escalatePages(context.Background())
+	r.d.c.paging.escalatePages(context.Background())
 	r.open(t)
 	wantStep(t, r.tick(t), root, "alice", setbot.StepPrimary)
 }
@@ -335,7 +335,7 @@ func urgentIntake(p setbot.Priority, summary string) setbot.Intake {
 
 func (r *pagingRig) confirm(t *testing.T, in setbot.Intake) {
 	t.Helper()
-	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.paging.autoPageIntake(tx, in) }); err != nil {
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.c.paging.autoPageIntake(tx, in) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -343,7 +343,7 @@ func (r *pagingRig) confirm(t *testing.T, in setbot.Intake) {
 func (r *pagingRig) filed(t *testing.T, in setbot.Intake) {
 	t.Helper()
 	issue := setbot.Issue{Key: "SET-42", URL: "https://jira.example.com/browse/SET-42"}
-	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.paging.pageFiled(tx, in, issue, true) }); err != nil {
+	if err := r.db.Update(r.now, func(tx *store.Tx) error { return r.d.c.paging.pageFiled(tx, in, issue, true) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -452,7 +452,7 @@ func BenchmarkEscalateIdleTick(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		r.d.paging.escalatePages(context.Background())
+		r.d.c.paging.escalatePages(context.Background())
 	}
 	if n := len(r.chat.take()); n != 0 {
 		b.Fatalf("an idle tick posted %d times", n)
@@ -470,7 +470,7 @@ func BenchmarkPageStep(b *testing.B) {
 		if err := r.db.AddPage(setbot.Page{ID: id, Text: "x", Channel: "c-set", Root: "r", Created: r.now}, r.now); err != nil {
 			b.Fatal(err)
 		}
-		r.d.paging.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, map[setbot.Username]setbot.User{"alice": {ID: "u-alice", Username: "alice"}})
+		r.d.c.paging.claimStep(id, setbot.Shift{Primary: "alice", Backup: "bob", Lead: "carol"}, map[setbot.Username]setbot.User{"alice": {ID: "u-alice", Username: "alice"}})
 	}
 }
 
@@ -548,7 +548,7 @@ func TestPageStepsHaveALaneOfTheirOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.page("sam", "checkout is down")
-	r.d.paging.escalatePages(context.Background())
+	r.d.c.paging.escalatePages(context.Background())
 	r.d.c.runDue(context.Background(), lanePage)
 	posts := r.chat.take()
 	if len(posts) != 2 || !strings.HasPrefix(posts[0].Text, "@alice you are paged") || posts[1].To != "u-alice" {

@@ -40,8 +40,8 @@ func (r *watchRig) say(user string, root setbot.PostID, text string) setbot.Post
 // at moves the clock to from+d and returns the nudges posted by then.
 func (r *watchRig) at(from time.Time, d time.Duration) []setbot.Reply {
 	r.now = from.Add(d)
-	r.d.watch.flush(context.Background())
-	r.d.watch.tick(context.Background(), r.now)
+	r.d.c.watch.flush(context.Background())
+	r.d.c.watch.tick(context.Background(), r.now)
 	runLanes(r.d)
 	return r.chat.take()
 }
