@@ -9,10 +9,11 @@ import (
 )
 
 // The fake reads the subset of JQL setbot writes: clauses `field op value`
-// with = != ~ !~ and [NOT] IN ( … ), joined by AND, OR, NOT and
-// parentheses, then an ignored ORDER BY. String values must be quoted the
-// way jira.QuoteJQL quotes; anything else is a 400, as an unknown token is
-// in Jira.
+// with = != ~ !~ and [NOT] IN ( … ) (a list, or the functions
+// releasedVersions() and unreleasedVersions()), joined by AND, OR, NOT and
+// parentheses, then ORDER BY, of which only Rank is applied. String values
+// must be quoted the way jira.QuoteJQL quotes; anything else is a 400, as
+// an unknown token is in Jira.
 
 type jqlToken struct {
 	kind string // "str", "word", "op", "(", ")", ","
@@ -71,35 +72,59 @@ func lexJQL(q string) ([]jqlToken, error) {
 type jqlExpr func(is *Issue) bool
 
 type jqlParser struct {
-	toks   []jqlToken
-	pos    int
-	fields map[string]bool
+	toks     []jqlToken
+	pos      int
+	fields   map[string]bool
+	released map[string]bool // the project's released versions
 }
 
-// parseJQL returns the query's predicate and the lower-cased fields it names.
-func parseJQL(q string) (jqlExpr, map[string]bool, error) {
+// jqlQuery is a parsed query: its predicate, the lower-cased fields it
+// names, and its ORDER BY.
+type jqlQuery struct {
+	pred   jqlExpr
+	fields map[string]bool
+	// byRank is whether the results are ordered by Rank; desc reverses it.
+	byRank, desc bool
+}
+
+// parseJQL parses q; released are the versions releasedVersions() names.
+func parseJQL(q string, released map[string]bool) (jqlQuery, error) {
 	toks, err := lexJQL(q)
 	if err != nil {
-		return nil, nil, err
+		return jqlQuery{}, err
 	}
-	for i, t := range toks { // drop ORDER BY …
+	var out jqlQuery
+	for i, t := range toks { // ORDER BY …: only Rank changes the fake's order
 		if t.kind == "word" && strings.EqualFold(t.text, "order") && i+1 < len(toks) && strings.EqualFold(toks[i+1].text, "by") {
+			out.byRank, out.desc = orderByRank(toks[i+2:])
 			toks = toks[:i]
 			break
 		}
 	}
-	p := &jqlParser{toks: toks, fields: map[string]bool{}}
+	p := &jqlParser{toks: toks, fields: map[string]bool{}, released: released}
+	out.fields = p.fields
 	if len(toks) == 0 {
-		return func(*Issue) bool { return true }, p.fields, nil
+		out.pred = func(*Issue) bool { return true }
+		return out, nil
 	}
 	e, err := p.or()
 	if err != nil {
-		return nil, nil, err
+		return jqlQuery{}, err
 	}
 	if p.pos != len(p.toks) {
-		return nil, nil, fmt.Errorf("unexpected %q", p.toks[p.pos].text)
+		return jqlQuery{}, fmt.Errorf("unexpected %q", p.toks[p.pos].text)
 	}
-	return e, p.fields, nil
+	out.pred = e
+	return out, nil
+}
+
+// orderByRank reads an ORDER BY list: whether its first key is Rank, and
+// whether descending.
+func orderByRank(toks []jqlToken) (byRank, desc bool) {
+	if len(toks) == 0 || !strings.EqualFold(toks[0].text, "rank") {
+		return false, false
+	}
+	return true, len(toks) > 1 && strings.EqualFold(toks[1].text, "desc")
 }
 
 func (p *jqlParser) peekWord(w string) bool {
@@ -186,6 +211,9 @@ func (p *jqlParser) clause() (jqlExpr, error) {
 		}
 	}
 	if op.kind == "word" && strings.EqualFold(op.text, "in") {
+		if fn, ok := p.versionFunction(field); ok {
+			return func(is *Issue) bool { return fn(is) != neg }, nil
+		}
 		vals, err := p.list()
 		if err != nil {
 			return nil, err
@@ -256,4 +284,33 @@ func (p *jqlParser) list() ([]string, error) {
 			return nil, fmt.Errorf("expected , or ) in list")
 		}
 	}
+}
+
+// versionFunction reads `releasedVersions()` or `unreleasedVersions()`
+// after `fixVersion IN`: an issue matches when one of its fix versions is
+// (un)released.
+func (p *jqlParser) versionFunction(field string) (jqlExpr, bool) {
+	if field != "fixversion" || p.pos+2 >= len(p.toks) || p.toks[p.pos].kind != "word" ||
+		p.toks[p.pos+1].kind != "(" || p.toks[p.pos+2].kind != ")" {
+		return nil, false
+	}
+	var want bool
+	switch strings.ToLower(p.toks[p.pos].text) {
+	case "releasedversions":
+		want = true
+	case "unreleasedversions":
+		want = false
+	default:
+		return nil, false
+	}
+	p.pos += 3
+	released := p.released
+	return func(is *Issue) bool {
+		for _, v := range is.FixVersions {
+			if released[v] == want {
+				return true
+			}
+		}
+		return false
+	}, true
 }

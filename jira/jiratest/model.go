@@ -27,6 +27,11 @@ type Issue struct {
 	Created     time.Time                  `json:"created"`
 	// Updated is when the issue last changed; zero: Created.
 	Updated time.Time `json:"updated"`
+	// FixVersions are the versions the issue is to be fixed in.
+	FixVersions []string `json:"fixVersions"`
+	// Rank is the issue's place on the board, lowest first; zero when
+	// added: after every other issue.
+	Rank int `json:"rank"`
 	// hiddenFor is how many more searches miss this issue: the index lags
 	// behind creation on Jira Cloud.
 	hiddenFor int
@@ -85,6 +90,7 @@ func (is *Issue) clone() Issue {
 	c := *is
 	c.Labels = append([]string(nil), is.Labels...)
 	c.Components = append([]string(nil), is.Components...)
+	c.FixVersions = append([]string(nil), is.FixVersions...)
 	c.Attachments = append([]Attachment(nil), is.Attachments...)
 	c.Comments = append([]Comment(nil), is.Comments...)
 	c.Fields = map[string]json.RawMessage{}
@@ -131,6 +137,10 @@ func (is *Issue) matches(field, op, v string) bool {
 		hit = textMatch(all, v)
 	case "assignee":
 		hit = is.Assignee == v || (strings.EqualFold(v, "empty") && is.Assignee == "")
+	case "fixversion":
+		for _, fv := range is.FixVersions {
+			hit = hit || fv == v
+		}
 	case "created", "updated":
 		return true // setbot bounds by project; dates are not modelled
 	default:

@@ -1,9 +1,11 @@
 package jiratest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -51,12 +53,12 @@ func readSearch(r *http.Request, body []byte) (searchReq, error) {
 // matching runs a query over the issues, consuming one step of each new
 // issue's search lag.
 func (s *Server) matching(w http.ResponseWriter, req searchReq, bounded bool) ([]*Issue, bool) {
-	pred, fields, err := parseJQL(req.JQL)
+	q, err := parseJQL(req.JQL, s.released())
 	if err != nil {
 		writeErr(w, http.StatusBadRequest, "Error in the JQL Query: "+err.Error())
 		return nil, false
 	}
-	if bounded && !fields["project"] && !fields["key"] && !fields["issuekey"] {
+	if bounded && !q.fields["project"] && !q.fields["key"] && !q.fields["issuekey"] {
 		writeErr(w, http.StatusBadRequest, unboundedMessage)
 		return nil, false
 	}
@@ -66,11 +68,28 @@ func (s *Server) matching(w http.ResponseWriter, req searchReq, bounded bool) ([
 			is.hiddenFor--
 			continue
 		}
-		if pred(is) {
+		if q.pred(is) {
 			out = append(out, is)
 		}
 	}
+	if q.byRank {
+		slices.SortStableFunc(out, func(a, b *Issue) int {
+			if q.desc {
+				return cmp.Compare(b.Rank, a.Rank)
+			}
+			return cmp.Compare(a.Rank, b.Rank)
+		})
+	}
 	return out, true
+}
+
+// released is the set of released versions.
+func (s *Server) released() map[string]bool {
+	out := map[string]bool{}
+	for _, v := range s.opts.ReleasedVersions {
+		out[v] = true
+	}
+	return out
 }
 
 func pageSize(m *int) (int, bool) {

@@ -81,6 +81,9 @@ type Options struct {
 	// CommentPage is the most comments one page of GET …/comment holds,
 	// whatever maxResults asks; default 100, the document's default.
 	CommentPage int
+	// ReleasedVersions are the project's released versions: an issue's
+	// other fix versions are unreleased (unreleasedVersions() in JQL).
+	ReleasedVersions []string
 	// SpecPath is the OpenAPI document; "" finds it with SpecPath().
 	SpecPath string
 	// NoContract turns the contract check off.
@@ -247,6 +250,20 @@ func (s *Server) Issues() []Issue {
 	return out
 }
 
+// rankStep spaces the ranks of new issues, so a test can rank one
+// between two others.
+const rankStep = 100
+
+// SetRank moves an issue on the board, as a person dragging it would:
+// lower ranks come first.
+func (s *Server) SetRank(key string, rank int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issue(key); is != nil {
+		is.Rank = rank
+	}
+}
+
 // SetStatus moves an issue, as a person in Jira would.
 func (s *Server) SetStatus(key, status string) {
 	s.mu.Lock()
@@ -294,6 +311,9 @@ func (s *Server) add(is *Issue) {
 		is.Project = s.opts.Project
 	}
 	is.Key = fmt.Sprintf("%s-%d", is.Project, len(s.issues)+1)
+	if is.Rank == 0 {
+		is.Rank = (len(s.issues) + 1) * rankStep
+	}
 	if is.Fields == nil {
 		is.Fields = map[string]json.RawMessage{}
 	}

@@ -183,7 +183,8 @@ func TestFakeFaults(t *testing.T) {
 }
 
 func TestParseJQL(t *testing.T) {
-	is := &Issue{Key: "SET-1", Project: "SET", Summary: `Crash "quoted" in a\b`, Labels: []string{"setbot-x", "L2"}, Status: "In Progress"}
+	is := &Issue{Key: "SET-1", Project: "SET", Summary: `Crash "quoted" in a\b`, Labels: []string{"setbot-x", "L2"}, Status: "In Progress",
+		FixVersions: []string{"10.1", "10.2"}}
 	for q, want := range map[string]bool{
 		`project = "SET" AND labels = "setbot-x"`:                         true,
 		`project = SET AND labels = "setbot-y"`:                           false,
@@ -193,17 +194,24 @@ func TestParseJQL(t *testing.T) {
 		`project = "SET" AND labels in ("a", "L2") ORDER BY created DESC`: true,
 		`project = "SET" AND labels not in ("a", "L2")`:                   false,
 		`project = "SET" AND NOT status = "In Progress"`:                  false,
+		`project = "SET" AND statusCategory = "In Progress"`:              true,
+		`project = "SET" AND statusCategory = "To Do"`:                    false,
+		`fixVersion in unreleasedVersions()`:                              true, // 10.2
+		`fixVersion not in unreleasedVersions()`:                          false,
+		`fixVersion in releasedVersions()`:                                true, // 10.1
+		`fixVersion = "10.3"`:                                             false,
+		`fixVersion = "10.2" ORDER BY Rank ASC`:                           true,
 	} {
-		pred, _, err := parseJQL(q)
+		q0, err := parseJQL(q, map[string]bool{"10.1": true})
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
-		if got := pred(is); got != want {
+		if got := q0.pred(is); got != want {
 			t.Errorf("%s = %v, want %v", q, got, want)
 		}
 	}
-	for _, bad := range []string{`project = "SET`, `summary ~ hello world`, `labels = "a" AND`, `summary ~ a.b"c"`} {
-		if _, _, err := parseJQL(bad); err == nil {
+	for _, bad := range []string{`project = "SET`, `summary ~ hello world`, `labels = "a" AND`, `summary ~ a.b"c"`, `fixVersion in someVersions()`} {
+		if _, err := parseJQL(bad, nil); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
 	}
