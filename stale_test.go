@@ -53,7 +53,9 @@ func keys(ts []RankedTicket) (out []IssueKey) {
 }
 
 func TestKanbanOrder(t *testing.T) {
-	rt := func(key string, class int) RankedTicket { return RankedTicket{Issue: Issue{Key: IssueKey(key)}, Class: class} }
+	rt := func(key string, class int) RankedTicket {
+		return RankedTicket{Issue: Issue{Key: IssueKey(key)}, Class: class}
+	}
 	// hotfix=0 release=1 customer=2 other=3
 	col := []RankedTicket{rt("A", 1), rt("B", 3), rt("C", 0), rt("D", 2), rt("E", 3), rt("F", 1)}
 	mis, want := KanbanOrder(col)
