@@ -42,6 +42,9 @@ type CycleReport struct {
 	TicketsCapped  bool
 	Incidents      []Incident // tracked, unresolved
 	Pages          []Page     // open, unacknowledged
+	// Checks are the stale tickets and the Kanban order, which the start
+	// report lists; nil: not checked.
+	Checks *TicketChecks
 	// Late is when the report was due, when it is posted later than that.
 	Late time.Time
 	// ThreadLink links a thread of ~sustained-engineering, ChannelLink an
@@ -133,6 +136,10 @@ func (r CycleReport) startParts() (head []string, title string, items, tail []st
 	}
 	tail = append(tail, r.incidentSection()...)
 	tail = append(tail, r.pageSection()...)
+	if r.Checks != nil {
+		tail = append(append(tail, ""), capLines(r.Checks.StaleLines())...)
+		tail = append(append(tail, ""), capLines(r.Checks.OrderLines())...)
+	}
 	if r.TicketsMissing != "" {
 		return head, "", nil, append([]string{"", "##### Open SET tickets", ":warning: " + r.TicketsMissing}, tail...)
 	}

@@ -94,7 +94,7 @@ func (d *watch) sweepOnce(now time.Time, day string, due time.Time) error {
 		if !claimed || err != nil || len(waiting) == 0 { // nothing to list: no post
 			return err
 		}
-		_, err = tx.Enqueue(jobAskSweep, "", askSweepJob{Thread: noticeAskSweep + "/" + day, Reply: d.sweepReply(waiting, due, now)}, time.Time{})
+		_, err = tx.Enqueue(jobAskSweep, "", askSweepJob{Thread: dayThread(day), Reply: d.sweepReply(waiting, due, now)}, time.Time{})
 		return err
 	})
 	if err == nil {

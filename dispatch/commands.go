@@ -47,8 +47,9 @@ func (d *core) commands() commandTable {
 	rows := []command{
 		{name: "help", aliases: []string{"?", "commands"}, usage: "help", summary: "what I can do for you", where: everywhere, run: runHelp},
 	}
-	// In the order help lists them.
-	for _, f := range []feature{d.intake, d.rotation, d.paging, d.tickets, d.incidents, d.cycle} {
+	// In the order help lists them; TestHelpListsEveryFeature keeps every
+	// feature here.
+	for _, f := range d.helpOrder() {
 		rows = append(rows, f.commands()...)
 	}
 	t := commandTable{rows: rows, byName: map[string]*command{}}
@@ -60,6 +61,11 @@ func (d *core) commands() commandTable {
 		}
 	}
 	return t
+}
+
+// helpOrder is every feature, in the order help lists their commands.
+func (d *core) helpOrder() []feature {
+	return []feature{d.intake, d.rotation, d.paging, d.tickets, d.incidents, d.cycle, d.triage, d.watch}
 }
 
 // parse splits a post's text (with the bot's mention removed) into a request.

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -40,6 +41,7 @@ type core struct {
 	cycle     *cycle
 	rotation  *rotation
 	watch     *watch
+	triage    *triage
 }
 
 // feature is one of setbot's duties. It says what it contributes: commands
@@ -83,6 +85,12 @@ type (
 		pending []setbot.Message // observed, not yet recorded
 		ready   chan struct{}    // wakes run when pending grew
 	}
+	// triage lists stale tickets daily, checks the Kanban order and
+	// answers `@setbot triage`.
+	triage struct {
+		*core
+		staleCount atomic.Int64 // stale tickets at the last look; -1: not read yet
+	}
 	// rotation answers who is on SET, changes the rotation, keeps the
 	// channel header current and reports gaps.
 	rotation struct {
@@ -94,7 +102,7 @@ type (
 
 // features lists the features in the order the timer loop runs them.
 func (d *core) features() []feature {
-	return []feature{d.rotation, d.paging, d.incidents, d.cycle, d.intake, d.tickets, d.watch}
+	return []feature{d.rotation, d.paging, d.incidents, d.cycle, d.intake, d.tickets, d.watch, d.triage}
 }
 
 // newCore builds the core and its features.
@@ -104,6 +112,8 @@ func newCore(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *core {
 	c.intake, c.tickets, c.paging = &intake{c}, &tickets{c}, &paging{c}
 	c.incidents, c.cycle, c.rotation = &incidents{core: c}, &cycle{core: c}, &rotation{core: c}
 	c.watch = &watch{core: c, ready: make(chan struct{}, 1)}
+	c.triage = &triage{core: c}
+	c.triage.staleCount.Store(-1)
 	c.flow = conversations.Flow{Options: ext.Intake}
 	// Without Jira there is nothing to look for similar tickets in.
 	c.flow.Options.CheckSimilar = ext.Tracker != nil

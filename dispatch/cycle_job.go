@@ -86,6 +86,9 @@ func (d *cycle) gatherReport(ctx context.Context, job reportJob, j store.Job, ro
 	switch {
 	case err == nil:
 		rep.Tickets, rep.TicketsCapped = ts, len(ts) >= setbot.MaxReportTickets
+		if job.Kind == setbot.ReportStart {
+			return rep, d.startChecks(ctx, j, &rep)
+		}
 	case (setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil) && now.Sub(j.Created) < reportJiraWait:
 		return rep, err
 	default:
@@ -180,4 +183,13 @@ func (d *cycle) checkAssignAll(ctx context.Context, id setbot.UserID) error {
 		return nil
 	}
 	return setbot.Errorf(setbot.EForbidden, "Only the SET leads and the rotation admins (%s) can reassign all of the outgoing team's tickets; the commands in the report work for every SET member.", someOf(who))
+}
+
+// startChecks adds the stale tickets (from the tickets the report read:
+// no second search) and the Kanban order to a start report.
+func (d *cycle) startChecks(ctx context.Context, j store.Job, rep *setbot.CycleReport) error {
+	c := setbot.TicketChecks{Now: rep.Now, Policy: d.cfg.Stale, Stale: d.cfg.Stale.Stale(rep.Tickets, rep.Now)}
+	d.triage.staleCount.Store(int64(len(c.Stale)))
+	rep.Checks = &c
+	return d.readOrder(ctx, j, &c)
 }

@@ -22,9 +22,22 @@ type listingTracker struct {
 	open    []setbot.Issue
 	listErr error
 	lists   int
+	todo    []setbot.RankedTicket // the TO DO column, in rank order
 }
 
-var _ setbot.TicketLister = (*listingTracker)(nil)
+var (
+	_ setbot.TicketLister = (*listingTracker)(nil)
+	_ setbot.BoardReader  = (*listingTracker)(nil)
+)
+
+func (f *listingTracker) ToDo(_ context.Context, classes []setbot.OrderClass, max int) ([]setbot.RankedTicket, error) {
+	f.lmu.Lock()
+	defer f.lmu.Unlock()
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
+	return f.todo[:min(max, len(f.todo))], nil
+}
 
 func (f *listingTracker) OpenTickets(_ context.Context, max int) ([]setbot.Issue, error) {
 	f.lmu.Lock()

@@ -67,6 +67,15 @@ type Config struct {
 	// Watch is when an unanswered ~sustained-engineering post gets a
 	// nudge ([watch]); FirstResponse 0: never.
 	Watch setbot.WatchPolicy
+	// Stale is how long an open ticket may go without a Jira update, by
+	// level ([stale]); zero: setbot.DefaultStalePolicy.
+	Stale setbot.StalePolicy
+	// StaleDigest is the weekday time of day of the stale-ticket digest
+	// ([stale] digest); nil: no digest.
+	StaleDigest *time.Duration
+	// Order are the Kanban TO DO classes, highest first ([order]); nil:
+	// setbot.DefaultOrder.
+	Order []setbot.OrderClass
 }
 
 // Dispatcher is safe for concurrent use. Run owns every goroutine it starts.
@@ -128,6 +137,12 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	if cfg.Retention <= 0 {
 		cfg.Retention = seenRetention
 	}
+	if cfg.Stale == (setbot.StalePolicy{}) {
+		cfg.Stale = setbot.DefaultStalePolicy()
+	}
+	if cfg.Order == nil {
+		cfg.Order = setbot.DefaultOrder()
+	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = 2 * time.Second
 	}
@@ -169,11 +184,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		}()
 	}
 	workersDone := make(chan struct{})
-	wg.Add(4)
+	wg.Add(5)
 	go func() { defer wg.Done(); workers.Wait(); close(workersDone) }()
 	go func() { defer wg.Done(); d.c.runOutbox(ctx) }()
 	go func() { defer wg.Done(); d.runTimers(ctx) }()
 	go func() { defer wg.Done(); d.c.watch.run(work, workersDone) }() // records to the end, as the workers do
+	go func() { defer wg.Done(); d.c.triage.run(work, d.stopping) }()
 
 	<-ctx.Done()
 	close(d.stopping)

@@ -27,6 +27,8 @@ var jobSpecs = map[string]jobSpec{
 	jobPageHook:        {laneSlow, job(runPageHook)},
 	jobReport:          {laneSlow, job(runReportJob)},
 	jobAskSweep:        {laneChat, job(runAskSweep)},
+	jobStaleDigest:     {laneSlow, job(runStaleDigest)},
+	jobTriage:          {laneSlow, job(runTriageJob)},
 	// The search runs in a lane of its own, bounded by similarTimeout, so
 	// that a person waiting for the review is not queued behind slow filings.
 	jobSimilar: {laneLookup, job(runSimilar)},
