@@ -202,3 +202,14 @@ func TestStoreBytesAreReadAtScrapeTime(t *testing.T) {
 	size = 8192
 	wantLines(t, scrape(t, r.Handler()), `setbot_store_bytes 8192`)
 }
+
+func TestStaleTicketsAppearOnceJiraWasRead(t *testing.T) {
+	r := metrics.New(zerolog.Nop())
+	n, known := 0, false
+	r.WatchStale(func() (int, bool) { return n, known })
+	if text := scrape(t, r.Handler()); strings.Contains(text, "setbot_stale_tickets ") {
+		t.Errorf("setbot_stale_tickets exported before Jira was read:\n%s", text)
+	}
+	n, known = 3, true
+	wantLines(t, scrape(t, r.Handler()), `setbot_stale_tickets 3`)
+}

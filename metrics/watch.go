@@ -126,3 +126,22 @@ func (c *unansweredCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descUnanswered, prometheus.GaugeValue, float64(n), c.channel)
 	}
 }
+
+var descStale = prometheus.NewDesc(namespace+"_stale_tickets",
+	"Open SET tickets with no Jira update for longer than [stale] allows their level, at the last look (every 15 minutes, and at each digest, report and triage).", nil, nil)
+
+// WatchStale exports setbot_stale_tickets, read from count at every
+// scrape; it is left out until Jira has been read (known false).
+func (r *Registry) WatchStale(count func() (n int, known bool)) {
+	r.reg.MustRegister(&staleCollector{count: count})
+}
+
+type staleCollector struct{ count func() (int, bool) }
+
+func (c *staleCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descStale }
+
+func (c *staleCollector) Collect(ch chan<- prometheus.Metric) {
+	if n, known := c.count(); known {
+		ch <- prometheus.MustNewConstMetric(descStale, prometheus.GaugeValue, float64(n))
+	}
+}

@@ -131,6 +131,7 @@ func (m *Main) Run(ctx context.Context) error {
 	listener := client.NewListener(log, db, d.Deliver)
 	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
+	reg.WatchStale(d.StaleTickets)
 
 	routes.set(m.routes(log, db, listener, client, d, reg, m.calendar(log, cfg, dcfg.Rotation, db)))
 
@@ -157,6 +158,8 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 	pattern, _ := cfg.Pattern(loc)          // checked by Validate
 	start, handover, _ := cfg.ReportTimes() // checked by Validate
 	watch, _ := cfg.WatchPolicy(loc)        // checked by Validate
+	stale, digest, _ := cfg.StalePolicy()   // checked by Validate
+	order, _ := cfg.KanbanOrder()           // checked by Validate
 	var projects []string
 	if cfg.Jira != nil {
 		projects = []string{cfg.Jira.Project}
@@ -168,7 +171,8 @@ func (m *Main) dispatchConfig(cfg *Config, client *bot.Client, log zerolog.Logge
 		Retention: time.Duration(cfg.Store.Retention),
 		AckWithin: time.Duration(cfg.Escalation.AckWithin), PageL2: cfg.Escalation.PageL2, Incidents: cfg.NagPolicy(),
 		Rotation: dispatch.Rotation{Location: loc, Weeks: weeks, Pattern: pattern, Admins: cfg.Admins()},
-		Reports:  dispatch.Reports{Start: start, Handover: handover}, Watch: watch}
+		Reports:  dispatch.Reports{Start: start, Handover: handover}, Watch: watch,
+		Stale: stale, StaleDigest: digest, Order: order}
 }
 
 // serve runs the dispatcher, the listener and the background Jira check

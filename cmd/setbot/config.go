@@ -31,6 +31,8 @@ type Config struct {
 	Routing    *RoutingConfig   `toml:"routing"`
 	Calendar   CalendarConfig   `toml:"calendar"`
 	Watch      WatchConfig      `toml:"watch"`
+	Stale      StaleConfig      `toml:"stale"`
+	Order      OrderConfig      `toml:"order"`
 	Log        LogConfig        `toml:"log"`
 }
 
@@ -339,6 +341,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("calendar.token: must be at least %d characters without / ? # %% or spaces (e.g. the output of `openssl rand -hex 16`), or \"\" to turn the feed off", minCalendarToken)
 	}
 	if _, err := c.WatchPolicy(time.UTC); err != nil {
+		return err
+	}
+	if _, _, err := c.StalePolicy(); err != nil {
+		return err
+	}
+	if _, err := c.KanbanOrder(); err != nil {
 		return err
 	}
 	if err := c.Routing.validate(c.Jira != nil); err != nil {

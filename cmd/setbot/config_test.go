@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,11 @@ func TestLoadConfigBad(t *testing.T) {
 		{"watch too short", goodConfig + "\n[watch]\nfirst_response = \"500ms\"", "watch.first_response: must be at least 1s"},
 		{"watch target not urgent", goodConfig + "\n[watch.targets]\nL3 = \"4h\"", "watch.targets: \"L3\" is not L1 or L2"},
 		{"bad ask sweep", goodConfig + "\n[watch]\nask_sweep = [\"10am\"]", "watch.ask_sweep: \"10am\""},
+		{"stale too short", goodConfig + "\n[stale]\nL2 = \"30m\"", "stale.L2: must be at least 1h"},
+		{"bad stale digest", goodConfig + "\n[stale]\ndigest = \"9.30\"", "stale.digest: \"9.30\""},
+		{"stale level unknown", goodConfig + "\n[stale]\nL5 = \"1d\"", "unknown key stale.L5"},
+		{"order by in order", goodConfig + "\n[order]\nhotfix = \"labels = hotfix ORDER BY Rank\"", "order.hotfix: a fragment"},
+		{"order class unknown", goodConfig + "\n[order]\nsecurity = \"labels = cve\"", "unknown key order.security"},
 		{"short calendar token", goodConfig + "\n[calendar]\ntoken = \"abc\"", "calendar.token: must be at least 16"},
 		{"calendar token with a slash", goodConfig + "\n[calendar]\ntoken = \"abcdefgh/ijklmnopq\"", "calendar.token"},
 		{"pattern start not a monday", `admins = ["@carol"]` + "\nmembers = [\"alice\", \"bob\"]\nstarts = \"2026-12-01\"", "rotation.starts"},
@@ -301,5 +307,33 @@ func TestWatchPolicyDefaultsAndOff(t *testing.T) {
 	}
 	if p, _ := c.WatchPolicy(time.UTC); p.FirstResponse != 0 || !p.Hours.Always() || p.Targets[setbot.L1] != 30*time.Minute {
 		t.Fatalf("off, always, L1 30m: %+v", p)
+	}
+}
+
+func TestStaleAndOrderDefaultsAndChanges(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, goodConfig), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, at, err := c.StalePolicy()
+	if err != nil || p != setbot.DefaultStalePolicy() || at == nil || *at != 9*time.Hour+30*time.Minute {
+		t.Fatalf("defaults: %v, %v, %v", p, at, err)
+	}
+	order, err := c.KanbanOrder()
+	if err != nil || len(order) != 3 || order[1] != (setbot.OrderClass{Name: "release", JQL: "fixVersion in unreleasedVersions()"}) {
+		t.Fatalf("default order: %+v, %v", order, err)
+	}
+	c, err = LoadConfig(writeConfig(t, goodConfig+"\n[stale]\nL1 = \"12h\"\ndigest = \"\"\n[order]\nrelease = \"\"\ncustomer = \"labels = escalated\"\n"), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, at, _ = c.StalePolicy()
+	if p.Limit(setbot.L1) != 12*time.Hour || p.Limit(setbot.L4) != 14*24*time.Hour || at != nil {
+		t.Fatalf("L1 12h, digest off: %v, %v", p, at)
+	}
+	order, _ = c.KanbanOrder()
+	want := []setbot.OrderClass{{Name: "hotfix", JQL: "labels = hotfix"}, {Name: "customer", JQL: "labels = escalated"}}
+	if !slices.Equal(order, want) {
+		t.Fatalf("order = %+v, want %+v", order, want)
 	}
 }

@@ -85,6 +85,7 @@ Usage:
 Environment:
   SETBOT_MATTERMOST_TOKEN   overrides mattermost.token
   SETBOT_JIRA_TOKEN         overrides jira.token
+  SETBOT_CALENDAR_TOKEN     overrides calendar.token
 
 Flags:
 `
