@@ -84,6 +84,9 @@ type (
 		mu      sync.Mutex
 		pending []setbot.Message // observed, not yet recorded
 		ready   chan struct{}    // wakes run when pending grew
+		// flushing makes flushes one at a time: run's, and a reader's
+		// that needs everything observed so far recorded (triage).
+		flushing sync.Mutex
 	}
 	// triage lists stale tickets daily, checks the Kanban order and
 	// answers `@setbot triage`.

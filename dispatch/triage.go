@@ -106,6 +106,7 @@ func runTriage(ctx context.Context, d *core, r request) (outcome, error) {
 
 // runTriageJob gathers every list and posts them in the command's thread.
 func runTriageJob(ctx context.Context, d *core, j store.Job, job triageJob) error {
+	d.watch.flush(ctx) // everything observed before the command is listed
 	now := d.now()
 	open, err := d.db.Unanswered()
 	if err != nil {

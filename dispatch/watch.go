@@ -71,6 +71,8 @@ func (d *watch) run(ctx context.Context, done <-chan struct{}) {
 // them, so a crash before this commit replays them on catch-up; a batch
 // that fails is tried again at the next flush.
 func (d *watch) flush(ctx context.Context) {
+	d.flushing.Lock()
+	defer d.flushing.Unlock()
 	d.mu.Lock()
 	batch := d.pending
 	d.pending = nil

@@ -81,6 +81,10 @@ func botConfig(t *testing.T, w *mmtest.World, dir string, extra string) string {
 		// posted at its time would land in other tests' channel.
 		extra += "\n[reports]\nstart = \"\"\nhandover = \"\"\n"
 	}
+	if !strings.Contains(extra, "[stale]") {
+		// Likewise the daily stale-ticket digest.
+		extra += "\n[stale]\ndigest = \"\"\n"
+	}
 	text := fmt.Sprintf(`
 [mattermost]
 url = %q
