@@ -16,8 +16,11 @@ type Watched struct {
 	Excerpt  string   // the post's first words, for the ~Ask R&D sweep's list
 	Level    Priority // L1/L2 when the post names it; else unset
 	Answered bool
-	Nudges   int      // mentions sent so far: 1 the primary, 2 the backup too
-	Taken    Username // who pressed Taken in the ~Ask R&D sweep
+	// AnsweredAt is when SET first answered a ~sustained-engineering post
+	// (zero when unknown).
+	AnsweredAt time.Time
+	Nudges     int      // mentions sent so far: 1 the primary, 2 the backup too
+	Taken      Username // who pressed Taken in the ~Ask R&D sweep
 }
 
 // WatchPolicy is when a watched post without an answer gets a nudge

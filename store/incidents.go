@@ -210,6 +210,9 @@ func (tx *Tx) RecordUpdate(key setbot.IssueKey, at time.Time) (in setbot.Inciden
 	if in, err = tx.mustIncident(key); err != nil {
 		return in, false, err
 	}
+	if err := tx.logUpdate(key, at); err != nil { // every update counts for its day, even an older one
+		return in, false, err
+	}
 	if in, changed = in.Updated(at); !changed {
 		return in, false, nil
 	}

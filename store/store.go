@@ -31,6 +31,12 @@
 //	  <seq>               -> a Job (JSON) taken out of the outbox after it failed for good (panicked again and again)
 //	watched/
 //	  <post id>           -> a top-level ~sustained-engineering post waiting for SET's first response (JSON)
+//	weeklog/
+//	  filed/<issue key>   -> a ticket setbot filed: when, and its level (JSON)
+//	  update/<issue key>/<unix ms> -> an incident status update was recorded then (empty)
+//	  stale/<week>        -> how many tickets were stale at that week's hand-over (decimal)
+//	records/
+//	  <week>              -> that rotation week's figures, stored when it ended (setbot.WeekRecord, JSON)
 package store
 
 import (
@@ -63,9 +69,12 @@ var (
 	bucketNotifications = []byte("notifications")
 	bucketDeadLetters   = []byte("deadletters")
 	bucketWatched       = []byte("watched")
+	bucketWeekLog       = []byte("weeklog")
+	bucketRecords       = []byte("records")
 
 	allBuckets = [][]byte{bucketMeta, bucketSeen, bucketConversations, bucketOutbox,
-		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters, bucketWatched}
+		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters, bucketWatched,
+		bucketWeekLog, bucketRecords}
 
 	keyVersion   = []byte("version")
 	keyButtonKey = []byte("button_key")

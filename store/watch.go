@@ -23,8 +23,11 @@ type watchRecord struct {
 	Excerpt  string    `json:"excerpt,omitempty"`
 	Level    int       `json:"level,omitempty"`
 	Answered bool      `json:"answered,omitempty"`
-	Nudges   int       `json:"nudges,omitempty"`
-	Taken    string    `json:"taken,omitempty"`
+	// AnsweredAt is when the first response was made (zero in records
+	// written before it was kept, and for ~Ask R&D questions).
+	AnsweredAt time.Time `json:"answered_at,omitzero"`
+	Nudges     int       `json:"nudges,omitempty"`
+	Taken      string    `json:"taken,omitempty"`
 }
 
 func decodeWatched(k, v []byte) (setbot.Watched, error) {
@@ -36,12 +39,14 @@ func decodeWatched(k, v []byte) (setbot.Watched, error) {
 		return setbot.Watched{}, fmt.Errorf("watched post %s has version %d; this build reads up to %d", k, r.V, watchVersion)
 	}
 	return setbot.Watched{Post: setbot.PostID(k), Channel: setbot.ChannelID(r.Channel), Poster: setbot.UserID(r.Poster),
-		At: r.At, Excerpt: r.Excerpt, Level: setbot.Priority(r.Level), Answered: r.Answered, Nudges: r.Nudges, Taken: setbot.Username(r.Taken)}, nil
+		At: r.At, Excerpt: r.Excerpt, Level: setbot.Priority(r.Level), Answered: r.Answered, AnsweredAt: r.AnsweredAt,
+		Nudges: r.Nudges, Taken: setbot.Username(r.Taken)}, nil
 }
 
 func (tx *Tx) putWatched(w setbot.Watched) error {
 	v, err := json.Marshal(watchRecord{V: watchVersion, Channel: string(w.Channel), Poster: string(w.Poster),
-		At: w.At.UTC(), Excerpt: w.Excerpt, Level: int(w.Level), Answered: w.Answered, Nudges: w.Nudges, Taken: string(w.Taken)})
+		At: w.At.UTC(), Excerpt: w.Excerpt, Level: int(w.Level), Answered: w.Answered, AnsweredAt: w.AnsweredAt.UTC(),
+		Nudges: w.Nudges, Taken: string(w.Taken)})
 	if err != nil {
 		return err
 	}
@@ -78,7 +83,7 @@ func (tx *Tx) Answer(post setbot.PostID, at time.Time) (bool, error) {
 	if !ok {
 		w = setbot.Watched{Post: post, At: at}
 	}
-	w.Answered = true
+	w.Answered, w.AnsweredAt = true, at
 	return true, tx.putWatched(w)
 }
 
@@ -177,6 +182,24 @@ func (db *DB) PruneWatched(before time.Time) (n int, err error) {
 
 func sortWatched(ws []setbot.Watched) {
 	slices.SortFunc(ws, func(a, b setbot.Watched) int { return a.At.Compare(b.At) })
+}
+
+// WatchedSince returns the watched posts of channel made at or after
+// since, answered or not, oldest first (the week records' first
+// responses).
+func (db *DB) WatchedSince(channel setbot.ChannelID, since time.Time) ([]setbot.Watched, error) {
+	var out []setbot.Watched
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWatched).ForEach(func(k, v []byte) error {
+			w, err := decodeWatched(k, v)
+			if err == nil && w.Channel == channel && !w.At.Before(since) {
+				out = append(out, w)
+			}
+			return err
+		})
+	})
+	sortWatched(out)
+	return out, err
 }
 
 // Overdue counts the watched posts past their first nudge with no answer
