@@ -55,6 +55,14 @@ type Reply struct {
 	RootID    PostID
 	Text      string
 	Buttons   []Button
+	// Files are uploaded and attached to the post (a chart).
+	Files []ReplyFile `json:",omitempty"`
+}
+
+// ReplyFile is a file setbot made and attaches to a post.
+type ReplyFile struct {
+	Name string
+	Data []byte
 }
 
 // Click is a button press delivered back to setbot, already verified.

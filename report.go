@@ -45,6 +45,9 @@ type CycleReport struct {
 	// Checks are the stale tickets and the Kanban order, which the start
 	// report lists; nil: not checked.
 	Checks *TicketChecks
+	// Record is the outgoing week's record so far, which the hand-over
+	// report shows; nil: none.
+	Record *WeekRecord
 	// Late is when the report was due, when it is posted later than that.
 	Late time.Time
 	// ThreadLink links a thread of ~sustained-engineering, ChannelLink an
@@ -204,6 +207,9 @@ func (r CycleReport) handoverParts() (head []string, title string, items, tail [
 	}
 	head = append(head, "Outgoing SET team: "+teamLine(r.Shift, false))
 	tail = append(tail, r.channelSection()...)
+	if r.Record != nil {
+		tail = append(append(tail, "", "##### The outgoing week's record (so far; the chart shows the last weeks)"), RecordTable([]WeekRecord{*r.Record})...)
+	}
 	tail = append(tail, "", "##### Knowledge transfer",
 		"Outgoing team: before the end of the day, pass on what is not in Jira or the incident channels (hunches, customer contacts, promised follow-ups, things to watch) — a reply in this thread works.")
 	if r.TicketsMissing != "" {

@@ -26,6 +26,13 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 		return "", err
 	}
 	p := c.toPost(ch, r)
+	for _, f := range r.Files {
+		id, err := c.upload(ctx, ch, f)
+		if err != nil {
+			return "", err
+		}
+		p.FileIds = append(p.FileIds, id)
+	}
 	if key != "" {
 		p.PendingPostId = c.me.Id + ":" + key
 		p.AddProp(refProp, key)
@@ -37,6 +44,22 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 		return "", apiError(resp, err, "post a reply")
 	}
 	return setbot.PostID(created.Id), nil
+}
+
+// upload stores a file of setbot's in channel ch and returns its id, to
+// attach to a post. A retry after a lost answer uploads it again: the
+// unattached copy costs only space.
+func (c *Client) upload(ctx context.Context, ch string, f setbot.ReplyFile) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, downloadTimeout(int64(len(f.Data))))
+	defer cancel()
+	up, resp, err := c.api.UploadFile(ctx, f.Data, ch, f.Name)
+	if err != nil {
+		return "", apiError(resp, err, "upload "+f.Name)
+	}
+	if len(up.FileInfos) != 1 {
+		return "", fmt.Errorf("upload %s: Mattermost returned %d files", f.Name, len(up.FileInfos))
+	}
+	return up.FileInfos[0].Id, nil
 }
 
 // replyChannel is where r goes: its channel, or the DM with r.To.

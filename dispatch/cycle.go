@@ -39,11 +39,11 @@ func (r Reports) at(k setbot.ReportKind) *setbot.ReportTime {
 const noticeReport = "report"
 
 // cycleCommands are the report commands of the command table.
-func (*cycle) commands() []command {
-	return []command{
+func (d *cycle) commands() []command {
+	return append([]command{
 		{name: "report", aliases: []string{"reports"}, usage: "report [handover]",
 			summary: "the start-of-week report now (open tickets, owners, incidents, pages), or the Friday hand-over report", where: inSET, run: runReport},
-	}
+	}, d.statsCommands()...)
 }
 
 // runReport queues the report as a job answering in the command's thread.

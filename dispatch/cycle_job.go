@@ -51,12 +51,29 @@ func runReportJob(ctx context.Context, d *core, j store.Job, job reportJob) erro
 		log.Warn().Err(err).Msg("report waits for Jira")
 		return err
 	}
-	reply := setbot.Reply{ChannelID: job.Channel, RootID: job.Root, Text: rep.Text()}
+	stale := -1
+	var files []setbot.ReplyFile
+	if rep.Kind == setbot.ReportHandover {
+		if rep.TicketsMissing == "" {
+			stale = len(d.cfg.Stale.Stale(rep.Tickets, now))
+		}
+		if files, err = d.cycle.addRecord(ro, now, stale, &rep); err != nil {
+			return err
+		}
+	}
+	reply := setbot.Reply{ChannelID: job.Channel, RootID: job.Root, Text: rep.Text(), Files: files}
 	if b, ok := assignAllButton(rep, job.Root); ok {
 		reply.Buttons = []setbot.Button{b}
 	}
 	log.Info().Int("tickets", len(rep.Tickets)).Bool("jira_missing", rep.TicketsMissing != "").Msg("report posted")
-	err = d.db.FinishJob(j.ID, now, func(tx *store.Tx) error { return enqueueReplies(tx, []setbot.Reply{reply}) })
+	err = d.db.FinishJob(j.ID, now, func(tx *store.Tx) error {
+		if stale >= 0 {
+			if err := tx.LogStaleAtHandover(job.Week, stale); err != nil {
+				return err
+			}
+		}
+		return enqueueReplies(tx, []setbot.Reply{reply})
+	})
 	d.kick()
 	return err
 }
@@ -192,4 +209,19 @@ func (d *cycle) startChecks(ctx context.Context, j store.Job, rep *setbot.CycleR
 	d.triage.staleCount.Store(int64(len(c.Stale)))
 	rep.Checks = &c
 	return d.readOrder(ctx, j, &c)
+}
+
+// addRecord adds the outgoing week's record so far to a hand-over report,
+// and returns the chart of the last weeks with it.
+func (d *cycle) addRecord(ro setbot.Roster, now time.Time, stale int, rep *setbot.CycleReport) ([]setbot.ReplyFile, error) {
+	rec, err := d.weekSoFar(ro, now, stale)
+	if err != nil {
+		return nil, fmt.Errorf("week record: %w", err)
+	}
+	rep.Record = &rec
+	before, err := d.db.Records(rec.Week, defaultStatsWeeks-1)
+	if err != nil {
+		return nil, fmt.Errorf("week records: %w", err)
+	}
+	return d.chart(append(before, rec)), nil
 }

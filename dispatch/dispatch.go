@@ -115,6 +115,9 @@ type Extensions struct {
 	// Webhook receives every page step and acknowledgement ([escalation]
 	// webhook_url); nil: none.
 	Webhook PageHookSender
+	// Chart draws the week records' chart (package chart); nil: the
+	// records are posted without one.
+	Chart ChartFunc
 	// Meter counts posts, jobs, pages and clicks for /metrics (package
 	// metrics); nil: nothing is counted.
 	Meter Meter

@@ -49,8 +49,12 @@ func (d *cycle) clickRoutes() []clickRoute {
 	return []clickRoute{{match: func(a string) bool { return strings.HasPrefix(a, actionCycleAssign) }, handle: d.clickAssignAll}}
 }
 
-// tick posts the weekly reports that are due.
-func (d *cycle) tick(ctx context.Context, _ time.Time) { d.cycleReports(ctx) }
+// tick posts the weekly reports that are due, and stores the week's
+// record when it has ended.
+func (d *cycle) tick(ctx context.Context, now time.Time) {
+	d.cycleReports(ctx)
+	d.recordWeek(now)
+}
 
 func (d *rotation) clickRoutes() []clickRoute { return nil }
 

@@ -76,7 +76,13 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 	if f.Routed {
 		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.intake.filedRouted(tx, f.Intake, issue) })
 	}
-	return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error { return d.intake.filed(tx, f.Intake, issue) })
+	now := d.now()
+	return d.db.FinishJob(j.ID, now, func(tx *store.Tx) error {
+		if err := tx.LogFiled(issue.Key, f.Intake.Priority, now); err != nil {
+			return err
+		}
+		return d.intake.filed(tx, f.Intake, issue)
+	})
 }
 
 // filesLost tells a person that a filing could not read their files back.

@@ -29,6 +29,7 @@ var jobSpecs = map[string]jobSpec{
 	jobAskSweep:        {laneChat, job(runAskSweep)},
 	jobStaleDigest:     {laneSlow, job(runStaleDigest)},
 	jobTriage:          {laneSlow, job(runTriageJob)},
+	jobStats:           {laneSlow, job(runStatsJob)},
 	// The search runs in a lane of its own, bounded by similarTimeout, so
 	// that a person waiting for the review is not queued behind slow filings.
 	jobSimilar: {laneLookup, job(runSimilar)},

@@ -57,7 +57,7 @@ func (r *rig) open() {
 	if r.db != nil {
 		r.db.Close()
 	}
-	db, err := store.Open(r.path)
+	db, err := store.Open(r.path, store.WithClock(func() time.Time { return r.now }))
 	if err != nil {
 		r.t.Fatal(err)
 	}

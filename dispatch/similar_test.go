@@ -115,6 +115,10 @@ func TestIntakeGoesOnWhenSearchFails(t *testing.T) {
 	if r.jira.filed != 1 || len(r.jira.comments) != 0 {
 		t.Fatalf("filed %d comments %d", r.jira.filed, len(r.jira.comments))
 	}
+	// The week's record will count it, at its level.
+	if l, err := r.db.WeekLog(); err != nil || len(l.Filed) != 1 || l.Filed[0].Level != setbot.L2 || !l.Filed[0].At.Equal(r.now) {
+		t.Errorf("week log filings = %+v, %v; want the one L2 ticket", l.Filed, err)
+	}
 }
 
 func TestIntakeFileNewAfterOffer(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/store"
 )
 
 // Housekeeping bounds.
@@ -107,6 +108,12 @@ func (d *core) prune(now time.Time) {
 		d.log.Info().Int("removed", n).Msg("pruned old pages")
 	}
 	d.collectBlobs()
+	if _, err := d.db.PruneWeekLog(now.Add(-store.WeekLogKeep)); err != nil {
+		d.log.Error().Err(err).Msg("prune the week log")
+	}
+	if _, err := d.db.PruneRecords(now.Add(-setbot.RecordKeep).Format(setbot.WeekLayout)); err != nil {
+		d.log.Error().Err(err).Msg("prune week records")
+	}
 	// Notices and resolved incidents live as long as pages: the reminders,
 	// steps and reports they guard are over by then. Watched posts live at
 	// least as long as handled marks, so catch-up never watches one anew.

@@ -165,11 +165,20 @@ func (db *DB) Incident(key setbot.IssueKey) (in setbot.Incident, ok bool, err er
 
 // OpenIncidents returns the incidents not resolved, by key.
 func (db *DB) OpenIncidents() ([]setbot.Incident, error) {
+	return db.incidents(func(in setbot.Incident) bool { return !in.Resolved })
+}
+
+// Incidents returns every incident kept, resolved or not, by key.
+func (db *DB) Incidents() ([]setbot.Incident, error) {
+	return db.incidents(func(setbot.Incident) bool { return true })
+}
+
+func (db *DB) incidents(keep func(setbot.Incident) bool) ([]setbot.Incident, error) {
 	var out []setbot.Incident
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
 			in, err := decodeIncident(v)
-			if err == nil && !in.Resolved {
+			if err == nil && keep(in) {
 				out = append(out, in)
 			}
 			return err

@@ -113,6 +113,15 @@ func (db *DB) Page(id string) (p setbot.Page, ok bool, err error) {
 // OpenPages returns the pages nobody acknowledged, oldest first. It includes
 // pages whose ladder is done: they can still be acknowledged.
 func (db *DB) OpenPages() ([]setbot.Page, error) {
+	return db.pages(func(p setbot.Page) bool { return !p.Acked() })
+}
+
+// PagesSince returns the pages made at or after since, oldest first.
+func (db *DB) PagesSince(since time.Time) ([]setbot.Page, error) {
+	return db.pages(func(p setbot.Page) bool { return !p.Created.Before(since) })
+}
+
+func (db *DB) pages(keep func(setbot.Page) bool) ([]setbot.Page, error) {
 	var out []setbot.Page
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPages).ForEach(func(_, v []byte) error {
@@ -120,7 +129,7 @@ func (db *DB) OpenPages() ([]setbot.Page, error) {
 			if err != nil {
 				return err
 			}
-			if !p.Acked() {
+			if keep(p) {
 				out = append(out, p)
 			}
 			return nil

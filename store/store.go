@@ -81,6 +81,15 @@ var (
 	keyCreated   = []byte("created")
 )
 
+// Option configures Open.
+type Option func(*options)
+
+type options struct{ now func() time.Time }
+
+// WithClock sets the clock that dates a new file's creation (default
+// time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
 // ErrInUse is returned by Open when another process holds the file.
 var ErrInUse = errors.New("the store file is already in use by another process")
 
@@ -92,7 +101,11 @@ type DB struct {
 
 // Open opens or creates the store at path, creates missing buckets and checks
 // the schema version. A file written by a newer setbot is refused.
-func Open(path string) (*DB, error) {
+func Open(path string, opts ...Option) (*DB, error) {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create store directory: %w", err)
@@ -106,14 +119,14 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db := &DB{bolt: b, path: path}
-	if err := db.init(); err != nil {
+	if err := db.init(o.now()); err != nil {
 		b.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
-func (db *DB) init() error {
+func (db *DB) init(now time.Time) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
@@ -134,7 +147,7 @@ func (db *DB) init() error {
 			}
 		}
 		if meta.Get(keyCreated) == nil {
-			if err := meta.Put(keyCreated, millis(time.Now())); err != nil {
+			if err := meta.Put(keyCreated, millis(now)); err != nil {
 				return err
 			}
 		}

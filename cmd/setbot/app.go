@@ -17,6 +17,7 @@ import (
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/bot"
 	"github.com/setbot/setbot/calendar"
+	"github.com/setbot/setbot/chart"
 	"github.com/setbot/setbot/dispatch"
 	"github.com/setbot/setbot/metrics"
 	"github.com/setbot/setbot/store"
@@ -64,7 +65,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	log := m.logger(cfg)
-	db, err := store.Open(cfg.Store.Path)
+	db, err := store.Open(cfg.Store.Path, store.WithClock(m.Now))
 	if err != nil {
 		return err
 	}
@@ -121,6 +122,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	reg := newMetrics(log, db, m.Now, cfg.Mattermost.SETChannel)
 	ext.Meter = reg
+	ext.Chart = func(recs []setbot.WeekRecord) ([]byte, error) {
+		return chart.Weeks(recs, chart.DefaultWidth, chart.DefaultHeight)
+	}
 	dcfg := m.dispatchConfig(cfg, client, log)
 	if r := cfg.Routing; r != nil && r.Channel != "" {
 		if dcfg.RouteChannel, err = client.ChannelByName(ctx, r.Channel); err != nil {
