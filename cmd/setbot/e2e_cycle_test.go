@@ -3,14 +3,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/setbot/setbot/chart"
 	"github.com/setbot/setbot/e2e/mmtest"
 	"github.com/setbot/setbot/jira/jiratest"
 )
@@ -69,6 +72,7 @@ func TestE2ECycleReports(t *testing.T) {
 		"Incoming SET team: lead @dave · primary @bob · backup @support2",
 		"Cycle owned " + tag + " · `@alice`", "`@setbot assign " + owned + " @bob`",
 		"##### Knowledge transfer",
+		"##### The outgoing week's record", "| week | tickets filed",
 	} {
 		if !strings.Contains(handover.Message, want) {
 			t.Errorf("hand-over lacks %q:\n%s", want, handover.Message)
@@ -77,6 +81,7 @@ func TestE2ECycleReports(t *testing.T) {
 	if strings.Contains(handover.Message, loose) {
 		t.Errorf("the unassigned ticket is in the outgoing team's list:\n%s", handover.Message)
 	}
+	checkChart(t, w, handover)
 
 	// alice is not a lead: her click changes nothing.
 	alice := person(t, w, "alice")
@@ -97,6 +102,29 @@ func TestE2ECycleReports(t *testing.T) {
 	bot.settle(t, w, carol)
 	if n := len(carol.Matching(mark, mmtest.Containing(carol.FromBot(w.SET.Id, handover.RootId), "is reassigning"))); n != 1 {
 		t.Errorf("%d reassign notes, want 1 (alice's click must not count)", n)
+	}
+}
+
+// checkChart fails unless post carries one file, set-weeks.png, that
+// decodes as a PNG of chart.DefaultWidth × chart.DefaultHeight.
+func checkChart(t *testing.T, w *mmtest.World, post *model.Post) {
+	t.Helper()
+	ctx := context.Background()
+	if len(post.FileIds) != 1 {
+		t.Fatalf("the post carries %d files, want the chart", len(post.FileIds))
+	}
+	info, _, err := w.Admin.GetFileInfo(ctx, post.FileIds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := w.Admin.GetFile(ctx, post.FileIds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil || info.Name != "set-weeks.png" || cfg.Width != chart.DefaultWidth || cfg.Height != chart.DefaultHeight {
+		t.Errorf("the chart %q (%d bytes) decodes as %dx%d, %v; want set-weeks.png, a PNG of %dx%d",
+			info.Name, len(data), cfg.Width, cfg.Height, err, chart.DefaultWidth, chart.DefaultHeight)
 	}
 }
 
