@@ -52,22 +52,21 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 		return err
 	}
 	issue, err := tracker.FileOnce(ctx, req)
-	switch {
+	switch code := setbot.ErrorCode(err); {
 	case err == nil:
-	case setbot.ErrorCode(err) == setbot.EUnavailable || ctx.Err() != nil:
+	case code == setbot.EUnavailable || ctx.Err() != nil:
 		if j.Attempts == 0 {
 			d.intake.tellConversation(f.Intake, conversations.Input{Kind: conversations.Queued, Reason: setbot.ErrorMessage(err)})
 		}
 		return err
-	default: // Jira refused it: retrying the same request cannot help
+	case code == setbot.EUnconfigured || code == setbot.EForbidden:
+		// Jira refuses setbot itself (credentials, permissions): the ticket
+		// is fine, and waits until an admin fixes setbot's access.
+		return d.intake.waitForAccess(j, f, err)
+	default: // Jira refused this ticket: retrying the same request cannot help
 		d.log.Error().Err(err).Str("intake", f.Intake.ID).Msg("Jira refused the ticket")
 		msg := setbot.ErrorMessage(err)
 		return d.db.FinishJob(j.ID, d.now(), func(tx *store.Tx) error {
-			if setbot.ErrorCode(err) == setbot.EUnconfigured {
-				if err := d.noteAdminsOnce(tx, "Jira refused a ticket because of setbot's configuration, so the support engineer's ticket was not filed", msg); err != nil {
-					return err
-				}
-			}
 			return d.intake.stepOrSay(tx, f.Intake.Reporter, conversations.Input{Kind: conversations.FilingFailed, Reason: msg},
 				"I could not file your ticket: "+conversations.PlainWords(msg))
 		})
@@ -83,6 +82,25 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 		}
 		return d.intake.filed(tx, f.Intake, issue)
 	})
+}
+
+// waitForAccess keeps a filing that Jira refused because of setbot's own
+// access: the rotation admins are told once, the person once that the
+// ticket is queued, and the job is retried (sooner when the Jira check
+// finds Jira accepting setbot again: JiraBack).
+func (d *intake) waitForAccess(j store.Job, f filing, err error) error {
+	msg := setbot.ErrorMessage(err)
+	d.log.Error().Err(err).Str("intake", f.Intake.ID).Msg("Jira refuses setbot; the ticket waits until an admin fixes its access")
+	noted := d.db.Update(d.now(), func(tx *store.Tx) error {
+		return d.noteAdminsOnce(tx, "Jira refuses setbot, so tickets wait in its queue until this is fixed", msg)
+	})
+	if noted != nil {
+		d.log.Error().Err(noted).Msg("note the admins")
+	}
+	if j.Attempts == 0 {
+		d.tellConversation(f.Intake, conversations.Input{Kind: conversations.Queued, Reason: msg})
+	}
+	return setbot.Errorf(setbot.EUnavailable, "%s", msg)
 }
 
 // filesLost tells a person that a filing could not read their files back.

@@ -46,3 +46,22 @@ func job[T any](run func(ctx context.Context, d *core, j store.Job, payload T) e
 		return run(ctx, d, j, p)
 	}
 }
+
+// jiraJobs are the job kinds that call Jira: JiraBack brings them forward.
+var jiraJobs = map[string]bool{jobFile: true, jobAddTo: true, jobTicketOp: true, jobIncidentComment: true,
+	jobReport: true, jobStaleDigest: true, jobTriage: true, jobSimilar: true}
+
+// JiraBack is called when Jira answers setbot again after refusing or not
+// answering: the jobs waiting for Jira run now instead of after their
+// backoff (up to five minutes). Safe for concurrent use.
+func (d *Dispatcher) JiraBack() {
+	n, err := d.c.db.RetrySoon(d.c.now(), func(kind string) bool { return jiraJobs[kind] })
+	if err != nil {
+		d.c.log.Error().Err(err).Msg("bring the Jira jobs forward")
+		return
+	}
+	if n > 0 {
+		d.c.log.Info().Int("jobs", n).Msg("Jira is back: its waiting jobs run now")
+		d.c.kick()
+	}
+}

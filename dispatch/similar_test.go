@@ -164,30 +164,53 @@ func TestSimilarSearchSurvivesRestart(t *testing.T) {
 	}
 }
 
-// TestConfigProblemIsToldPlainlyAndAdminsOnce: Jira refusing a ticket
-// because of setbot's settings tells the support engineer without
-// configuration keys, and the admins once, with them.
-func TestConfigProblemIsToldPlainlyAndAdminsOnce(t *testing.T) {
+// TestConfigProblemQueuesTheTicketAndTellsAdminsOnce: Jira refusing a
+// ticket because of setbot's settings (or access) keeps the ticket queued:
+// the support engineer is told once, plainly, that it is queued; the
+// admins once, with the key to fix; and once fixed, JiraBack files it
+// without waiting out the backoff, exactly once.
+func TestConfigProblemQueuesTheTicketAndTellsAdminsOnce(t *testing.T) {
 	r := newTicketRig(t)
 	r.jira.failing("file", setbot.Errorf(setbot.EUnconfigured, "jira.issue_types.bug: Jira has no issue type \"Bug\" in project SET."))
 	r.intakeToCheck(t)
 	r.drain(t)
 	r.chat.take()
-	var admin []string
-	for range 2 {
-		r.dm("confirm")
+	r.dm("confirm")
+	var admin, told []string
+	for range 3 { // three attempts, a backoff apart
 		r.drain(t)
-		posts := r.chat.take()
-		if dm := lastDM(t, posts); strings.Contains(dm.Text, "jira.") || !strings.Contains(dm.Text, "could not file") {
-			t.Errorf("the support engineer was told %q", dm.Text)
-		}
-		for _, p := range posts {
+		for _, p := range r.chat.take() {
 			if p.ChannelID == "c-set" {
 				admin = append(admin, p.Text)
+			} else {
+				told = append(told, p.Text)
 			}
 		}
+		r.now = r.now.Add(retryCap)
 	}
 	if len(admin) != 1 || !strings.HasPrefix(admin[0], "@erin:") || !strings.Contains(admin[0], "jira.issue_types.bug") {
 		t.Errorf("notes to the admins: %q, want one naming the key", admin)
+	}
+	queued := 0
+	for _, s := range told {
+		if strings.Contains(s, "jira.") {
+			t.Errorf("the support engineer was told a configuration key: %q", s)
+		}
+		if strings.Contains(s, "your ticket is queued") {
+			queued++
+		}
+	}
+	if queued != 1 || r.jira.filed != 0 || r.pending(t) != 1 {
+		t.Fatalf("told %q; filed %d, %d jobs waiting; want queued once, nothing filed, the filing waiting", told, r.jira.filed, r.pending(t))
+	}
+	// An admin fixes it; the Jira check finds Jira accepting setbot again.
+	r.jira.failing("file", nil)
+	r.d.JiraBack()
+	r.drain(t)
+	if r.jira.filed != 1 || r.pending(t) != 0 {
+		t.Fatalf("after the fix: filed %d, %d jobs waiting", r.jira.filed, r.pending(t))
+	}
+	if dm := lastDM(t, r.chat.take()); !strings.Contains(dm.Text, "Filed") {
+		t.Errorf("the support engineer was not sent the link: %q", dm.Text)
 	}
 }

@@ -152,6 +152,35 @@ func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
 	})
 }
 
+// RetrySoon brings the waiting jobs of the kinds want selects forward to
+// now (an outside system is back: they need not wait out their backoff).
+// It returns how many it moved.
+func (db *DB) RetrySoon(now time.Time, want func(kind string) bool) (n int, err error) {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		var moved []Job
+		err := b.ForEach(func(_, v []byte) error {
+			var j Job
+			if err := json.Unmarshal(v, &j); err != nil {
+				return err
+			}
+			if want(j.Kind) && j.NotBefore.After(now) {
+				j.NotBefore = now
+				moved = append(moved, j)
+			}
+			return nil
+		})
+		for _, j := range moved { // written after the walk: bbolt cursors and writes do not mix
+			if err == nil {
+				err = putJob(b, j)
+			}
+		}
+		n = len(moved)
+		return err
+	})
+	return n, err
+}
+
 // OutboxStats is how full the outbox is, for monitoring.
 type OutboxStats struct {
 	Jobs   int       // jobs waiting, due or not

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,5 +84,37 @@ func BenchmarkOutboxStats(b *testing.B) {
 		if _, err := db.OutboxStats(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestRetrySoonMovesOnlyTheWantedWaitingJobs(t *testing.T) {
+	db := openTemp(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	later := now.Add(5 * time.Minute)
+	err := db.Update(now, func(tx *Tx) error {
+		for _, k := range []string{"file", "post", "file", "ticket-op"} {
+			if _, err := tx.Enqueue(k, "", map[string]int{}, later); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.RetrySoon(now, func(k string) bool { return k == "file" || k == "ticket-op" })
+	if err != nil || n != 3 {
+		t.Fatalf("RetrySoon = %d, %v; want 3", n, err)
+	}
+	due, err := db.DueJobs(now, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, j := range due {
+		kinds = append(kinds, j.Kind)
+	}
+	if strings.Join(kinds, ",") != "file,file,ticket-op" {
+		t.Errorf("due now: %v; want the two filings and the ticket op, not the post", kinds)
 	}
 }

@@ -40,6 +40,9 @@ type Main struct {
 	Getenv func(string) string
 	// Now is the clock (tests replace it).
 	Now func() time.Time
+	// JiraCheckEvery is how often a Jira that refuses setbot is checked
+	// again; zero: every 5 minutes (tests shorten it).
+	JiraCheckEvery time.Duration
 	// Ready, when set, is closed once setbot is connected and serving.
 	Ready chan struct{}
 	// Addr is the HTTP address actually listened on, set before Serving
@@ -140,7 +143,7 @@ func (m *Main) Run(ctx context.Context) error {
 	routes.set(m.routes(log, db, listener, client, d, reg, m.calendar(log, cfg, dcfg.Rotation, db)))
 
 	watch := func(ctx context.Context) {
-		watchJira(ctx, log, checks, jiraWatch{up: reg.JiraUp, note: d.NoteSetupProblem, sleep: sleepCtx})
+		watchJira(ctx, log, checks, jiraWatch{up: reg.JiraUp, note: d.NoteSetupProblem, back: d.JiraBack, sleep: sleepCtx, every: m.JiraCheckEvery})
 	}
 	m.serve(ctx, log, d, listener, watch)
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -29,7 +30,11 @@ const (
 type jiraWatch struct {
 	up    func(bool)   // setbot_jira_up
 	note  func(string) // tells the rotation admins once per distinct problem
+	back  func()       // Jira answers: the jobs waiting for it run now (dispatch JiraBack)
 	sleep func(context.Context, time.Duration) error
+	// every is how often a Jira that refuses setbot is checked again;
+	// zero: jiraCheckEvery.
+	every time.Duration
 }
 
 // watchJira checks every project until each has answered, while setbot
@@ -37,8 +42,9 @@ type jiraWatch struct {
 // in the outbox meanwhile). Jira not answering is retried with backoff up
 // to jiraCheckEvery; Jira refusing setbot is logged as an error every
 // jiraCheckEvery and noted once to the rotation admins. It returns when
-// all answered or ctx ends.
+// all answered (then the jobs waiting for Jira run at once) or ctx ends.
 func watchJira(ctx context.Context, log zerolog.Logger, checks []jiraCheck, w jiraWatch) {
+	every := cmp.Or(w.every, jiraCheckEvery)
 	w.up(false)
 	for _, c := range checks {
 		wait := jiraCheckFirstRetry
@@ -54,17 +60,20 @@ func watchJira(ctx context.Context, log zerolog.Logger, checks []jiraCheck, w ji
 			if setbot.ErrorCode(err) == setbot.EUnavailable {
 				log.Warn().Str("jira", c.name).Str("error", msg).Dur("retry_in", wait).Msg("Jira is not answering; tickets are queued until it does")
 			} else {
-				wait = jiraCheckEvery
+				wait = every
 				log.Error().Str("jira", c.name).Str("error", msg).Dur("retry_in", wait).Msg("Jira refuses setbot; tickets are queued until this is fixed")
 				w.note(msg)
 			}
 			if w.sleep(ctx, wait) != nil {
 				return
 			}
-			wait = min(wait*2, jiraCheckEvery)
+			wait = min(wait*2, every)
 		}
 	}
 	w.up(true)
+	if w.back != nil {
+		w.back()
+	}
 }
 
 // sleepCtx waits d or until ctx ends.

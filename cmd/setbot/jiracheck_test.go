@@ -18,12 +18,14 @@ type recWatch struct {
 	ups   []bool
 	notes []string
 	waits []time.Duration
+	backs int
 }
 
 func (r *recWatch) watch() jiraWatch {
 	return jiraWatch{
 		up:   func(b bool) { r.mu.Lock(); r.ups = append(r.ups, b); r.mu.Unlock() },
 		note: func(s string) { r.mu.Lock(); r.notes = append(r.notes, s); r.mu.Unlock() },
+		back: func() { r.mu.Lock(); r.backs++; r.mu.Unlock() },
 		sleep: func(_ context.Context, d time.Duration) error {
 			r.mu.Lock()
 			defer r.mu.Unlock()
@@ -64,8 +66,8 @@ func TestWatchJiraRefusedIsLoudAndKeepsChecking(t *testing.T) {
 	var r recWatch
 	refused := setbot.Errorf(setbot.EUnconfigured, "Jira refused setbot's credentials (401): check jira.email and jira.token.")
 	watchJira(context.Background(), zerolog.Nop(), []jiraCheck{{"jira", answers(refused, refused)}, {"routing", answers()}}, r.watch())
-	if fmt.Sprint(r.waits) != "[5m0s 5m0s]" || len(r.notes) != 2 || fmt.Sprint(r.ups) != "[false true]" {
-		t.Errorf("waits %v, notes %q, up %v", r.waits, r.notes, r.ups)
+	if fmt.Sprint(r.waits) != "[5m0s 5m0s]" || len(r.notes) != 2 || fmt.Sprint(r.ups) != "[false true]" || r.backs != 1 {
+		t.Errorf("waits %v, notes %q, up %v, backs %d", r.waits, r.notes, r.ups, r.backs)
 	}
 }
 
@@ -77,7 +79,7 @@ func TestWatchJiraStopsWithItsContext(t *testing.T) {
 	w := r.watch()
 	w.sleep = sleepCtx
 	watchJira(ctx, zerolog.Nop(), []jiraCheck{{"jira", func(context.Context) error { return setbot.Errorf(setbot.EUnavailable, "down") }}}, w)
-	if fmt.Sprint(r.ups) != "[false]" {
-		t.Errorf("up %v after a cancelled watch, want only the initial false", r.ups)
+	if fmt.Sprint(r.ups) != "[false]" || r.backs != 0 {
+		t.Errorf("up %v, backs %d after a cancelled watch, want only the initial false", r.ups, r.backs)
 	}
 }
