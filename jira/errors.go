@@ -76,7 +76,8 @@ func newAPIError(op string, status int, body []byte) *apiError {
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
 		code, msg = setbot.EInvalid, fmt.Sprintf("Jira refused to %s.%s", op, because)
 	case http.StatusUnauthorized:
-		code, msg = setbot.EUnconfigured, fmt.Sprintf("Jira did not accept setbot's credentials, so I could not %s. An admin should check jira.email and jira.token (or SETBOT_JIRA_TOKEN).", op)
+		// The same sentence whatever the call, so the admins are told once.
+		code, msg = setbot.EUnconfigured, "Jira did not accept setbot's credentials. An admin should check jira.email and jira.token (or SETBOT_JIRA_TOKEN)."
 	case http.StatusForbidden:
 		code, msg = setbot.EForbidden, fmt.Sprintf("setbot's Jira account is not allowed to %s. A Jira admin needs to grant it that permission.%s", op, because)
 	case http.StatusNotFound:

@@ -102,6 +102,9 @@ type Fault struct {
 	// AfterHandling lets the request take effect first, then answers
 	// Status or hangs: the client cannot know that it worked.
 	AfterHandling bool
+	// Sticky faults answer every matching request until ClearFaults,
+	// instead of only the next one.
+	Sticky bool
 }
 
 // Request is a request the fake received.
@@ -223,6 +226,13 @@ func (s *Server) Inject(f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f...)
+}
+
+// ClearFaults drops every fault not yet taken, sticky ones included.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
 }
 
 // Violations returns the contract violations seen so far.
@@ -392,7 +402,9 @@ func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
 		if (f.Method == "" || f.Method == r.Method) && (f.Path == "" || f.Path == r.URL.Path) {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			if !f.Sticky {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
 			return f, true
 		}
 	}

@@ -172,6 +172,17 @@ func TestFakeFaults(t *testing.T) {
 	if _, err := hc.Do(req); err == nil {
 		t.Fatal("hang answered")
 	}
+	// A sticky fault answers every request until cleared.
+	s.Inject(Fault{Path: "/rest/api/2/myself", Status: 401, Sticky: true})
+	for i := range 3 {
+		if st, _, _ := c.do("GET", "/rest/api/2/myself", nil); st != 401 {
+			t.Fatalf("sticky, request %d: %d", i+1, st)
+		}
+	}
+	s.ClearFaults()
+	if st, _, _ := c.do("GET", "/rest/api/2/myself", nil); st != 200 {
+		t.Fatalf("after ClearFaults: %d", st)
+	}
 	// Wrong credentials are refused.
 	req, _ = http.NewRequest("GET", s.URL()+"/rest/api/2/myself", nil)
 	req.SetBasicAuth(s.Email(), "wrong")
