@@ -48,6 +48,7 @@ func (d *paging) autoPageIntake(tx *store.Tx, in setbot.Intake) error {
 		}
 		return err
 	}
+	tx.OnCommit(d.passSoon)
 	d.log.Info().Str("page", p.ID).Str("intake", in.ID).Str("priority", in.Priority.String()).Msg("automatic page")
 	_, err := tx.Enqueue(jobPageThread, p.ID, pageThread{Page: p.ID}, time.Time{})
 	return err

@@ -28,6 +28,9 @@ type core struct {
 	wake chan struct{} // wakes the outbox runner
 	// headerDue asks the timer loop to refresh the channel header.
 	headerDue chan struct{}
+	// timerDue asks the timer loop for a pass now (a new page's first
+	// step must not wait for the next tick).
+	timerDue chan struct{}
 	// people resolves listed usernames to the accounts rights belong to.
 	people people
 	cmds   commandTable
@@ -111,7 +114,7 @@ func (d *core) features() []feature {
 // newCore builds the core and its features.
 func newCore(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *core {
 	c := &core{cfg: cfg, chat: chat, db: db, log: cfg.Log, now: cfg.Now, ext: ext,
-		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1), timerDue: make(chan struct{}, 1)}
 	c.intake, c.tickets, c.paging = &intake{c}, &tickets{c}, &paging{c}
 	c.incidents, c.cycle, c.rotation = &incidents{core: c}, &cycle{core: c}, &rotation{core: c}
 	c.watch = &watch{core: c, ready: make(chan struct{}, 1)}

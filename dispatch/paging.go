@@ -42,7 +42,10 @@ func runPage(_ context.Context, d *core, r request) (outcome, error) {
 	}
 	p := setbot.Page{ID: string(r.msg.ID), Text: r.rest, Channel: r.msg.ChannelID, Root: r.msg.ThreadID(),
 		By: r.msg.Username, Created: d.now()}
-	o := outcome{apply: func(tx *store.Tx) error { return tx.AddPage(p) }}
+	o := outcome{apply: func(tx *store.Tx) error {
+		tx.OnCommit(d.passSoon) // the primary is paged now, not at the next tick
+		return tx.AddPage(p)
+	}}
 	o.say(d.replyTo(r.msg, "Paging the SET primary now. If nobody acknowledges within "+d.ackWithin().String()+", I page the backup, then the lead."))
 	return o, nil
 }

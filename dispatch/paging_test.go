@@ -555,3 +555,48 @@ func TestPageStepsHaveALaneOfTheirOwn(t *testing.T) {
 		t.Fatalf("the page lane alone posted:\n%s", texts(posts))
 	}
 }
+
+// TestPagePagesThePrimaryWithoutWaitingForATick: with the timer ticking
+// once an hour, a page's first step still goes out at once: creating the
+// page asks the timer loop for a pass.
+func TestPagePagesThePrimaryWithoutWaitingForATick(t *testing.T) {
+	r := newPagingRig(t)
+	r.cfg.Tick = time.Hour
+	passes := &passMeter{passed: make(chan struct{}, 10)}
+	r.ext.Meter = passes
+	r.open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- r.d.Run(ctx) }()
+	defer func() { cancel(); <-ran }()
+	<-passes.passed // the first pass is over: the next tick is an hour away
+	r.d.Deliver(setbot.Message{ID: "pg-now", ChannelID: "c-set", Kind: setbot.ChannelSET, UserID: "u-sam", Username: "sam",
+		Text: "@setbot page the database is down", Mentioned: true, At: r.now})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		r.chat.mu.Lock()
+		paged := false
+		for _, p := range r.chat.posts {
+			paged = paged || p.To == "u-alice"
+		}
+		r.chat.mu.Unlock()
+		if paged {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the primary was not paged within 10 s with the timer ticking hourly")
+		}
+	}
+}
+
+// passMeter tells when a timer pass has run.
+type passMeter struct {
+	noMeter
+	passed chan struct{}
+}
+
+func (m *passMeter) TimerPass(time.Time) {
+	select {
+	case m.passed <- struct{}{}:
+	default:
+	}
+}

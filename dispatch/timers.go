@@ -52,6 +52,7 @@ func (d *Dispatcher) runTimers(ctx context.Context) {
 			return
 		case <-d.c.headerDue:
 			d.c.rotation.headerAt = time.Time{} // the timer loop alone reads it
+		case <-d.c.timerDue:
 		case <-t.C:
 		}
 	}
@@ -126,5 +127,13 @@ func (d *core) prune(now time.Time) {
 		} else if n > 0 {
 			d.log.Info().Int("removed", n).Msg("pruned " + p.what)
 		}
+	}
+}
+
+// passSoon asks the timer loop for a pass now. Safe for concurrent use.
+func (d *core) passSoon() {
+	select {
+	case d.timerDue <- struct{}{}:
+	default:
 	}
 }
