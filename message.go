@@ -87,9 +87,11 @@ type User struct {
 type File struct {
 	ID       FileID
 	Name     string
-	Size     int64
+	Size     int64 // as Mattermost reports it, also when the download failed
 	MimeType string
-	Data     []byte
+	// Content is what was downloaded. A large file is in a temporary file
+	// (Content.Path) that the caller of Chat.File removes.
+	Content Content
 }
 
 // Unmention makes text from a person or from Jira safe to repeat in a post:

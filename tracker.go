@@ -46,8 +46,8 @@ type TicketRequest struct {
 
 // TicketFile is a file to attach to a ticket.
 type TicketFile struct {
-	Name string
-	Data []byte
+	Name    string
+	Content Content
 	// Link is the Mattermost link used in the ticket instead when the file is
 	// too large for Jira.
 	Link string

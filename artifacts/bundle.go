@@ -62,7 +62,7 @@ func checkBundle(f setbot.File, format string, entries []entry, redact ConfigRed
 		}
 		return refuse(f, "%s holds no text logs. %s", name, howTo(setbot.ArtifactLog))
 	}
-	a := setbot.Attachment{Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)), Redacted: t.fields, Note: t.note(format, members)}
+	a := setbot.Attachment{Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data)), Redacted: t.fields, Note: t.note(format, members)}
 	if !t.changed {
 		return Checked{Attachment: a}
 	}

@@ -67,7 +67,7 @@ func withBlob(a setbot.Attachment, blob []byte) Checked {
 
 func refuse(f setbot.File, format string, args ...any) Checked {
 	return Checked{
-		Attachment: setbot.Attachment{Name: f.Name, FileID: f.ID, Size: int64(len(f.Data))},
+		Attachment: setbot.Attachment{Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data))},
 		Problem:    fmt.Sprintf(format, args...),
 	}
 }
@@ -82,13 +82,13 @@ func refuse(f setbot.File, format string, args ...any) Checked {
 // Blob holds it.
 func Check(f setbot.File, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	if len(f.Data) == 0 {
+	if len(f.Content.Data) == 0 {
 		return refuse(f, "%s is empty. Upload the file again.", name)
 	}
-	if len(f.Data) > MaxUploadBytes {
-		return refuse(f, "%s is %s, more than I accept (%s). %s", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxUploadBytes), howTo(intent(f.Name)))
+	if len(f.Content.Data) > MaxUploadBytes {
+		return refuse(f, "%s is %s, more than I accept (%s). %s", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxUploadBytes), howTo(intent(f.Name)))
 	}
-	data := f.Data
+	data := f.Content.Data
 	switch {
 	case isZip(data):
 		return checkZip(f, redact)
@@ -108,13 +108,13 @@ func Check(f setbot.File, redact ConfigRedactor) Checked {
 
 func checkText(f setbot.File, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	data := f.Data
+	data := f.Content.Data
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case holdsConfig(data), looksLikeJSONDocument(bytes.TrimSpace(stripBOM(trimmed))):
 		return checkConfig(f, data, redact)
 	case looksLikeStackDump(data):
-		return checkStackDump(f, int64(len(f.Data)))
+		return checkStackDump(f, int64(len(f.Content.Data)))
 	case bytes.HasPrefix(trimmed, []byte("heap profile:")), bytes.HasPrefix(trimmed, []byte("goroutine profile:")):
 		k := setbot.ArtifactHeapProfile
 		if bytes.HasPrefix(trimmed, []byte("goroutine")) {

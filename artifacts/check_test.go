@@ -68,7 +68,7 @@ func TestCheck(t *testing.T) {
 			if tt.name == "config without redactor" {
 				redact = nil
 			}
-			c := artifacts.Check(setbot.File{ID: "f1", Name: tt.file, Data: tt.data, Size: int64(len(tt.data))}, redact)
+			c := artifacts.Check(setbot.File{ID: "f1", Name: tt.file, Content: setbot.Content{Data: tt.data}, Size: int64(len(tt.data))}, redact)
 			if tt.want.problem != "" {
 				if c.OK() || !strings.Contains(c.Problem, tt.want.problem) {
 					t.Fatalf("Problem = %q, want it to contain %q", c.Problem, tt.want.problem)
@@ -104,7 +104,7 @@ func mustGunzip(t *testing.T, b []byte) []byte {
 }
 
 func TestConfigIsOnlyKeptRedacted(t *testing.T) {
-	c := artifacts.Check(setbot.File{Name: "config.json", Data: []byte(artifactstest.SmallConfig)}, fakeRedact)
+	c := artifacts.Check(setbot.File{Name: "config.json", Content: setbot.Content{Data: []byte(artifactstest.SmallConfig)}}, fakeRedact)
 	if !c.OK() {
 		t.Fatal(c.Problem)
 	}
@@ -124,7 +124,7 @@ func TestSupportPacket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := artifacts.Check(setbot.File{ID: "p1", Name: "mattermost_support_packet_2026-03-02.zip", Data: packet}, fakeRedact)
+	c := artifacts.Check(setbot.File{ID: "p1", Name: "mattermost_support_packet_2026-03-02.zip", Content: setbot.Content{Data: packet}}, fakeRedact)
 	if !c.OK() {
 		t.Fatal(c.Problem)
 	}
@@ -167,7 +167,7 @@ func TestOldSupportPacket(t *testing.T) {
 		artifactstest.Entry{Name: "support_packet.yaml", Data: []byte("server_version: 9.5.2\ndatabase_type: mysql\ndatabase_version: 8.0.32\n")},
 		artifactstest.Entry{Name: "node-1/mattermost.log", Data: artifactstest.PlainLog(3)},
 	)
-	c := artifacts.Check(setbot.File{Name: "packet.zip", Data: old}, nil)
+	c := artifacts.Check(setbot.File{Name: "packet.zip", Content: setbot.Content{Data: old}}, nil)
 	if !c.OK() || c.Packet == nil {
 		t.Fatalf("refused: %s", c.Problem)
 	}
@@ -180,14 +180,14 @@ func TestOldSupportPacket(t *testing.T) {
 }
 
 func TestTooLarge(t *testing.T) {
-	c := artifacts.Check(setbot.File{Name: "config.json", Data: append([]byte(`{"a":"`), append(bytes.Repeat([]byte("x"), artifacts.MaxConfigBytes), []byte(`"}`)...)...)}, fakeRedact)
+	c := artifacts.Check(setbot.File{Name: "config.json", Content: setbot.Content{Data: append([]byte(`{"a":"`), append(bytes.Repeat([]byte("x"), artifacts.MaxConfigBytes), []byte(`"}`)...)...)}}, fakeRedact)
 	if c.OK() || !strings.Contains(c.Problem, "far smaller") {
 		t.Errorf("Problem = %q", c.Problem)
 	}
 }
 
 func TestDisplayNameIsSafe(t *testing.T) {
-	c := artifacts.Check(setbot.File{Name: "@channel`\n# x.png", Data: artifactstest.PNG()}, nil)
+	c := artifacts.Check(setbot.File{Name: "@channel`\n# x.png", Content: setbot.Content{Data: artifactstest.PNG()}}, nil)
 	if strings.Contains(c.Problem, "\n") || !strings.Contains(c.Problem, "`@channel__# x.png`") {
 		t.Errorf("Problem = %q", c.Problem)
 	}

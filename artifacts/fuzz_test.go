@@ -44,7 +44,7 @@ func FuzzRedactLog(f *testing.F) {
 		}, secret)
 		line := strings.Replace(logTemplates[int(which)%len(logTemplates)], "%s", secret, 1)
 		data := []byte("info  [2026-03-02 10:00:00.000 Z] start\n" + before + line + after + "\n")
-		c := artifacts.Check(setbot.File{Name: "mattermost.log", Data: data}, nil)
+		c := artifacts.Check(setbot.File{Name: "mattermost.log", Content: setbot.Content{Data: data}}, nil)
 		if !c.OK() {
 			if strings.Contains(c.Problem, artifactstest.SecretMark) {
 				t.Fatalf("problem quotes the secret: %s", c.Problem)

@@ -33,7 +33,7 @@ func TestNoSecretLeavesAPacket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := artifacts.Check(setbot.File{Name: "support_packet.zip", Data: p}, artifactstest.Redact)
+	c := artifacts.Check(setbot.File{Name: "support_packet.zip", Content: setbot.Content{Data: p}}, artifactstest.Redact)
 	if !c.OK() || c.Packet == nil {
 		t.Fatalf("refused: %s", c.Problem)
 	}

@@ -16,20 +16,20 @@ import (
 // refused before (checkText).
 func checkLog(f setbot.File) Checked {
 	name := displayName(f.Name)
-	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem, compressed (.gz or .zip).", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
+	if len(f.Content.Data) > MaxLogBytes {
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem, compressed (.gz or .zip).", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxLogBytes))
 	}
-	p, _ := maskText(nil, bytes.NewReader(f.Data), MaxLogBytes)
+	p, _ := maskText(nil, bytes.NewReader(f.Content.Data), MaxLogBytes)
 	a := setbot.Attachment{
-		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)),
+		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data)),
 		Note: logNote(p.textStats) + maskedNote(p.masked),
 	}
 	if p.masked == 0 {
 		return Checked{Attachment: a}
 	}
 	var b bytes.Buffer
-	b.Grow(len(f.Data))
-	if _, err := maskText(&b, bytes.NewReader(f.Data), MaxLogBytes); err != nil {
+	b.Grow(len(f.Content.Data))
+	if _, err := maskText(&b, bytes.NewReader(f.Content.Data), MaxLogBytes); err != nil {
 		return refuse(f, "%s could not be read to mask its secrets. Upload it again.", name)
 	}
 	a.Size = int64(b.Len())
@@ -50,7 +50,7 @@ func logNote(st textStats) string {
 // compressed again).
 func checkGzip(f setbot.File, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	zr, err := gzip.NewReader(bytes.NewReader(f.Data))
+	zr, err := gzip.NewReader(bytes.NewReader(f.Content.Data))
 	if err != nil {
 		return refuse(f, "%s is a damaged gzip file. Upload it again, or the uncompressed file.", name)
 	}
@@ -61,7 +61,7 @@ func checkGzip(f setbot.File, redact ConfigRedactor) Checked {
 	}
 	switch {
 	case isTar(sniff):
-		zr, _ = gzip.NewReader(bytes.NewReader(f.Data)) // from the start again
+		zr, _ = gzip.NewReader(bytes.NewReader(f.Content.Data)) // from the start again
 		zr.Multistream(true)
 		return checkTar(f, zr, true, redact)
 	case !isText(sniff):
@@ -69,17 +69,17 @@ func checkGzip(f setbot.File, redact ConfigRedactor) Checked {
 	case holdsConfig(sniff) || looksLikeJSONDocument(bytes.TrimSpace(stripBOM(sniff))):
 		// the whole text is checked below as well; this is the quick way
 	case looksLikeStackDump(sniff):
-		data, err := gunzip(f.Data, MaxProfileUnpackedBytes)
+		data, err := gunzip(f.Content.Data, MaxProfileUnpackedBytes)
 		if err != nil {
 			return refuseUnpack(f, err, MaxProfileUnpackedBytes)
 		}
 		if holdsConfig(data) {
 			return checkConfig(f, data, redact)
 		}
-		return checkStackDump(setbot.File{ID: f.ID, Name: f.Name, Data: data}, int64(len(f.Data)))
+		return checkStackDump(setbot.File{ID: f.ID, Name: f.Name, Content: setbot.Content{Data: data}}, int64(len(f.Content.Data)))
 	}
-	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
+	if len(f.Content.Data) > MaxLogBytes {
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxLogBytes))
 	}
 	return checkGzipText(f, redact)
 }
@@ -88,7 +88,7 @@ func checkGzip(f setbot.File, redact ConfigRedactor) Checked {
 // to classify it, one to write its masked copy when it held secrets.
 func checkGzipText(f setbot.File, redact ConfigRedactor) Checked {
 	open := func() (io.Reader, func(), error) {
-		zr, err := gzip.NewReader(bytes.NewReader(f.Data))
+		zr, err := gzip.NewReader(bytes.NewReader(f.Content.Data))
 		if err != nil {
 			return nil, nil, fmt.Errorf("open gzip: %w", err)
 		}
@@ -114,7 +114,7 @@ func checkGzipText(f setbot.File, redact ConfigRedactor) Checked {
 		return refuse(f, "%s %s; I did not keep it. %s", displayName(f.Name), m.why, howTo(k))
 	}
 	a := setbot.Attachment{
-		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)),
+		Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data)),
 		Note: "gzip-compressed " + logNote(m.pass.textStats) + maskedNote(m.pass.masked),
 	}
 	if m.pass.masked == 0 {
@@ -133,10 +133,10 @@ func checkGzipText(f setbot.File, redact ConfigRedactor) Checked {
 }
 
 func checkGzipProfile(f setbot.File) Checked {
-	if len(f.Data) > MaxProfileBytes {
-		return refuse(f, "%s is %s; profiles are limited to %s.", displayName(f.Name), HumanBytes(int64(len(f.Data))), HumanBytes(MaxProfileBytes))
+	if len(f.Content.Data) > MaxProfileBytes {
+		return refuse(f, "%s is %s; profiles are limited to %s.", displayName(f.Name), HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxProfileBytes))
 	}
-	data, err := gunzip(f.Data, MaxProfileUnpackedBytes)
+	data, err := gunzip(f.Content.Data, MaxProfileUnpackedBytes)
 	if err != nil {
 		return refuseUnpack(f, err, MaxProfileUnpackedBytes)
 	}

@@ -36,8 +36,8 @@ var packetParts = map[string]setbot.ArtifactKind{
 
 func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	if len(f.Data) > MaxPacketBytes {
-		return refuse(f, "%s is %s; support packets are limited to %s.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxPacketBytes))
+	if len(f.Content.Data) > MaxPacketBytes {
+		return refuse(f, "%s is %s; support packets are limited to %s.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxPacketBytes))
 	}
 	facts := &PacketFacts{}
 	yaml := map[string]string{}
@@ -67,7 +67,7 @@ func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 		if err != nil {
 			return refuseUnpack(f, err, MaxProfileUnpackedBytes)
 		}
-		part := Check(setbot.File{Name: partName(e.Name), Data: b, Size: int64(len(b))}, redact)
+		part := Check(setbot.File{Name: partName(e.Name), Content: setbot.Content{Data: b}, Size: int64(len(b))}, redact)
 		switch {
 		case part.OK() && part.Attachment.Kind == kind:
 			if part.Blob == nil {
@@ -79,7 +79,7 @@ func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 		}
 	}
 	facts.Version, facts.Database = packetVersion(yaml)
-	a := setbot.Attachment{Kind: setbot.ArtifactSupportPacket, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data)), Note: packetNote(facts)}
+	a := setbot.Attachment{Kind: setbot.ArtifactSupportPacket, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data)), Note: packetNote(facts)}
 	return Checked{Attachment: a, Packet: facts}
 }
 

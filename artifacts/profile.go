@@ -17,11 +17,11 @@ func checkProfile(f setbot.File, raw []byte) (c Checked, ok bool) {
 		return Checked{}, false
 	}
 	name := displayName(f.Name)
-	if len(f.Data) > MaxProfileBytes {
-		return refuse(f, "%s is %s; profiles are limited to %s.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxProfileBytes)), true
+	if len(f.Content.Data) > MaxProfileBytes {
+		return refuse(f, "%s is %s; profiles are limited to %s.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxProfileBytes)), true
 	}
 	kind, what := profileKind(p)
-	a := setbot.Attachment{Kind: kind, Name: f.Name, FileID: f.ID, Size: int64(len(f.Data))}
+	a := setbot.Attachment{Kind: kind, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data))}
 	switch kind {
 	case setbot.ArtifactCPUProfile:
 		a.Note = fmt.Sprintf("CPU profile: %s of samples, %s samples", time.Duration(p.DurationNanos).Round(time.Second), thousands(len(p.Sample)))

@@ -18,8 +18,8 @@ import (
 // all.
 func checkTar(f setbot.File, r io.Reader, gzipped bool, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
+	if len(f.Content.Data) > MaxLogBytes {
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxLogBytes))
 	}
 	entries, err := readTar(r)
 	switch {

@@ -21,7 +21,7 @@ var packetMarkers = map[string]bool{"metadata.yaml": true, "diagnostics.yaml": t
 // then treats it as a support packet or as a bundle of logs.
 func checkZip(f setbot.File, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
-	zr, err := zip.NewReader(bytes.NewReader(f.Data), int64(len(f.Data)))
+	zr, err := zip.NewReader(bytes.NewReader(f.Content.Data), int64(len(f.Content.Data)))
 	if err != nil {
 		return refuse(f, "%s is a damaged zip file. Upload it again.", name)
 	}
@@ -33,8 +33,8 @@ func checkZip(f setbot.File, redact ConfigRedactor) Checked {
 			return checkPacket(f, zr, redact)
 		}
 	}
-	if len(f.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Data))), HumanBytes(MaxLogBytes))
+	if len(f.Content.Data) > MaxLogBytes {
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxLogBytes))
 	}
 	return checkLogZip(f, zr, redact)
 }

@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -124,7 +127,10 @@ func (c *Client) Typing(ctx context.Context, channel setbot.ChannelID, to setbot
 }
 
 // File downloads an upload, refusing one larger than max bytes before it is
-// downloaded.
+// downloaded. The body is streamed: a file larger than
+// setbot.ContentMemoryBytes goes to a temporary file in Config.TempDir
+// (File.Content.Path), which the caller removes. A failed download leaves
+// no file behind.
 func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.File, error) {
 	ictx, cancel := context.WithTimeout(ctx, restTimeout)
 	info, resp, err := c.api.GetFileInfo(ictx, string(id))
@@ -134,16 +140,33 @@ func (c *Client) File(ctx context.Context, id setbot.FileID, max int64) (setbot.
 	}
 	f := setbot.File{ID: id, Name: info.Name, Size: info.Size, MimeType: info.MimeType}
 	if max > 0 && info.Size > max {
-		return f, &wrapped{safe: setbot.Errorf(setbot.ETooLarge, "%s is %s, more than the %s I accept for one file", info.Name, humanBytes(info.Size), humanBytes(max)), cause: errTooLarge}
+		return f, c.tooLarge(info.Name, info.Size, max)
 	}
 	dctx, cancel := context.WithTimeout(ctx, downloadTimeout(info.Size))
 	defer cancel()
-	data, resp, err := c.api.GetFile(dctx, string(id))
+	r, err := c.api.DoAPIGet(dctx, "/files/"+url.PathEscape(string(id)), "")
 	if err != nil {
-		return f, apiError(resp, err, "download "+info.Name)
+		return f, apiError(model.BuildResponse(r), err, "download "+info.Name)
 	}
-	f.Data = data
+	defer r.Body.Close()
+	w := setbot.NewContentWriter(c.cfg.TempDir, max)
+	_, err = io.Copy(w, r.Body)
+	if errors.Is(err, setbot.ErrContentTooLarge) { // larger than its file info said
+		w.Discard()
+		return f, c.tooLarge(info.Name, max+1, max)
+	}
+	if err != nil {
+		w.Discard()
+		return f, apiError(nil, err, "download "+info.Name)
+	}
+	if f.Content, err = w.Finish(); err != nil {
+		return f, fmt.Errorf("download %s: %w", info.Name, err)
+	}
 	return f, nil
+}
+
+func (c *Client) tooLarge(name string, size, max int64) error {
+	return &wrapped{safe: setbot.Errorf(setbot.ETooLarge, "%s is %s, more than the %s I accept for one file", name, humanBytes(size), humanBytes(max)), cause: errTooLarge}
 }
 
 // Message returns a post by id.

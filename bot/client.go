@@ -28,6 +28,9 @@ type Config struct {
 	PublicURL  string // how Mattermost reaches setbot's HTTP server, for buttons
 	// Now is the clock (buttons expire); nil: time.Now.
 	Now func() time.Time
+	// TempDir is where a large upload is downloaded to (Chat.File); ""
+	// is os.TempDir().
+	TempDir string
 }
 
 // Client is a logged-in bot. It implements setbot.Chat and is safe for

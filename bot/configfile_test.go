@@ -184,7 +184,7 @@ func TestRedactDSN(t *testing.T) {
 // a config.json and on a support packet carrying it.
 func TestCheckWithRedactConfig(t *testing.T) {
 	cfg := realisticConfig(t)
-	c := artifacts.Check(setbot.File{ID: "f1", Name: "config.json", Data: cfg}, RedactConfig)
+	c := artifacts.Check(setbot.File{ID: "f1", Name: "config.json", Content: setbot.Content{Data: cfg}}, RedactConfig)
 	if !c.OK() || c.Attachment.Kind != setbot.ArtifactConfig {
 		t.Fatalf("config refused: %s", c.Problem)
 	}
@@ -192,7 +192,7 @@ func TestCheckWithRedactConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := artifacts.Check(setbot.File{ID: "f2", Name: "support_packet.zip", Data: packet}, RedactConfig)
+	p := artifacts.Check(setbot.File{ID: "f2", Name: "support_packet.zip", Content: setbot.Content{Data: packet}}, RedactConfig)
 	if !p.OK() || p.Packet == nil {
 		t.Fatalf("packet refused: %s", p.Problem)
 	}
@@ -220,7 +220,7 @@ func TestCheckWithRedactConfig(t *testing.T) {
 	if !strings.Contains(p.Attachment.Note, "sanitized_config.json (Mattermost configuration)") {
 		t.Errorf("packet note = %q", p.Attachment.Note)
 	}
-	bad := artifacts.Check(setbot.File{Name: "config.json", Data: []byte(`{"name":"x","scripts":{}}`)}, RedactConfig)
+	bad := artifacts.Check(setbot.File{Name: "config.json", Content: setbot.Content{Data: []byte(`{"name":"x","scripts":{}}`)}}, RedactConfig)
 	if bad.OK() || !strings.Contains(bad.Problem, "not a Mattermost configuration: it has no ServiceSettings section. Upload config.json") {
 		t.Errorf("Problem = %q", bad.Problem)
 	}
@@ -245,7 +245,7 @@ func TestNoSecretLeavesWithRedactConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := artifacts.Check(setbot.File{Name: "support_packet.zip", Data: p}, RedactConfig)
+	c := artifacts.Check(setbot.File{Name: "support_packet.zip", Content: setbot.Content{Data: p}}, RedactConfig)
 	if !c.OK() {
 		t.Fatalf("packet refused: %s", c.Problem)
 	}

@@ -58,7 +58,7 @@ func upload(name string, data []byte) step {
 }
 
 func check(name string, data []byte) artifacts.Checked {
-	return artifacts.Check(setbot.File{ID: setbot.FileID("f-" + name), Name: name, Data: data, Size: int64(len(data))}, artifactstest.Redact)
+	return artifacts.Check(setbot.File{ID: setbot.FileID("f-" + name), Name: name, Content: setbot.Content{Data: data}, Size: int64(len(data))}, artifactstest.Redact)
 }
 
 func tick(after time.Duration) step {

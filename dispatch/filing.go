@@ -160,7 +160,7 @@ func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign boo
 			if err != nil || !ok {
 				return req, fmt.Errorf("read stored copy of %s: missing=%v %w", a.Name, !ok, err)
 			}
-			tf.Data = data
+			tf.Content = setbot.Content{Data: data}
 		} else {
 			f, err := d.chat.File(ctx, a.FileID, maxAttachmentBytes)
 			if err != nil {
@@ -169,7 +169,7 @@ func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign boo
 				}
 				tf.Link = in.Permalink // too large or gone: the ticket links to the conversation
 			}
-			tf.Data = f.Data
+			tf.Content = f.Content
 		}
 		req.Files = append(req.Files, tf)
 	}

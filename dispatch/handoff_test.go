@@ -26,7 +26,7 @@ func inThread(posts []setbot.Reply, root setbot.PostID) []string {
 // ticket's link comes back to that thread once.
 func TestTicketInThreadPostsOnceAtStartAndOnceWhenFiled(t *testing.T) {
 	r := newTicketRig(t)
-	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Data: artifactstest.JSONLog(3), Size: 400}}
+	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Content: setbot.Content{Data: artifactstest.JSONLog(3)}, Size: 400}}
 	const root = setbot.PostID("p-root")
 	r.chat.messages = map[setbot.PostID]setbot.Message{root: {ID: root, Text: "Login fails with 500 for LDAP users"}}
 	r.d.handle(context.Background(), setbot.Message{ID: "m-ticket", ChannelID: "c-set", RootID: root, Kind: setbot.ChannelSET,

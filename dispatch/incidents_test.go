@@ -174,7 +174,7 @@ func TestIncidentCommandErrorsAreSentences(t *testing.T) {
 		t.Errorf("refused commands tracked %+v", open)
 	}
 	if r.jira.comments != nil {
-		t.Errorf("refused update reached Jira: %q", r.jira.comments)
+		t.Errorf("refused update reached Jira: %+v", r.jira.comments)
 	}
 }
 
@@ -193,7 +193,7 @@ func TestIncidentTrackedWhileJiraIsDown(t *testing.T) {
 	r.now = r.now.Add(time.Hour)
 	r.drain(t)
 	if len(r.jira.comments) != 1 {
-		t.Errorf("after Jira came back: comments %q", r.jira.comments)
+		t.Errorf("after Jira came back: comments %+v", r.jira.comments)
 	}
 	// Jira refuses the next one for good: the thread hears why.
 	r.jira.failing("comment", setbot.Errorf(setbot.EForbidden, "Jira does not let setbot comment on SET-7."))
@@ -514,7 +514,7 @@ func TestIncidentUpdateCommentsOnce(t *testing.T) {
 	r.drain(t)
 	sameRef(t, once.takeRefs(), "comment", 2)
 	if len(r.jira.comments) != 1 {
-		t.Errorf("Jira has %d comments %q, want 1", len(r.jira.comments), r.jira.comments)
+		t.Errorf("Jira has %d comments %+v, want 1", len(r.jira.comments), r.jira.comments)
 	}
 }
 

@@ -174,7 +174,7 @@ func TestUploadsAreDeletedOnceFiled(t *testing.T) {
 	r := newTicketRig(t)
 	// A log with a secret is kept as a masked copy: a stored upload.
 	log := []byte("{\"level\":\"error\",\"msg\":\"db connect failed\",\"dsn\":\"postgres://mmuser:Hunter2secret@db:5432/mm\"}\n")
-	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Data: log, Size: int64(len(log))}}
+	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Content: setbot.Content{Data: log}, Size: int64(len(log))}}
 	for _, text := range []string{"Login fails with 500 for LDAP users on 10.11.4 with PostgreSQL 15", "yes", "ok",
 		"server: POST /api/v4/users/login", "Acme, 50 users", "LDAP users cannot log in", "bug", "L2", "not available: customer policy"} {
 		r.dm(text)

@@ -39,7 +39,7 @@ func (r *ticketRig) phase(t *testing.T) conversations.Phase {
 // file: the conversation then waits for the similar-ticket search.
 func (r *ticketRig) intakeToCheck(t *testing.T) {
 	t.Helper()
-	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Data: artifactstest.JSONLog(3), Size: 400}}
+	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Content: setbot.Content{Data: artifactstest.JSONLog(3)}, Size: 400}}
 	for _, text := range []string{"Login fails with 500 for LDAP users on 10.11.4 with PostgreSQL 15", "yes", "ok",
 		"server: POST /api/v4/users/login", "Acme, 50 users", "LDAP users cannot log in", "bug", "L2", "not available: customer policy"} {
 		r.dm(text)
@@ -84,7 +84,7 @@ func TestIntakeAddedToSimilarTicket(t *testing.T) {
 	}
 	c := r.jira.comments[0]
 	if c.key != "SET-7" || !strings.Contains(c.text, "Login fails with 500 for LDAP users") || !strings.Contains(c.text, "Acme, 50 users") ||
-		len(c.files) != 1 || c.files[0].Name != "mattermost.log" || len(c.files[0].Data) == 0 {
+		len(c.files) != 1 || c.files[0].Name != "mattermost.log" || c.files[0].Content.Len() == 0 {
 		t.Fatalf("comment %+v", c)
 	}
 	posts := r.chat.take()

@@ -14,7 +14,7 @@ import (
 // the page's thread instead of starting another.
 func TestChoosingL1PagesAtOnceAndSharesOneThread(t *testing.T) {
 	r := newTicketRig(t)
-	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Data: artifactstest.JSONLog(3), Size: 400}}
+	r.chat.files = map[setbot.FileID]setbot.File{"f-log": {ID: "f-log", Name: "mattermost.log", Content: setbot.Content{Data: artifactstest.JSONLog(3)}, Size: 400}}
 	for _, text := range []string{"Login fails with 500 for LDAP users on 10.11.4 with PostgreSQL 15", "yes", "ok",
 		"server: POST /api/v4/users/login", "Acme, 50 users", "LDAP users cannot log in", "bug"} {
 		r.dm(text)

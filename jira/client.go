@@ -224,13 +224,21 @@ func (c *Client) newRequest(ctx context.Context, cl call, target string) (*http.
 	if cl.upload == nil {
 		return c.jc.NewRequestWithContext(ctx, cl.method, target, cl.body)
 	}
-	buf, ctype, err := multipartFile(cl.upload)
+	body, length, ctype, err := multipartFile(cl.upload)
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.jc.NewMultiPartRequestWithContext(ctx, cl.method, target, buf)
+	// go-jira takes the body as a *bytes.Buffer; the file is streamed
+	// instead, never held whole in memory.
+	req, err := c.jc.NewMultiPartRequestWithContext(ctx, cl.method, target, &bytes.Buffer{})
 	if err != nil {
+		body.Close()
 		return nil, err
+	}
+	req.Body, req.ContentLength = body, length
+	req.GetBody = func() (io.ReadCloser, error) {
+		b, _, _, err := multipartFile(cl.upload)
+		return b, err
 	}
 	req.Header.Set("Content-Type", ctype)
 	// go-jira sends "nocheck"; Atlassian documents "no-check".

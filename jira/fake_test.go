@@ -86,9 +86,9 @@ func intake() setbot.Intake {
 func request() setbot.TicketRequest {
 	return setbot.TicketRequest{Intake: intake(), Assignee: "alice", AssigneeEmail: "alice+set@example.com",
 		Files: []setbot.TicketFile{
-			{Name: "config.json", Data: []byte(`{"SqlSettings":{"DataSource":"REDACTED"}}`)},
-			{Name: "mattermost.log", Data: []byte("panic: boom\n\ngoroutine 1 [running]:\ngithub.com/mattermost/app.(*App).CreatePost(0x1)\n\t/app/post.go:10\n")},
-			{Name: "huge.log", Data: make([]byte, 2048), Link: "https://chat.example.com/files/huge"},
+			{Name: "config.json", Content: setbot.Content{Data: []byte(`{"SqlSettings":{"DataSource":"REDACTED"}}`)}},
+			{Name: "mattermost.log", Content: setbot.Content{Data: []byte("panic: boom\n\ngoroutine 1 [running]:\ngithub.com/mattermost/app.(*App).CreatePost(0x1)\n\t/app/post.go:10\n")}},
+			{Name: "huge.log", Content: setbot.Content{Data: make([]byte, 2048)}, Link: "https://chat.example.com/files/huge"},
 		}}
 }
 

@@ -108,7 +108,7 @@ func (c *Client) create(ctx context.Context, r setbot.TicketRequest, meta *proje
 	for _, f := range r.Files {
 		name := attachName(f.Name)
 		d.files[name] = f
-		if !meta.attachments || int64(len(f.Data)) > meta.uploadLimit {
+		if !meta.attachments || f.Content.Len() > meta.uploadLimit {
 			d.tooLarge[name] = true
 			notes = append(notes, fmt.Sprintf("%s is too large for Jira (limit %s), so the ticket links to it in Mattermost.", f.Name, uploadLimitText(meta.uploadLimit)))
 		}
@@ -170,7 +170,7 @@ func (c *Client) finish(ctx context.Context, r setbot.TicketRequest, meta *proje
 	}
 	var missing []setbot.TicketFile
 	for _, f := range r.Files {
-		if name := attachName(f.Name); !have[name] && meta.attachments && int64(len(f.Data)) <= meta.uploadLimit {
+		if name := attachName(f.Name); !have[name] && meta.attachments && f.Content.Len() <= meta.uploadLimit {
 			missing = append(missing, f)
 		}
 	}

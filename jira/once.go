@@ -148,7 +148,7 @@ func (c *Client) attachOnce(ctx context.Context, meta *projectMeta, key setbot.I
 	for _, f := range files {
 		up := f
 		up.Name = attachName(f.Name)
-		id := fileKey{up.Name, int64(len(f.Data))}
+		id := fileKey{up.Name, f.Content.Len()}
 		if !meta.attachments || id.size > meta.uploadLimit {
 			b.WriteString("\n* " + tooLargeLine(f.Name, f.Link, meta.uploadLimit))
 			continue

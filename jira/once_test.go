@@ -13,7 +13,7 @@ import (
 )
 
 func onceFiles() []setbot.TicketFile {
-	return []setbot.TicketFile{{Name: "mattermost.log", Data: []byte("log line\n")}, {Name: "config.json", Data: []byte(`{"a":1}`)}}
+	return []setbot.TicketFile{{Name: "mattermost.log", Content: setbot.Content{Data: []byte("log line\n")}}, {Name: "config.json", Content: setbot.Content{Data: []byte(`{"a":1}`)}}}
 }
 
 // posts counts the POSTs the fake received to paths ending in suffix.
@@ -170,7 +170,7 @@ func TestCommentOnceRefusedFileIsLinkedInTheComment(t *testing.T) {
 	c, fake, _ := setup(t, jiratest.Options{})
 	key := fake.AddIssue(jiratest.Issue{Summary: "Server crashes"})
 	fake.Inject(jiratest.Fault{Method: "POST", Path: "/rest/api/2/issue/" + key + "/attachments", Status: http.StatusRequestEntityTooLarge})
-	files := []setbot.TicketFile{{Name: "heap.pprof", Data: []byte("big"), Link: "https://chat.example.com/files/1"}}
+	files := []setbot.TicketFile{{Name: "heap.pprof", Content: setbot.Content{Data: []byte("big")}, Link: "https://chat.example.com/files/1"}}
 	if err := c.CommentOnce(context.Background(), setbot.IssueKey(key), "ref", "profile", files); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func BenchmarkCommentOnceAlreadyMade(b *testing.B) {
 func BenchmarkCommentOnceNew(b *testing.B) {
 	c, fake := benchClient(b)
 	ctx := context.Background()
-	files := []setbot.TicketFile{{Name: "mattermost.log", Data: []byte("log line\n")}}
+	files := []setbot.TicketFile{{Name: "mattermost.log", Content: setbot.Content{Data: []byte("log line\n")}}}
 	i := 0
 	for b.Loop() {
 		i++

@@ -33,7 +33,7 @@ func (c *Client) Comment(ctx context.Context, key setbot.IssueKey, text string, 
 	body := plain(text)
 	var fit []setbot.TicketFile
 	for _, f := range files {
-		if !meta.attachments || int64(len(f.Data)) > meta.uploadLimit {
+		if !meta.attachments || f.Content.Len() > meta.uploadLimit {
 			body += "\n* " + tooLargeLine(f.Name, f.Link, meta.uploadLimit)
 			continue
 		}

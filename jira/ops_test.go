@@ -80,7 +80,7 @@ func TestOpsOnAFiledTicket(t *testing.T) {
 	if setbot.ErrorCode(err) != setbot.ENotFound || !strings.Contains(setbot.ErrorMessage(err), "[jira.accounts]") {
 		t.Fatalf("unknown user: %v", err)
 	}
-	files := []setbot.TicketFile{{Name: "goroutines.txt", Data: []byte("goroutine 1")}, {Name: "heap.prof", Data: make([]byte, 4096), Link: "https://chat.example.com/f/heap"}}
+	files := []setbot.TicketFile{{Name: "goroutines.txt", Content: setbot.Content{Data: []byte("goroutine 1")}}, {Name: "heap.prof", Content: setbot.Content{Data: make([]byte, 4096)}, Link: "https://chat.example.com/f/heap"}}
 	if err := c.Comment(ctx, key, "Found it:\n{noformat} *bold*", files); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestTicketOpsOnDataCenter(t *testing.T) {
 	if err := c.Handover(ctx, key, "PLATFORM", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Comment(ctx, key, "one more report", []setbot.TicketFile{{Name: "a.log", Data: []byte("x")}}); err != nil {
+	if err := c.Comment(ctx, key, "one more report", []setbot.TicketFile{{Name: "a.log", Content: setbot.Content{Data: []byte("x")}}}); err != nil {
 		t.Fatal(err)
 	}
 	is := fake.Issues()[0]

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"regexp"
 	"slices"
 	"sort"
@@ -81,11 +82,22 @@ func signature(in setbot.Intake, files []setbot.TicketFile) string {
 		return s
 	}
 	for _, f := range files {
-		if s := StackSignature(string(f.Data[:min(len(f.Data), signatureScan)])); s != "" {
+		if s := StackSignature(string(head(f.Content, signatureScan))); s != "" {
 			return s
 		}
 	}
 	return ""
+}
+
+// head is the first n bytes of c, or as many as can be read.
+func head(c setbot.Content, n int64) []byte {
+	r, err := c.Open()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(io.LimitReader(r, n))
+	return b
 }
 
 // Similar returns up to max open tickets in the project whose summary

@@ -14,7 +14,7 @@ import (
 // keeps or says.
 func AssertNoSecretLeaves(t testing.TB, h Hostile, redact artifacts.ConfigRedactor) artifacts.Checked {
 	t.Helper()
-	c := artifacts.Check(setbot.File{ID: "f1", Name: h.File, Data: h.Data, Size: int64(len(h.Data))}, redact)
+	c := artifacts.Check(setbot.File{ID: "f1", Name: h.File, Content: setbot.Content{Data: h.Data}, Size: int64(len(h.Data))}, redact)
 	if h.Refuse != !c.OK() {
 		t.Fatalf("refused = %v (%q), want %v; note %q", !c.OK(), c.Problem, h.Refuse, c.Attachment.Note)
 	}
