@@ -95,7 +95,7 @@ func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
 func (db *DB) FinishJob(id uint64, now time.Time, fn func(*Tx) error) error {
 	return db.bolt.Update(func(btx *bolt.Tx) error {
 		if fn != nil {
-			if err := fn(&Tx{tx: btx, now: now}); err != nil {
+			if err := fn(&Tx{tx: btx, now: now, db: db}); err != nil {
 				return err
 			}
 		}

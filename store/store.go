@@ -1,6 +1,8 @@
 // Package store keeps setbot's state in one bbolt file. It is the only
 // importer of bbolt. Every public method is one transaction; no network I/O
-// happens inside one.
+// happens inside one. Beside the file are two directories it owns: the
+// blob directory (<path>.blobs, large blobs as files) and the temporary
+// directory (<path>.tmp, TempDir).
 //
 // Bucket layout (TestLayoutMatchesComment keeps this drawing honest):
 //
@@ -19,6 +21,8 @@
 //	  <seq>               -> a Job (JSON); seq is 8 bytes big endian, so jobs run in order
 //	blobs/
 //	  <key>               -> content setbot made and must keep (a redacted config)
+//	blobfiles/
+//	  <key>               -> size (8 bytes big endian) of large content kept in <path>.blobs/ (blobs.go)
 //	overrides/
 //	  <week start>/<role> -> username overriding the configured rotation for that week
 //	pages/
@@ -63,6 +67,7 @@ var (
 	bucketConversations = []byte("conversations")
 	bucketOutbox        = []byte("outbox")
 	bucketBlobs         = []byte("blobs")
+	bucketBlobFiles     = []byte("blobfiles")
 	bucketOverrides     = []byte("overrides")
 	bucketPages         = []byte("pages")
 	bucketIncidents     = []byte("incidents")
@@ -73,7 +78,7 @@ var (
 	bucketRecords       = []byte("records")
 
 	allBuckets = [][]byte{bucketMeta, bucketSeen, bucketConversations, bucketOutbox,
-		bucketBlobs, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters, bucketWatched,
+		bucketBlobs, bucketBlobFiles, bucketOverrides, bucketPages, bucketIncidents, bucketNotifications, bucketDeadLetters, bucketWatched,
 		bucketWeekLog, bucketRecords}
 
 	keyVersion   = []byte("version")
@@ -120,6 +125,10 @@ func Open(path string, opts ...Option) (*DB, error) {
 	}
 	db := &DB{bolt: b, path: path}
 	if err := db.init(o.now()); err != nil {
+		b.Close()
+		return nil, err
+	}
+	if err := db.clearTemp(); err != nil {
 		b.Close()
 		return nil, err
 	}

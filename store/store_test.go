@@ -299,8 +299,8 @@ func TestBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, ok, err := db.Blob("sha256:x")
-	if err != nil || !ok || string(got) != "content" {
-		t.Fatalf("Blob = %q, %v, %v", got, ok, err)
+	if err != nil || !ok || string(got.Data) != "content" {
+		t.Fatalf("Blob = %q, %v, %v", got.Data, ok, err)
 	}
 	if _, ok, _ := db.Blob("missing"); ok {
 		t.Fatal("missing blob found")

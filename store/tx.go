@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
-	"regexp"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,6 +17,7 @@ import (
 type Tx struct {
 	tx  *bolt.Tx
 	now time.Time
+	db  *DB
 }
 
 // Handle runs fn once for the post id, in one transaction that also records
@@ -30,7 +30,7 @@ func (db *DB) Handle(id setbot.PostID, now time.Time, fn func(*Tx) error) (dup b
 			dup = true
 			return nil
 		}
-		if err := fn(&Tx{tx: btx, now: now}); err != nil {
+		if err := fn(&Tx{tx: btx, now: now, db: db}); err != nil {
 			return err
 		}
 		return seen.Put([]byte(id), millis(now))
@@ -40,7 +40,7 @@ func (db *DB) Handle(id setbot.PostID, now time.Time, fn func(*Tx) error) (dup b
 
 // Update runs fn in one read-write transaction.
 func (db *DB) Update(now time.Time, fn func(*Tx) error) error {
-	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, now: now}) })
+	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, now: now, db: db}) })
 }
 
 // Seen reports whether the post was handled.
@@ -210,23 +210,6 @@ func (db *DB) Conversations(fn func(user setbot.UserID, state []byte) error) err
 	})
 }
 
-// PutBlob stores content under key.
-func (tx *Tx) PutBlob(key string, data []byte) error {
-	return tx.tx.Bucket(bucketBlobs).Put([]byte(key), data)
-}
-
-// Blob returns stored content, or ok=false.
-func (db *DB) Blob(key string) (data []byte, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketBlobs).Get([]byte(key))
-		if v != nil {
-			data, ok = append([]byte(nil), v...), true
-		}
-		return nil
-	})
-	return data, ok, err
-}
-
 // Now is the transaction's time.
 func (tx *Tx) Now() time.Time { return tx.now }
 
@@ -234,46 +217,3 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // Update returns; never when it fails or rolls back. It is for counting what
 // the transaction did (metrics), not for more work on the store.
 func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }
-
-// blobKeyPattern finds blob keys (BlobKey's form) inside stored records.
-var blobKeyPattern = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
-
-// CollectBlobs deletes every stored upload ("sha256:" blob) that neither a
-// conversation nor an outbox job refers to any more: its intake was filed,
-// added to a ticket, cancelled or expired. Referring is read from the
-// records' bytes, so a new kind of record that keeps a blob key keeps its
-// blob too. One transaction: a blob stored with its conversation is never
-// seen without it. It returns how many blobs it deleted.
-func (db *DB) CollectBlobs() (int, error) {
-	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		used := map[string]bool{}
-		for _, b := range [][]byte{bucketConversations, bucketOutbox} {
-			err := tx.Bucket(b).ForEach(func(_, v []byte) error {
-				for _, k := range blobKeyPattern.FindAll(v, -1) {
-					used[string(k)] = true
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		var err error
-		n, err = deleteWhere(tx.Bucket(bucketBlobs), func(k, _ []byte) bool {
-			return blobKeyPattern.Match(k) && !used[string(k)]
-		})
-		return err
-	})
-	return n, err
-}
-
-// SizeBytes is the size of the store's data, for /metrics.
-func (db *DB) SizeBytes() (int64, error) {
-	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Size()
-		return nil
-	})
-	return n, err
-}
