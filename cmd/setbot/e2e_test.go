@@ -112,9 +112,18 @@ format = "json"
 // connected.
 func start(t *testing.T, path string) *running {
 	t.Helper()
+	return startWith(t, path, nil)
+}
+
+// startWith is start with tune, when not nil, applied to the Main first.
+func startWith(t *testing.T, path string, tune func(*Main)) *running {
+	t.Helper()
 	logs := &syncBuffer{}
 	m := NewMain(logs)
 	m.ConfigPath = path
+	if tune != nil {
+		tune(m)
+	}
 	m.Ready = make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{main: m, cancel: cancel, done: make(chan error, 1), logs: logs}

@@ -229,11 +229,18 @@ func (w *World) ensureBot(ctx context.Context, name string) (*model.User, string
 	return u, tok.Token, nil
 }
 
-// Person logs in as one of People and opens their websocket.
+// Person logs in as name and opens their websocket. A name that is not one
+// of People gets an account the first time, in the team and both channels
+// (the fault suite's crowds of support engineers).
 func (w *World) Person(ctx context.Context, name string) (*Person, error) {
 	c := model.NewAPIv4Client(w.URL)
 	if _, _, err := c.Login(ctx, name, Password); err != nil {
-		return nil, fmt.Errorf("log in %s: %w", name, err)
+		if c, err = ensureUser(ctx, w.URL, name, w.Admin); err != nil {
+			return nil, fmt.Errorf("log in %s: %w", name, err)
+		}
+		if err := w.join(ctx, mustMe(ctx, c).Id); err != nil {
+			return nil, err
+		}
 	}
 	return newPerson(ctx, w, c, mustMe(ctx, c))
 }
