@@ -43,10 +43,23 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 	ctx, cancel := context.WithTimeout(ctx, restTimeout)
 	defer cancel()
 	created, resp, err := c.api.CreatePost(ctx, p)
+	if err != nil && lostConnection(ctx, resp) {
+		// The connection broke before an answer: try once more at once
+		// rather than after the outbox's backoff (a page step is late
+		// otherwise). The same pending_post_id makes Mattermost return
+		// the first post if it was made after all.
+		created, resp, err = c.api.CreatePost(ctx, p)
+	}
 	if err != nil {
 		return "", apiError(resp, err, "post a reply")
 	}
 	return setbot.PostID(created.Id), nil
+}
+
+// lostConnection reports whether a call failed without any HTTP answer
+// (a dropped connection), with time left to try again.
+func lostConnection(ctx context.Context, resp *model.Response) bool {
+	return ctx.Err() == nil && (resp == nil || resp.StatusCode == 0)
 }
 
 // upload stores a file of setbot's in channel ch and returns its id, to
