@@ -295,7 +295,7 @@ func TestE2EServerRestart(t *testing.T) {
 	c = newChatter(t, w, "carol") // the old websocket went down with the server
 	mark := c.p.Mark()
 	c.say("commands", "")
-	time.Sleep(2 * time.Second) // a quiet period, to see that nothing more comes
+	bot.settle(t, w, c.p) // every pass and job after the answer is done: nothing more comes
 	if got := c.p.Matching(mark, c.fromBot); len(got) != 1 {
 		t.Errorf("after the server restart setbot answered %d times, want exactly once", len(got))
 	}
