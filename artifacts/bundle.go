@@ -1,7 +1,6 @@
 package artifacts
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"path"
@@ -36,14 +35,15 @@ type bundleTally struct {
 // and keeps the archive only as rebuilt from its checked members: logs
 // masked, configurations redacted, everything else left out. When nothing
 // had to change the original is fine and there is no Blob. An archive that
-// holds a configuration and no logs is taken as that configuration.
-func checkBundle(f setbot.File, format string, entries []entry, redact ConfigRedactor, rebuild func(io.Writer) archiveWriter) Checked {
+// holds a configuration and no logs is taken as that configuration. The
+// rebuilt archive is written to a temporary file as it is made.
+func (k *checker) checkBundle(f setbot.File, format string, entries []entry, rebuild func(io.Writer) archiveWriter) Checked {
 	name := displayName(f.Name)
 	var t bundleTally
 	members := make([]member, len(entries))
 	var unpacked int64
 	for i, e := range entries {
-		m := inspect(e.name, e.open, MaxLogBytes, redact)
+		m := inspect(e.name, e.open, MaxLogBytes, k.redact)
 		if unpacked += m.pass.n; unpacked > MaxUnpackedBytes { // gzip inside the archive
 			return refuse(f, "%s unpacks to more than %s, which I do not accept. Upload the part around the problem.", name, HumanBytes(MaxUnpackedBytes))
 		}
@@ -51,27 +51,39 @@ func checkBundle(f setbot.File, format string, entries []entry, redact ConfigRed
 		members[i] = m
 	}
 	if t.logs == 0 {
-		if len(t.configs) > 0 {
-			c := t.configs[0]
-			a := setbot.Attachment{Kind: setbot.ArtifactConfig, Name: path.Base(c.name), FileID: f.ID, Size: int64(len(c.config)), Redacted: c.fields,
-				Note: configNote(c.fields) + ", taken out of " + strings.Trim(name, "`")}
-			return withBlob(a, c.config)
-		}
-		if why := leftOut(members); why != "" {
-			return refuse(f, "%s holds nothing I can keep: %s. %s", name, why, howTo(setbot.ArtifactLog))
-		}
-		return refuse(f, "%s holds no text logs. %s", name, howTo(setbot.ArtifactLog))
+		return configOrNothing(f, &t, members)
 	}
-	a := setbot.Attachment{Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data)), Redacted: t.fields, Note: t.note(format, members)}
+	a := setbot.Attachment{Kind: setbot.ArtifactLog, Name: f.Name, FileID: f.ID, Size: f.Content.Len(), Redacted: t.fields, Note: t.note(format, members)}
 	if !t.changed {
 		return Checked{Attachment: a}
 	}
-	var out bytes.Buffer
-	if err := writeBundle(rebuild(&out), entries, members); err != nil {
-		return refuse(f, "%s could not be read to mask its secrets. Upload it again.", name)
+	out := k.spill(0)
+	if err := writeBundle(rebuild(out), entries, members); err != nil {
+		out.discard()
+		return refuseMasking(f, err)
 	}
-	a.Size = int64(out.Len())
-	return withBlob(a, out.Bytes())
+	b, err := out.finish()
+	if err != nil {
+		return refuseMasking(f, err)
+	}
+	a.Size = b.content.Len()
+	return withBlob(a, b)
+}
+
+// configOrNothing is what an archive without logs is: the configuration it
+// holds, redacted, or a refusal that says what it held.
+func configOrNothing(f setbot.File, t *bundleTally, members []member) Checked {
+	name := displayName(f.Name)
+	if len(t.configs) > 0 {
+		c := t.configs[0]
+		a := setbot.Attachment{Kind: setbot.ArtifactConfig, Name: path.Base(c.name), FileID: f.ID, Size: int64(len(c.config)), Redacted: c.fields,
+			Note: configNote(c.fields) + ", taken out of " + strings.Trim(name, "`")}
+		return withBlob(a, keptBytes(c.config))
+	}
+	if why := leftOut(members); why != "" {
+		return refuse(f, "%s holds nothing I can keep: %s. %s", name, why, howTo(setbot.ArtifactLog))
+	}
+	return refuse(f, "%s holds no text logs. %s", name, howTo(setbot.ArtifactLog))
 }
 
 func (t *bundleTally) add(m *member) {

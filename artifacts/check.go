@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"path"
 	"strings"
 
@@ -23,9 +26,11 @@ type Checked struct {
 	// Attachment describes the file; Kind is ArtifactUnknown when refused.
 	Attachment setbot.Attachment
 	// Blob is the content to keep and send instead of the original (a
-	// redacted configuration, a file taken out of a support packet); nil when
-	// the original is fine. Attachment.BlobKey names it.
-	Blob []byte
+	// redacted configuration, a masked log, a file taken out of a support
+	// packet); nil when the original is fine. Attachment.BlobKey names it.
+	// A large Blob is a temporary file: the caller keeps what it needs of
+	// it (store.Tx.PutBlobFile), then calls Remove.
+	Blob *setbot.Content
 	// Problem is the sentence that refuses the file; empty when accepted.
 	Problem string
 	// Packet holds what a support packet told us; nil for other files.
@@ -38,11 +43,11 @@ func (c Checked) OK() bool { return c.Problem == "" }
 // Blobs returns every blob the check produced, by key: the file's own and
 // those of a support packet's parts. The dispatcher stores them all in the
 // transaction that commits the intake step.
-func (c Checked) Blobs() map[string][]byte {
-	m := map[string][]byte{}
+func (c Checked) Blobs() map[string]setbot.Content {
+	m := map[string]setbot.Content{}
 	add := func(c Checked) {
 		if c.Blob != nil {
-			m[c.Attachment.BlobKey] = c.Blob
+			m[c.Attachment.BlobKey] = *c.Blob
 		}
 	}
 	add(c)
@@ -54,22 +59,53 @@ func (c Checked) Blobs() map[string][]byte {
 	return m
 }
 
+// Remove removes the temporary files of c's blobs. Safe to call on any
+// Checked, more than once.
+func (c Checked) Remove() {
+	for _, b := range c.Blobs() {
+		if b.Path != "" {
+			os.Remove(b.Path)
+		}
+	}
+}
+
 // BlobKey is the store key of content: "sha256:" and its hex digest.
 func BlobKey(content []byte) string {
 	sum := sha256.Sum256(content)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-func withBlob(a setbot.Attachment, blob []byte) Checked {
-	a.BlobKey = BlobKey(blob)
-	return Checked{Attachment: a, Blob: blob}
+func withBlob(a setbot.Attachment, b kept) Checked {
+	a.BlobKey = b.key
+	return Checked{Attachment: a, Blob: &b.content}
 }
 
 func refuse(f setbot.File, format string, args ...any) Checked {
 	return Checked{
-		Attachment: setbot.Attachment{Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data))},
+		Attachment: setbot.Attachment{Name: f.Name, FileID: f.ID, Size: f.Content.Len()},
 		Problem:    fmt.Sprintf(format, args...),
 	}
+}
+
+// refuseUnreadable refuses a file that could not be read back (err), or
+// whose checking failed on setbot's own temporary storage.
+func refuseUnreadable(f setbot.File, err error) Checked {
+	if errors.Is(err, errScratch) {
+		return refuseScratch(f)
+	}
+	return refuse(f, "%s could not be read. Upload it again.", displayName(f.Name))
+}
+
+// refuseMasking refuses a file whose masked copy could not be written.
+func refuseMasking(f setbot.File, err error) Checked {
+	if errors.Is(err, errScratch) {
+		return refuseScratch(f)
+	}
+	return refuse(f, "%s could not be read to mask its secrets. Upload it again.", displayName(f.Name))
+}
+
+func refuseScratch(f setbot.File) Checked {
+	return refuse(f, "I could not check %s just now: my own temporary storage failed, not your file. Upload it again in a while.", displayName(f.Name))
 }
 
 // Check recognises an uploaded file by its content, whatever its name, and
@@ -80,49 +116,105 @@ func refuse(f setbot.File, format string, args ...any) Checked {
 // kept with their secrets masked; an archive is kept only as rebuilt from
 // its checked members. Whenever the kept content differs from the upload,
 // Blob holds it.
-func Check(f setbot.File, redact ConfigRedactor) Checked {
-	name := displayName(f.Name)
-	if len(f.Content.Data) == 0 {
-		return refuse(f, "%s is empty. Upload the file again.", name)
+//
+// Large content is streamed, never held whole in memory: it is read from
+// f.Content afresh for each pass, and what is kept is written to temporary
+// files (TempDir). Every temporary file the result does not hold is
+// removed before Check returns, also when it panics (a redactor's bug).
+// Profiles and goroutine dumps are still decoded in memory, within their
+// limits (MaxProfileBytes, MaxProfileUnpackedBytes).
+func Check(f setbot.File, redact ConfigRedactor, opts ...Option) (c Checked) {
+	k := &checker{redact: redact, tmp: &scratch{}}
+	for _, o := range opts {
+		o(k)
 	}
-	if len(f.Content.Data) > MaxUploadBytes {
-		return refuse(f, "%s is %s, more than I accept (%s). %s", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxUploadBytes), howTo(intent(f.Name)))
-	}
-	data := f.Content.Data
-	switch {
-	case isZip(data):
-		return checkZip(f, redact)
-	case isGzip(data):
-		return checkGzip(f, redact)
-	case isTar(data):
-		return checkTar(f, bytes.NewReader(data), false, redact)
-	}
-	if isText(head(data)) {
-		return checkText(f, redact)
-	}
-	if c, ok := checkProfile(f, data); ok {
-		return c
-	}
-	return refuse(f, "%s is %s, not %s. %s", name, describeBinary(data), want(intent(f.Name)), howTo(intent(f.Name)))
+	defer k.tmp.keepOnly(&c)
+	return k.check(f)
 }
 
-func checkText(f setbot.File, redact ConfigRedactor) Checked {
+func (k *checker) check(f setbot.File) Checked {
 	name := displayName(f.Name)
-	data := f.Content.Data
-	trimmed := bytes.TrimSpace(data)
-	switch {
-	case holdsConfig(data), looksLikeJSONDocument(bytes.TrimSpace(stripBOM(trimmed))):
-		return checkConfig(f, data, redact)
-	case looksLikeStackDump(data):
-		return checkStackDump(f, int64(len(f.Content.Data)))
-	case bytes.HasPrefix(trimmed, []byte("heap profile:")), bytes.HasPrefix(trimmed, []byte("goroutine profile:")):
-		k := setbot.ArtifactHeapProfile
-		if bytes.HasPrefix(trimmed, []byte("goroutine")) {
-			k = setbot.ArtifactStackDump
-		}
-		return refuse(f, "%s is a profile in text form (debug=1), which I cannot check. %s", name, howTo(k))
+	size := f.Content.Len()
+	if size == 0 {
+		return refuse(f, "%s is empty. Upload the file again.", name)
 	}
-	return checkLog(f)
+	if size > MaxUploadBytes {
+		return refuse(f, "%s is %s, more than I accept (%s). %s", name, HumanBytes(size), HumanBytes(MaxUploadBytes), howTo(intent(f.Name)))
+	}
+	r, err := f.Content.Open()
+	if err != nil {
+		return refuseUnreadable(f, err)
+	}
+	defer r.Close()
+	head, err := readHead(r)
+	if err != nil {
+		return refuseUnreadable(f, err)
+	}
+	switch {
+	case isZip(head):
+		return k.checkZip(f, r)
+	case isGzip(head):
+		return k.checkGzip(f)
+	case isTar(head):
+		return k.checkTar(f, io.NewSectionReader(r, 0, size), false)
+	case isText(head):
+		return k.checkText(f, head)
+	}
+	return checkBinary(f, head)
+}
+
+// checkBinary checks binary content that is not an archive: an
+// uncompressed pprof profile, decoded in memory. A file larger than any
+// profile setbot accepts is not decoded at all.
+func checkBinary(f setbot.File, head []byte) Checked {
+	if f.Content.Len() <= MaxProfileBytes {
+		raw, err := readAll(contentOpener(f.Content), MaxProfileBytes)
+		if err != nil {
+			return refuseUnreadable(f, err)
+		}
+		if c, ok := checkProfile(f, raw); ok {
+			return c
+		}
+	}
+	return refuse(f, "%s is %s, not %s. %s", displayName(f.Name), describeBinary(head), want(intent(f.Name)), howTo(intent(f.Name)))
+}
+
+// checkText checks a text upload. One that fits in MaxConfigBytes is read
+// whole and classified as a configuration, a goroutine dump or a log; a
+// larger one cannot be a configuration setbot keeps, and is classified as
+// it streams past (checkLargeText).
+func (k *checker) checkText(f setbot.File, head []byte) Checked {
+	if f.Content.Len() > MaxConfigBytes {
+		return k.checkLargeText(f, head)
+	}
+	data, err := readAll(contentOpener(f.Content), MaxConfigBytes)
+	if err != nil {
+		return refuseUnreadable(f, err)
+	}
+	switch {
+	case holdsConfig(data), looksLikeJSONDocument(bytes.TrimSpace(stripBOM(bytes.TrimSpace(data)))):
+		return checkConfig(f, data, k.redact)
+	case looksLikeStackDump(data):
+		return checkStackDump(f, data, f.Content.Len())
+	}
+	if c, ok := refuseTextProfile(f, data); ok {
+		return c
+	}
+	return k.checkLog(f)
+}
+
+// refuseTextProfile refuses a profile written as text (debug=1), which
+// cannot be checked; ok is false for any other text.
+func refuseTextProfile(f setbot.File, head []byte) (c Checked, ok bool) {
+	trimmed := bytes.TrimSpace(head)
+	if !bytes.HasPrefix(trimmed, []byte("heap profile:")) && !bytes.HasPrefix(trimmed, []byte("goroutine profile:")) {
+		return Checked{}, false
+	}
+	k := setbot.ArtifactHeapProfile
+	if bytes.HasPrefix(trimmed, []byte("goroutine")) {
+		k = setbot.ArtifactStackDump
+	}
+	return refuse(f, "%s is a profile in text form (debug=1), which I cannot check. %s", displayName(f.Name), howTo(k)), true
 }
 
 // intent is what a file's name says it should be.
@@ -197,13 +289,6 @@ func isZip(b []byte) bool {
 	return bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PK\x05\x06"))
 }
 func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
-
-func head(b []byte) []byte {
-	if len(b) > sniffBytes {
-		return b[:sniffBytes]
-	}
-	return b
-}
 
 // describeBinary names what binary content is, for a refusal.
 func describeBinary(b []byte) string {

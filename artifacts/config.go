@@ -14,7 +14,7 @@ import (
 func checkConfig(f setbot.File, data []byte, redact ConfigRedactor) Checked {
 	name := displayName(f.Name)
 	if len(data) > MaxConfigBytes {
-		return refuse(f, "%s is %s; a Mattermost config.json is far smaller (I accept up to %s), and I do not keep configuration settings I cannot redact. %s", name, HumanBytes(int64(len(data))), HumanBytes(MaxConfigBytes), howTo(setbot.ArtifactConfig))
+		return refuseLargeConfig(f, int64(len(data)))
 	}
 	out, fields, why, msg := redactConfig(data, redact)
 	switch {
@@ -29,7 +29,7 @@ func checkConfig(f setbot.File, data []byte, redact ConfigRedactor) Checked {
 		Kind: setbot.ArtifactConfig, Name: configName(f.Name), FileID: f.ID, Size: int64(len(out)),
 		Redacted: fields, Note: configNote(fields),
 	}
-	return withBlob(a, out)
+	return withBlob(a, keptBytes(out))
 }
 
 // configName is the name of a redacted configuration taken out of name

@@ -53,7 +53,7 @@ func FuzzRedactLog(f *testing.F) {
 		}
 		kept := data
 		if c.Blob != nil {
-			kept = c.Blob
+			kept = artifactstest.ReadContent(t, *c.Blob)
 		}
 		files, err := artifactstest.Unpack(kept)
 		if err != nil {

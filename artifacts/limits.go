@@ -32,6 +32,11 @@ const (
 	// MaxCompressionRatio is the largest declared uncompressed:compressed
 	// ratio of a zip entry. Text logs compress 5–30×; bombs 1000× and more.
 	MaxCompressionRatio = 200
+	// MaxLineBytes is the longest line of a text that masking takes: a
+	// line is masked whole, so it is the most of a log held in memory.
+	// As large as a configuration, so any text that could be one is
+	// never refused for it; a real log line is a few hundred bytes.
+	MaxLineBytes = MaxConfigBytes
 	// sniffBytes is how much of a file's start is examined to classify it.
 	sniffBytes = 64 << 10
 )

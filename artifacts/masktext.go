@@ -2,6 +2,7 @@ package artifacts
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -10,8 +11,10 @@ import (
 // logPass is what one pass over a text found.
 type logPass struct {
 	textStats
-	masked int  // secret values masked
-	config bool // the text holds Mattermost configuration settings
+	masked  int           // secret values masked
+	config  bool          // the text holds Mattermost configuration settings
+	long    bool          // a line is longer than MaxLineBytes: it cannot be masked
+	configs configScanner // finds them across lines
 }
 
 // maskTrigger is what every masking rule needs somewhere in a line; lines
@@ -19,52 +22,84 @@ type logPass struct {
 var maskTrigger = regexp.MustCompile(`(?i)pass|pwd|secret|token|key|auth|bearer|salt|datasource|signature|credential|://|@|/hooks/|/webhook`)
 
 // readBufBytes is the read buffer of a pass; a longer line is gathered in
-// pieces, up to the pass's limit.
+// pieces, up to MaxLineBytes.
 const readBufBytes = 64 << 10
+
+// errLongLine is a line longer than MaxLineBytes, met while masking.
+var errLongLine = errors.New("line too long to mask")
 
 // maskText reads r to the end, at most limit bytes, one line at a time: it
 // counts lines, keeps the head, notes configuration settings, masks secrets,
 // and writes the masked text to w (w nil: count only). A read error (a
 // truncated gzip stream) is returned wrapped; errTooBig past limit.
+// Masking needs each line whole, so a line is the most it holds in memory:
+// a line longer than MaxLineBytes is only looked at for configuration
+// settings, and sets long (errLongLine when writing to w).
 func maskText(w io.Writer, r io.Reader, limit int64) (logPass, error) {
 	var p logPass
 	br := bufio.NewReaderSize(r, readBufBytes)
-	var long []byte
+	var long []byte // a line gathered in pieces
+	var lineLen int
 	for {
 		piece, err := br.ReadSlice('\n')
-		p.n += int64(len(piece))
-		if p.n > limit {
+		if p.n += int64(len(piece)); p.n > limit {
 			return p, errTooBig
 		}
-		if err == bufio.ErrBufferFull {
-			long = append(long, piece...)
-			continue
+		if room := sniffBytes - len(p.head); room > 0 {
+			p.head = append(p.head, piece[:min(room, len(piece))]...)
 		}
-		line := piece
-		if long != nil {
-			line, long = append(long, piece...), nil
-		}
-		if len(line) > 0 {
-			if werr := p.line(w, line); werr != nil {
-				return p, fmt.Errorf("write masked text: %w", werr)
+		ends := err != bufio.ErrBufferFull
+		switch lineLen += len(piece); {
+		case lineLen > MaxLineBytes:
+			if w != nil {
+				return p, errLongLine
 			}
+			p.overlong(long, piece, ends)
+			long = nil
+		case !ends:
+			long = append(long, piece...)
+		default:
+			line := piece
+			if long != nil {
+				line, long = append(long, piece...), nil
+			}
+			if len(line) > 0 {
+				if werr := p.line(w, line); werr != nil {
+					return p, fmt.Errorf("write masked text: %w", werr)
+				}
+			}
+		}
+		if ends {
+			lineLen = 0
 		}
 		if err == io.EOF {
 			return p, nil
 		}
-		if err != nil {
+		if err != nil && err != bufio.ErrBufferFull {
 			return p, fmt.Errorf("read text: %w", err)
 		}
 	}
 }
 
+// overlong looks at the pieces of a line too long to mask (gathered, the
+// part read before it was known to be) for configuration settings only.
+func (p *logPass) overlong(gathered, piece []byte, ends bool) {
+	p.long = true
+	if !p.config && gathered != nil {
+		p.config = p.configs.holds(gathered)
+	}
+	if !p.config {
+		p.config = p.configs.holds(piece)
+	}
+	if ends {
+		p.lines++
+	}
+}
+
 func (p *logPass) line(w io.Writer, line []byte) error {
 	p.lines++
-	if room := sniffBytes - len(p.head); room > 0 {
-		p.head = append(p.head, line[:min(room, len(line))]...)
-	}
-	if !p.config && holdsConfig(line) {
-		p.config = true
+	if !p.config {
+		p.config = p.configs.holds(line)
 	}
 	if maskTrigger.Match(line) {
 		if out, k := maskLine(string(line)); k > 0 {
@@ -88,4 +123,28 @@ func maskedNote(n int) string {
 		return "; 1 secret value masked"
 	}
 	return fmt.Sprintf("; %s secret values masked", thousands(n))
+}
+
+// configScanner is holdsConfig over a text read a piece at a time: it finds
+// exactly what holdsConfig finds in the whole text, keeping between pieces
+// only the end of what it has seen that a match could still need.
+type configScanner struct {
+	carry []byte
+}
+
+// configCarry is how much of the text seen so far a match around a later
+// anchor can reach back into: holdsConfig's window around an anchor.
+const configCarry = anchorBefore + longestAnchor + anchorAfter
+
+// holds reports whether the text so far holds configuration settings.
+func (s *configScanner) holds(piece []byte) bool {
+	if s.carry == nil {
+		s.carry = make([]byte, 0, configCarry+readBufBytes) // a line fits without growing
+	}
+	buf := append(s.carry, piece...)
+	if holdsConfig(buf) {
+		return true
+	}
+	s.carry = append(s.carry[:0], buf[max(0, len(buf)-configCarry):]...)
+	return false
 }

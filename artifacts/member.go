@@ -63,6 +63,8 @@ func inspect(name string, open opener, limit int64, redact ConfigRedactor) membe
 		}
 		m.kind, m.config, m.fields = setbot.ArtifactConfig, out, fields
 		return m
+	case m.pass.long:
+		return m.leave("has a line longer than " + HumanBytes(MaxLineBytes) + ", too long to check for secrets")
 	}
 	m.kind = setbot.ArtifactLog
 	return m

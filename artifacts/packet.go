@@ -34,10 +34,10 @@ var packetParts = map[string]setbot.ArtifactKind{
 	"goroutines":            setbot.ArtifactStackDump,
 }
 
-func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
-	name := displayName(f.Name)
-	if len(f.Content.Data) > MaxPacketBytes {
-		return refuse(f, "%s is %s; support packets are limited to %s.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxPacketBytes))
+func (k *checker) checkPacket(f setbot.File, zr *zip.Reader) Checked {
+	name, size := displayName(f.Name), f.Content.Len()
+	if size > MaxPacketBytes {
+		return refuse(f, "%s is %s; support packets are limited to %s.", name, HumanBytes(size), HumanBytes(MaxPacketBytes))
 	}
 	facts := &PacketFacts{}
 	yaml := map[string]string{}
@@ -63,24 +63,47 @@ func checkPacket(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 		if !ok {
 			continue
 		}
-		b, err := readEntry(e, MaxProfileUnpackedBytes)
-		if err != nil {
-			return refuseUnpack(f, err, MaxProfileUnpackedBytes)
-		}
-		part := Check(setbot.File{Name: partName(e.Name), Content: setbot.Content{Data: b}, Size: int64(len(b))}, redact)
-		switch {
-		case part.OK() && part.Attachment.Kind == kind:
-			if part.Blob == nil {
-				part = withBlob(part.Attachment, b)
-			}
-			facts.Parts = append(facts.Parts, part)
-		case kind == setbot.ArtifactConfig || kind == setbot.ArtifactLog:
-			facts.LeftOut = append(facts.LeftOut, partName(e.Name))
+		if c := k.checkPart(f, facts, e, kind); c != nil {
+			return *c
 		}
 	}
 	facts.Version, facts.Database = packetVersion(yaml)
-	a := setbot.Attachment{Kind: setbot.ArtifactSupportPacket, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data)), Note: packetNote(facts)}
+	a := setbot.Attachment{Kind: setbot.ArtifactSupportPacket, Name: f.Name, FileID: f.ID, Size: size, Note: packetNote(facts)}
 	return Checked{Attachment: a, Packet: facts}
+}
+
+// checkPart takes one part out of a packet (to a temporary file, at most
+// MaxProfileUnpackedBytes) and checks it like an upload of its own. An
+// accepted part of the kind its name says joins facts.Parts; it keeps
+// itself as its blob when its check kept nothing else. A part that cannot
+// be unpacked refuses the whole packet (the Checked returned).
+func (k *checker) checkPart(f setbot.File, facts *PacketFacts, e *zip.File, kind setbot.ArtifactKind) *Checked {
+	rc, err := e.Open()
+	var part kept
+	if err == nil {
+		part, err = k.copyTo(rc, MaxProfileUnpackedBytes)
+		rc.Close()
+	}
+	if err != nil {
+		c := refuseUnpack(f, err, MaxProfileUnpackedBytes)
+		return &c
+	}
+	c := k.check(setbot.File{Name: partName(e.Name), Content: part.content, Size: part.content.Len()})
+	switch {
+	case c.OK() && c.Attachment.Kind == kind:
+		if c.Blob == nil {
+			c = withBlob(c.Attachment, part)
+		} else {
+			k.tmp.drop(part.content)
+		}
+		facts.Parts = append(facts.Parts, c)
+	case kind == setbot.ArtifactConfig || kind == setbot.ArtifactLog:
+		facts.LeftOut = append(facts.LeftOut, partName(e.Name))
+		fallthrough
+	default:
+		k.tmp.drop(part.content)
+	}
+	return nil
 }
 
 // partName names a file taken out of a packet; a cluster's packet keeps

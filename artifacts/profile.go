@@ -17,11 +17,12 @@ func checkProfile(f setbot.File, raw []byte) (c Checked, ok bool) {
 		return Checked{}, false
 	}
 	name := displayName(f.Name)
-	if len(f.Content.Data) > MaxProfileBytes {
-		return refuse(f, "%s is %s; profiles are limited to %s.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxProfileBytes)), true
+	size := f.Content.Len()
+	if size > MaxProfileBytes {
+		return refuse(f, "%s is %s; profiles are limited to %s.", name, HumanBytes(size), HumanBytes(MaxProfileBytes)), true
 	}
 	kind, what := profileKind(p)
-	a := setbot.Attachment{Kind: kind, Name: f.Name, FileID: f.ID, Size: int64(len(f.Content.Data))}
+	a := setbot.Attachment{Kind: kind, Name: f.Name, FileID: f.ID, Size: size}
 	switch kind {
 	case setbot.ArtifactCPUProfile:
 		a.Note = fmt.Sprintf("CPU profile: %s of samples, %s samples", time.Duration(p.DurationNanos).Round(time.Second), thousands(len(p.Sample)))

@@ -41,6 +41,9 @@ var configAnchors = [][]byte{[]byte("Settings"), []byte("FeatureFlags"), []byte(
 // and forward over the closing quote and the space before the colon.
 const anchorBefore, anchorAfter = 32, 256
 
+// longestAnchor is the length of the longest of configAnchors.
+const longestAnchor = len("ClientRequirements")
+
 // holdsConfig reports whether b holds Mattermost configuration settings:
 // one of its section names, or a setting only a configuration has, as a JSON
 // key. It decides by content only, and errs towards yes: what holds

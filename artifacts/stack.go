@@ -29,24 +29,24 @@ func looksLikeStackDump(head []byte) bool {
 	return false
 }
 
-// checkStackDump checks f.Content.Data, a goroutine dump (already decompressed);
+// checkStackDump checks data, a goroutine dump (already decompressed);
 // size is the size of the upload.
-func checkStackDump(f setbot.File, size int64) Checked {
+func checkStackDump(f setbot.File, data []byte, size int64) Checked {
 	name := displayName(f.Name)
 	if size > MaxProfileBytes {
 		return refuse(f, "%s is %s; goroutine dumps are limited to %s.", name, HumanBytes(size), HumanBytes(MaxProfileBytes))
 	}
-	idx := goroutineHeader.FindAllSubmatchIndex(f.Content.Data, -1)
+	idx := goroutineHeader.FindAllSubmatchIndex(data, -1)
 	states := map[string]int{}
 	framed := 0
 	for i, m := range idx {
-		state, _, _ := strings.Cut(string(f.Content.Data[m[4]:m[5]]), ",")
+		state, _, _ := strings.Cut(string(data[m[4]:m[5]]), ",")
 		states[state]++
-		end := len(f.Content.Data)
+		end := len(data)
 		if i+1 < len(idx) {
 			end = idx[i+1][0]
 		}
-		if len(bytes.TrimSpace(f.Content.Data[m[1]:end])) > 0 {
+		if len(bytes.TrimSpace(data[m[1]:end])) > 0 {
 			framed++
 		}
 	}

@@ -3,7 +3,6 @@ package artifacts
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -17,11 +16,12 @@ import (
 // support_packet.yaml (before v10).
 var packetMarkers = map[string]bool{"metadata.yaml": true, "diagnostics.yaml": true, "support_packet.yaml": true}
 
-// checkZip opens a zip after checking its headers against the bomb limits,
-// then treats it as a support packet or as a bundle of logs.
-func checkZip(f setbot.File, redact ConfigRedactor) Checked {
-	name := displayName(f.Name)
-	zr, err := zip.NewReader(bytes.NewReader(f.Content.Data), int64(len(f.Content.Data)))
+// checkZip opens a zip (read in place, through r) after checking its
+// headers against the bomb limits, then treats it as a support packet or as
+// a bundle of logs.
+func (k *checker) checkZip(f setbot.File, r io.ReaderAt) Checked {
+	name, size := displayName(f.Name), f.Content.Len()
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return refuse(f, "%s is a damaged zip file. Upload it again.", name)
 	}
@@ -30,13 +30,13 @@ func checkZip(f setbot.File, redact ConfigRedactor) Checked {
 	}
 	for _, e := range zr.File {
 		if packetMarkers[path.Base(e.Name)] {
-			return checkPacket(f, zr, redact)
+			return k.checkPacket(f, zr)
 		}
 	}
-	if len(f.Content.Data) > MaxLogBytes {
-		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(int64(len(f.Content.Data))), HumanBytes(MaxLogBytes))
+	if size > MaxLogBytes {
+		return refuse(f, "%s is %s; logs are limited to %s. Upload the part around the problem.", name, HumanBytes(size), HumanBytes(MaxLogBytes))
 	}
-	return checkLogZip(f, zr, redact)
+	return k.checkLogZip(f, zr)
 }
 
 // bombCheck refuses archives whose headers promise too much. The reader
@@ -70,7 +70,7 @@ func readEntry(e *zip.File, limit int64) ([]byte, error) {
 }
 
 // checkLogZip checks a zip of logs member by member; see checkBundle.
-func checkLogZip(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
+func (k *checker) checkLogZip(f setbot.File, zr *zip.Reader) Checked {
 	var entries []entry
 	for _, e := range zr.File {
 		if e.FileInfo().IsDir() {
@@ -78,7 +78,7 @@ func checkLogZip(f setbot.File, zr *zip.Reader, redact ConfigRedactor) Checked {
 		}
 		entries = append(entries, entry{name: e.Name, open: zipOpener(e)})
 	}
-	return checkBundle(f, "zip", entries, redact, func(w io.Writer) archiveWriter { return zipWriter{zip.NewWriter(w)} })
+	return k.checkBundle(f, "zip", entries, func(w io.Writer) archiveWriter { return zipWriter{zip.NewWriter(w)} })
 }
 
 // zipOpener opens a zip entry, decompressing a gzip-compressed one

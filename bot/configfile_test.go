@@ -198,10 +198,10 @@ func TestCheckWithRedactConfig(t *testing.T) {
 	}
 	blobs := map[string][]byte{}
 	for k, v := range c.Blobs() {
-		blobs[k] = v
+		blobs[k] = artifactstest.ReadContent(t, v)
 	}
 	for k, v := range p.Blobs() {
-		blobs[k] = v
+		blobs[k] = artifactstest.ReadContent(t, v)
 	}
 	configs := 0
 	for _, b := range blobs {

@@ -2,6 +2,7 @@ package artifactstest
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 
@@ -14,7 +15,8 @@ import (
 // keeps or says.
 func AssertNoSecretLeaves(t testing.TB, h Hostile, redact artifacts.ConfigRedactor) artifacts.Checked {
 	t.Helper()
-	c := artifacts.Check(setbot.File{ID: "f1", Name: h.File, Content: setbot.Content{Data: h.Data}, Size: int64(len(h.Data))}, redact)
+	c := artifacts.Check(setbot.File{ID: "f1", Name: h.File, Content: setbot.Content{Data: h.Data}, Size: int64(len(h.Data))}, redact, artifacts.TempDir(t.TempDir()))
+	t.Cleanup(c.Remove)
 	if h.Refuse != !c.OK() {
 		t.Fatalf("refused = %v (%q), want %v; note %q", !c.OK(), c.Problem, h.Refuse, c.Attachment.Note)
 	}
@@ -36,12 +38,12 @@ func AssertNoSecretIn(t testing.TB, c artifacts.Checked, upload []byte) {
 	if c.OK() && c.Attachment.Kind != setbot.ArtifactSupportPacket {
 		if c.Blob == nil {
 			contents = append(contents, upload) // the original is what gets attached
-		} else if c.Attachment.BlobKey != artifacts.BlobKey(c.Blob) {
+		} else if c.Attachment.BlobKey != artifacts.BlobKey(ReadContent(t, *c.Blob)) {
 			t.Errorf("BlobKey does not name the blob")
 		}
 	}
 	for _, b := range c.Blobs() {
-		contents = append(contents, b)
+		contents = append(contents, ReadContent(t, b))
 	}
 	if c.Packet != nil {
 		for _, p := range c.Packet.Parts {
@@ -64,6 +66,21 @@ func AssertNoSecretIn(t testing.TB, c artifacts.Checked, upload []byte) {
 			}
 		}
 	}
+}
+
+// ReadContent reads all of c, in memory or in a file.
+func ReadContent(t testing.TB, c setbot.Content) []byte {
+	t.Helper()
+	r, err := c.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // HostilePacket is a support packet whose configuration, logs and a node's
