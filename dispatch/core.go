@@ -65,11 +65,17 @@ type clickRoute struct {
 // The features. Each embeds the core and keeps its own state.
 type (
 	// intake runs the intake conversation by DM and files its tickets.
-	intake struct{ *core }
+	intake struct {
+		*core
+		checks *budget // of the uploads checked at once
+	}
 	// tickets changes tickets by command: assign, priority, handover.
 	tickets struct{ *core }
 	// paging pages the rotation, step after step, until someone acknowledges.
-	paging struct{ *core }
+	paging struct {
+		*core
+		nextDue time.Time // the earliest step not yet due (timer loop only); zero: none
+	}
 	// incidents tracks L1/L2 incidents and reminds about status updates.
 	incidents struct {
 		*core
@@ -106,16 +112,17 @@ type (
 	}
 )
 
-// features lists the features in the order the timer loop runs them.
+// features lists the features in the order the timer loop runs them:
+// paging first, since a late step is the costliest delay.
 func (d *core) features() []feature {
-	return []feature{d.rotation, d.paging, d.incidents, d.cycle, d.intake, d.tickets, d.watch, d.triage}
+	return []feature{d.paging, d.rotation, d.incidents, d.cycle, d.intake, d.tickets, d.watch, d.triage}
 }
 
 // newCore builds the core and its features.
 func newCore(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *core {
 	c := &core{cfg: cfg, chat: chat, db: db, log: cfg.Log, now: cfg.Now, ext: ext,
 		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1), timerDue: make(chan struct{}, 1)}
-	c.intake, c.tickets, c.paging = &intake{c}, &tickets{c}, &paging{c}
+	c.intake, c.tickets, c.paging = &intake{core: c, checks: newBudget(checkBudgetBytes)}, &tickets{c}, &paging{core: c}
 	c.incidents, c.cycle, c.rotation = &incidents{core: c}, &cycle{core: c}, &rotation{core: c}
 	c.watch = &watch{core: c, ready: make(chan struct{}, 1)}
 	c.triage = &triage{core: c}

@@ -3,6 +3,8 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +58,9 @@ type fakeChat struct {
 	// FindPost still finds them (by the post's property).
 	expired bool
 	postErr error // returned by Post while set
+	// downloads is where File copies a file whose content is on disk, as
+	// bot.Client.File downloads it ("": os.TempDir()).
+	downloads string
 }
 
 var _ setbot.Chat = (*fakeChat)(nil)
@@ -105,9 +110,29 @@ func (c *fakeChat) File(_ context.Context, id setbot.FileID, _ int64) (setbot.Fi
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f, ok := c.files[id]; ok {
-		return f, nil
+		if f.Content.Path == "" {
+			return f, nil
+		}
+		return download(f, c.downloads)
 	}
 	return setbot.File{}, setbot.Errorf(setbot.ENotFound, "There is no file %s.", id)
+}
+
+// download copies f's file to a temporary file in dir, as a download
+// would: the caller removes it.
+func download(f setbot.File, dir string) (setbot.File, error) {
+	in, err := os.Open(f.Content.Path)
+	if err != nil {
+		return setbot.File{}, err
+	}
+	defer in.Close()
+	w := setbot.NewContentWriter(dir, 0)
+	if _, err := io.Copy(w, in); err != nil {
+		w.Discard()
+		return setbot.File{}, err
+	}
+	f.Content, err = w.Finish()
+	return f, err
 }
 
 func (c *fakeChat) Message(_ context.Context, id setbot.PostID) (setbot.Message, error) {
@@ -208,6 +233,7 @@ type fakeTracker struct {
 	similar  []setbot.Issue
 	comments []trackedComment
 	filed    int
+	attached map[string][]byte // what FileOnce was given to attach, by name
 }
 
 type trackedComment struct {
@@ -253,9 +279,26 @@ func (f *fakeTracker) FileOnce(_ context.Context, r setbot.TicketRequest) (setbo
 		return setbot.Issue{}, err
 	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.filed++
-	f.mu.Unlock()
+	for _, tf := range r.Files {
+		if f.attached == nil {
+			f.attached = map[string][]byte{}
+		}
+		f.attached[tf.Name] = readContent(tf.Content)
+	}
 	return setbot.Issue{Key: "SET-900", URL: "https://jira.example.com/browse/SET-900"}, nil
+}
+
+// readContent reads c whole (nil when it cannot be read), as Jira would.
+func readContent(c setbot.Content) []byte {
+	r, err := c.Open()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(r)
+	return b
 }
 
 func (f *fakeTracker) Similar(_ context.Context, in setbot.Intake, max int) ([]setbot.Issue, error) {

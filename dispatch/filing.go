@@ -38,7 +38,8 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 	if tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the ticket waits in setbot's queue.")
 	}
-	req, err := d.intake.ticketRequest(ctx, f.Intake, !f.Routed)
+	req, done, err := d.intake.ticketRequest(ctx, f.Intake, !f.Routed)
+	defer done()
 	if err != nil && setbot.ErrorCode(err) != setbot.EUnavailable {
 		// Not Jira's doing and not passing (a stored copy gone): the
 		// intake must not wait in "filing" forever.
@@ -144,9 +145,17 @@ func (d *Dispatcher) NoteSetupProblem(msg string) {
 }
 
 // ticketRequest gathers what filing needs: the primary to assign and the
-// files' content (redacted copies from the store, originals from Mattermost).
-func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign bool) (setbot.TicketRequest, error) {
-	req := setbot.TicketRequest{Intake: in}
+// files' content (redacted copies from the store, originals from
+// Mattermost). done removes the originals' downloads; call it when the
+// request has been sent, also after an error.
+func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign bool) (req setbot.TicketRequest, done func(), err error) {
+	req = setbot.TicketRequest{Intake: in}
+	var downloads []setbot.Content
+	done = func() {
+		for _, c := range downloads {
+			removeTemp(c)
+		}
+	}
 	if s, err := d.shift(); assign && err == nil && s.Primary != "" {
 		req.Assignee = s.Primary
 		if u, err := d.chat.UserByName(ctx, s.Primary); err == nil {
@@ -156,16 +165,17 @@ func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign boo
 	for _, a := range attachmentsOf(in) {
 		tf := setbot.TicketFile{Name: a.Name}
 		if a.BlobKey != "" {
-			data, ok, err := d.db.Blob(a.BlobKey)
+			c, ok, err := d.db.Blob(a.BlobKey)
 			if err != nil || !ok {
-				return req, fmt.Errorf("read stored copy of %s: missing=%v %w", a.Name, !ok, err)
+				return req, done, fmt.Errorf("read stored copy of %s: missing=%v %w", a.Name, !ok, err)
 			}
-			tf.Content = setbot.Content{Data: data}
+			tf.Content = c
 		} else {
 			f, err := d.chat.File(ctx, a.FileID, maxAttachmentBytes)
+			downloads = append(downloads, f.Content)
 			if err != nil {
 				if setbot.ErrorCode(err) == setbot.EUnavailable {
-					return req, err
+					return req, done, err
 				}
 				tf.Link = in.Permalink // too large or gone: the ticket links to the conversation
 			}
@@ -173,7 +183,7 @@ func (d *intake) ticketRequest(ctx context.Context, in setbot.Intake, assign boo
 		}
 		req.Files = append(req.Files, tf)
 	}
-	return req, nil
+	return req, done, nil
 }
 
 func attachmentsOf(in setbot.Intake) []setbot.Attachment {

@@ -13,6 +13,17 @@ import (
 type outcome struct {
 	apply   func(*store.Tx) error // may be nil
 	replies []setbot.Reply
+	// cleanup, when set, runs once the post is handled, committed or not:
+	// it removes the temporary files of checked uploads, which apply has
+	// kept in the store by then.
+	cleanup func()
+}
+
+// done runs o's cleanup.
+func (o outcome) done() {
+	if o.cleanup != nil {
+		o.cleanup()
+	}
 }
 
 // say adds a reply.
@@ -48,6 +59,7 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 	} else {
 		o, err = d.c.command(ctx, m)
 	}
+	defer o.done()
 	if err != nil {
 		if setbot.ErrorCode(err) == setbot.EInternal || setbot.ErrorCode(err) == setbot.EUnavailable {
 			log.Error().Err(err).Msg("handle post")

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/setbot/setbot"
-	"github.com/setbot/setbot/artifacts"
 	"github.com/setbot/setbot/conversations"
 	"github.com/setbot/setbot/store"
 )
@@ -28,7 +27,7 @@ func (d *core) direct(ctx context.Context, m setbot.Message) (outcome, error) {
 	if len(m.FileIDs) > 0 {
 		in.Kind, in.Files = conversations.Files, d.intake.checkFiles(ctx, m)
 	}
-	return outcome{apply: func(tx *store.Tx) error {
+	return outcome{cleanup: func() { removeChecked(in.Files) }, apply: func(tx *store.Tx) error {
 		used, err := d.intake.step(tx, m.UserID, in)
 		if err != nil || used {
 			return err
@@ -78,26 +77,6 @@ func (d *core) dmCommand(ctx context.Context, m setbot.Message) (outcome, error)
 	return o, nil
 }
 
-// checkFiles downloads and checks a post's files, with the typing indicator
-// on while it works.
-func (d *intake) checkFiles(ctx context.Context, m setbot.Message) []artifacts.Checked {
-	if err := d.chat.Typing(ctx, m.ChannelID, "", ""); err != nil {
-		d.log.Debug().Err(err).Msg("typing indicator")
-	}
-	var out []artifacts.Checked
-	for _, id := range m.FileIDs {
-		f, err := d.chat.File(ctx, id, artifacts.MaxUploadBytes)
-		if err != nil {
-			d.log.Warn().Err(err).Str("file_id", string(id)).Msg("download upload")
-			out = append(out, artifacts.Checked{Attachment: setbot.Attachment{Name: f.Name, FileID: id, Size: f.Size},
-				Problem: fmt.Sprintf("I couldn't take %s: %s", nameOr(f.Name), setbot.ErrorMessage(err))})
-			continue
-		}
-		out = append(out, artifacts.Check(f, d.ext.Redact))
-	}
-	return out
-}
-
 func nameOr(n string) string {
 	if n == "" {
 		return "that file"
@@ -106,7 +85,7 @@ func nameOr(n string) string {
 }
 
 // step runs the user's intake conversation one step inside tx: load, Step,
-// save, store blobs, queue effects. used is false when the input was not for
+// save, store blobs (putBlobs), queue effects. used is false when the input was not for
 // the intake (nothing changed).
 func (d *intake) step(tx *store.Tx, user setbot.UserID, in conversations.Input) (used bool, err error) {
 	s, err := d.loadConversation(tx, user)
@@ -121,10 +100,8 @@ func (d *intake) step(tx *store.Tx, user setbot.UserID, in conversations.Input) 
 		return false, err
 	}
 	for _, c := range in.Files {
-		for k, b := range c.Blobs() {
-			if err := tx.PutBlob(k, b); err != nil {
-				return false, err
-			}
+		if err := putBlobs(tx, c); err != nil {
+			return false, err
 		}
 	}
 	raw, err := json.Marshal(next)

@@ -73,7 +73,8 @@ func runAddTo(ctx context.Context, d *core, j store.Job, a addition) error {
 	if d.ext.Tracker == nil {
 		return setbot.Errorf(setbot.EUnavailable, "Jira is not configured yet; the comment waits in setbot's queue.")
 	}
-	req, err := d.intake.ticketRequest(ctx, in, false)
+	req, done, err := d.intake.ticketRequest(ctx, in, false)
+	defer done()
 	if err == nil {
 		// Exactly once: a retry after a lost answer or a crash finds the
 		// comment made with this job's ref and makes no second one.

@@ -113,7 +113,7 @@ func (m *Main) Run(ctx context.Context) error {
 		close(m.Serving)
 	}
 
-	client, err := m.connect(ctx, log, cfg, key)
+	client, err := m.connect(ctx, log, cfg, key, db.TempDir())
 	if err != nil || client == nil {
 		return err
 	}
@@ -211,10 +211,13 @@ func (m *Main) serve(ctx context.Context, log zerolog.Logger, d *dispatch.Dispat
 }
 
 // connect logs in to Mattermost, retrying while the server is unreachable;
-// a refused token or a missing channel ends start-up at once.
-func (m *Main) connect(ctx context.Context, log zerolog.Logger, cfg *Config, key []byte) (*bot.Client, error) {
+// a refused token or a missing channel ends start-up at once. Large
+// uploads are downloaded into tempDir (the store's, so that a checked one
+// is linked into the store rather than copied).
+func (m *Main) connect(ctx context.Context, log zerolog.Logger, cfg *Config, key []byte, tempDir string) (*bot.Client, error) {
 	bc := bot.Config{URL: cfg.Mattermost.URL, Token: cfg.Mattermost.Token, Team: cfg.Mattermost.Team,
-		SETChannel: cfg.Mattermost.SETChannel, AskChannel: cfg.Mattermost.AskChannel, PublicURL: cfg.HTTP.PublicURL, Now: m.Now}
+		SETChannel: cfg.Mattermost.SETChannel, AskChannel: cfg.Mattermost.AskChannel, PublicURL: cfg.HTTP.PublicURL, Now: m.Now,
+		TempDir: tempDir}
 	wait := time.Second
 	for {
 		c, err := bot.Connect(ctx, bc, key)
