@@ -2,10 +2,13 @@ package artifacts
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
+	"unicode/utf8"
 )
 
 // logPass is what one pass over a text found.
@@ -15,11 +18,39 @@ type logPass struct {
 	config  bool          // the text holds Mattermost configuration settings
 	long    bool          // a line is longer than MaxLineBytes: it cannot be masked
 	configs configScanner // finds them across lines
+	lower   []byte        // mayHoldSecret's buffer
 }
 
 // maskTrigger is what every masking rule needs somewhere in a line; lines
 // without it are copied as they are, which keeps a pass over a large log fast.
-var maskTrigger = regexp.MustCompile(`(?i)pass|pwd|secret|token|key|auth|bearer|salt|datasource|signature|credential|://|@|/hooks/|/webhook`)
+var maskTrigger = regexp.MustCompile(`(?i)` + strings.Join(triggerWords, "|"))
+
+// triggerWords are maskTrigger's alternatives, lower case, as literals.
+var triggerWords = []string{"pass", "pwd", "secret", "token", "key", "auth", "bearer", "salt", "datasource", "signature", "credential", "://", "@", "/hooks/", "/webhook"}
+
+// mayHoldSecret reports whether maskTrigger matches line. A line of ASCII
+// is lowered (into *lower, reused) and searched for each word, many times
+// faster than the case-folding regexp; any other line goes through the
+// regexp, whose folding knows more than ASCII (ſ is an s, K a k).
+func mayHoldSecret(line []byte, lower *[]byte) bool {
+	b := (*lower)[:0]
+	for _, c := range line {
+		if c >= utf8.RuneSelf {
+			return maskTrigger.Match(line)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	*lower = b
+	for _, w := range triggerWords {
+		if bytes.Contains(b, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
 
 // readBufBytes is the read buffer of a pass; a longer line is gathered in
 // pieces, up to MaxLineBytes.
@@ -101,7 +132,7 @@ func (p *logPass) line(w io.Writer, line []byte) error {
 	if !p.config {
 		p.config = p.configs.holds(line)
 	}
-	if maskTrigger.Match(line) {
+	if mayHoldSecret(line, &p.lower) {
 		if out, k := maskLine(string(line)); k > 0 {
 			p.masked += k
 			line = []byte(out)
