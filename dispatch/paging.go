@@ -164,6 +164,7 @@ func (d *paging) clickAck(ctx context.Context, c setbot.Click) string {
 // repeats nor skips it. A page still waiting for its thread (an automatic
 // page whose first post is in the outbox) waits.
 func (d *paging) escalatePages(ctx context.Context) {
+	d.nextDue = time.Time{}
 	open, err := d.db.OpenPages()
 	if err != nil || len(open) == 0 {
 		if err != nil {
@@ -184,6 +185,9 @@ func (d *paging) escalatePages(ctx context.Context) {
 		if dec.Step == setbot.StepNone {
 			if dec.Reason == setbot.ReasonNobodyToPage {
 				d.nobodyToPage(p)
+			}
+			if !dec.Due.IsZero() && (d.nextDue.IsZero() || dec.Due.Before(d.nextDue)) {
+				d.nextDue = dec.Due
 			}
 			continue
 		}

@@ -600,3 +600,21 @@ func (m *passMeter) TimerPass(time.Time) {
 	default:
 	}
 }
+
+// TestTimerWakesWhenTheNextStepIsDue: with an hourly tick, the timer loop
+// sleeps only until the page's next step is due, so steps go out on time.
+func TestTimerWakesWhenTheNextStepIsDue(t *testing.T) {
+	r := newPagingRig(t)
+	r.cfg.Tick = time.Hour
+	r.open(t)
+	if w := r.d.c.untilNextPass(); w != time.Hour {
+		t.Fatalf("no page: sleeps %s, want the tick", w)
+	}
+	r.page("sam", "the database is down")
+	r.tick(t) // the primary is paged
+	r.now = r.now.Add(time.Minute)
+	r.d.c.paging.escalatePages(context.Background())
+	if w := r.d.c.untilNextPass(); w != pgAckWithin-time.Minute {
+		t.Errorf("sleeps %s, want until the backup is due (%s)", w, pgAckWithin-time.Minute)
+	}
+}

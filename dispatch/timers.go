@@ -33,7 +33,7 @@ func (d *core) collectBlobs() {
 // runTimers does the time-driven work every tick until ctx ends: the
 // channel header at week boundaries, the paging ladder, housekeeping.
 func (d *Dispatcher) runTimers(ctx context.Context) {
-	t := time.NewTicker(d.c.cfg.Tick)
+	t := time.NewTimer(d.c.cfg.Tick)
 	defer t.Stop()
 	var pruneAt time.Time // zero: due at once
 	features := d.c.features()
@@ -47,6 +47,7 @@ func (d *Dispatcher) runTimers(ctx context.Context) {
 			pruneAt = now.Add(pruneEvery)
 		}
 		d.c.ext.Meter.TimerPass(now)
+		t.Reset(d.c.untilNextPass())
 		select {
 		case <-ctx.Done():
 			return
@@ -136,4 +137,15 @@ func (d *core) passSoon() {
 	case d.timerDue <- struct{}{}:
 	default:
 	}
+}
+
+// untilNextPass is how long the timer loop sleeps: a tick, or less when a
+// page's next step is due sooner, so that steps go out on time rather
+// than up to a tick late.
+func (d *core) untilNextPass() time.Duration {
+	wait := d.cfg.Tick
+	if due := d.paging.nextDue; !due.IsZero() {
+		wait = min(wait, max(due.Sub(d.now()), 0))
+	}
+	return wait
 }
