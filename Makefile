@@ -1,7 +1,7 @@
 # The two commands a newcomer needs:
 #   make demo   run setbot against a local Mattermost and a fake Jira (or: make run CONFIG=setbot.toml)
 #   make test   run every test: unit tests with -race, then the end-to-end suite on a real Mattermost
-.PHONY: build run demo demo-stop chat test test-unit test-e2e test-e2e-repeat bench
+.PHONY: build run demo demo-stop chat test test-unit test-e2e test-e2e-repeat test-faults bench
 
 build:
 	go build -o bin/setbot ./cmd/setbot
@@ -30,6 +30,11 @@ test-unit:
 
 test-e2e:
 	bash scripts/test e2e
+
+# The fault suite alone (issue 12): kills, restarts, a lossy network, Jira
+# failing, floods and large uploads against the real server.
+test-faults:
+	bash scripts/test faults
 
 # The end-to-end suite N times in a row (default 10): it must pass every time.
 test-e2e-repeat:
