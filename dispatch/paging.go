@@ -210,15 +210,17 @@ func (d *paging) lookUpPaged(ctx context.Context, dec setbot.PageDecision) (map[
 	}
 	people := map[setbot.Username]setbot.User{}
 	for _, n := range names {
-		u, err := d.chat.UserByName(ctx, n)
+		// The people directory: usually no call to Mattermost at the
+		// moment a step is due, and the account the name was pinned to.
+		p, err := d.pinnedFresh(ctx, n)
 		switch {
-		case setbot.ErrorCode(err) == setbot.ENotFound:
-			d.log.Warn().Str("user", string(n)).Msg("page ladder: the person to page has no account; paging in the thread only")
-		case err != nil:
+		case err != nil && p.id == "":
 			d.log.Warn().Err(err).Str("user", string(n)).Msg("page ladder: cannot look up the person to page; trying again next tick")
 			return nil, false
-		case !u.Deleted:
-			people[n] = u
+		case p.id == "" || !p.active:
+			d.log.Warn().Str("user", string(n)).Msg("page ladder: the person to page has no active account; paging in the thread only")
+		default:
+			people[n] = setbot.User{ID: p.id, Username: n}
 		}
 	}
 	return people, true

@@ -45,31 +45,42 @@ func (d *core) idOf(ctx context.Context, name setbot.Username) setbot.UserID {
 	if name == "" {
 		return ""
 	}
-	now := d.now()
-	d.people.mu.Lock()
-	p, ok := d.people.names[name]
-	d.people.mu.Unlock()
-	if !ok || now.Sub(p.checked) >= peopleRefresh {
-		ctx, cancel := context.WithTimeout(ctx, peopleLookupBound)
-		next, err := d.resolve(ctx, name, p)
-		cancel()
-		if err != nil {
-			d.log.Warn().Err(err).Str("username", string(name)).Msg("look up a listed person; keeping what was known")
-		} else {
-			p = next
-			p.checked = now
-			d.people.mu.Lock()
-			if d.people.names == nil {
-				d.people.names = map[setbot.Username]pinned{}
-			}
-			d.people.names[name] = p
-			d.people.mu.Unlock()
-		}
+	p, err := d.pinnedFresh(ctx, name)
+	if err != nil {
+		d.log.Warn().Err(err).Str("username", string(name)).Msg("look up a listed person; keeping what was known")
 	}
 	if !p.active {
 		return ""
 	}
 	return p.id
+}
+
+// pinnedFresh returns what name is pinned to, looking it up again when it
+// was not checked within peopleRefresh. On an error it returns what was
+// known (possibly nothing) with the error: the caller decides whether to
+// go on without Mattermost's answer.
+func (d *core) pinnedFresh(ctx context.Context, name setbot.Username) (pinned, error) {
+	now := d.now()
+	d.people.mu.Lock()
+	p, ok := d.people.names[name]
+	d.people.mu.Unlock()
+	if ok && now.Sub(p.checked) < peopleRefresh {
+		return p, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, peopleLookupBound)
+	next, err := d.resolve(ctx, name, p)
+	cancel()
+	if err != nil {
+		return p, err
+	}
+	next.checked = now
+	d.people.mu.Lock()
+	if d.people.names == nil {
+		d.people.names = map[setbot.Username]pinned{}
+	}
+	d.people.names[name] = next
+	d.people.mu.Unlock()
+	return next, nil
 }
 
 // resolve looks name up again: a pinned account by its ID (wherever its
