@@ -28,6 +28,13 @@ var maskTrigger = regexp.MustCompile(`(?i)` + strings.Join(triggerWords, "|"))
 // triggerWords are maskTrigger's alternatives, lower case, as literals.
 var triggerWords = []string{"pass", "pwd", "secret", "token", "key", "auth", "bearer", "salt", "datasource", "signature", "credential", "://", "@", "/hooks/", "/webhook"}
 
+var triggerBytes = func() (b [][]byte) {
+	for _, w := range triggerWords {
+		b = append(b, []byte(w))
+	}
+	return b
+}()
+
 // mayHoldSecret reports whether maskTrigger matches line. A line of ASCII
 // is lowered (into *lower, reused) and searched for each word, many times
 // faster than the case-folding regexp; any other line goes through the
@@ -44,8 +51,8 @@ func mayHoldSecret(line []byte, lower *[]byte) bool {
 		b = append(b, c)
 	}
 	*lower = b
-	for _, w := range triggerWords {
-		if bytes.Contains(b, []byte(w)) {
+	for _, w := range triggerBytes {
+		if bytes.Contains(b, w) {
 			return true
 		}
 	}
@@ -66,8 +73,8 @@ var errLongLine = errors.New("line too long to mask")
 // Masking needs each line whole, so a line is the most it holds in memory:
 // a line longer than MaxLineBytes is only looked at for configuration
 // settings, and sets long (errLongLine when writing to w).
-func maskText(w io.Writer, r io.Reader, limit int64) (logPass, error) {
-	var p logPass
+func maskText(w io.Writer, r io.Reader, limit int64) (p logPass, err error) {
+	defer func() { p.config = p.configs.holds() }()
 	br := bufio.NewReaderSize(r, readBufBytes)
 	var long []byte // a line gathered in pieces
 	var lineLen int
@@ -116,12 +123,8 @@ func maskText(w io.Writer, r io.Reader, limit int64) (logPass, error) {
 // part read before it was known to be) for configuration settings only.
 func (p *logPass) overlong(gathered, piece []byte, ends bool) {
 	p.long = true
-	if !p.config && gathered != nil {
-		p.config = p.configs.holds(gathered)
-	}
-	if !p.config {
-		p.config = p.configs.holds(piece)
-	}
+	p.configs.write(gathered)
+	p.configs.write(piece)
 	if ends {
 		p.lines++
 	}
@@ -129,9 +132,7 @@ func (p *logPass) overlong(gathered, piece []byte, ends bool) {
 
 func (p *logPass) line(w io.Writer, line []byte) error {
 	p.lines++
-	if !p.config {
-		p.config = p.configs.holds(line)
-	}
+	p.configs.write(line)
 	if mayHoldSecret(line, &p.lower) {
 		if out, k := maskLine(string(line)); k > 0 {
 			p.masked += k
@@ -156,26 +157,49 @@ func maskedNote(n int) string {
 	return fmt.Sprintf("; %s secret values masked", thousands(n))
 }
 
-// configScanner is holdsConfig over a text read a piece at a time: it finds
-// exactly what holdsConfig finds in the whole text, keeping between pieces
-// only the end of what it has seen that a match could still need.
+// configScanner is holdsConfig over a text written to it in pieces: it
+// finds exactly what holdsConfig finds in the whole text. It scans a chunk
+// at a time, keeping from one scan to the next only the end of the text
+// that a match around a later anchor could still need (configCarry).
 type configScanner struct {
-	carry []byte
+	buf   []byte // the carry, then what was written since
+	found bool
 }
 
 // configCarry is how much of the text seen so far a match around a later
 // anchor can reach back into: holdsConfig's window around an anchor.
 const configCarry = anchorBefore + longestAnchor + anchorAfter
 
-// holds reports whether the text so far holds configuration settings.
-func (s *configScanner) holds(piece []byte) bool {
-	if s.carry == nil {
-		s.carry = make([]byte, 0, configCarry+readBufBytes) // a line fits without growing
+// configChunk is how much text a scan takes at once (a variable for the
+// tests, which scan small texts in many places).
+var configChunk = 64 << 10
+
+func (s *configScanner) write(p []byte) {
+	for len(p) > 0 && !s.found {
+		if s.buf == nil {
+			s.buf = make([]byte, 0, configCarry+configChunk)
+		}
+		n := min(len(p), cap(s.buf)-len(s.buf))
+		s.buf, p = append(s.buf, p[:n]...), p[n:]
+		if len(s.buf) == cap(s.buf) {
+			s.scan()
+		}
 	}
-	buf := append(s.carry, piece...)
-	if holdsConfig(buf) {
-		return true
+}
+
+func (s *configScanner) scan() {
+	if holdsConfig(s.buf) {
+		s.found, s.buf = true, nil
+		return
 	}
-	s.carry = append(s.carry[:0], buf[max(0, len(buf)-configCarry):]...)
-	return false
+	s.buf = append(s.buf[:0], s.buf[max(0, len(s.buf)-configCarry):]...)
+}
+
+// holds reports whether the text written so far holds configuration
+// settings.
+func (s *configScanner) holds() bool {
+	if !s.found && len(s.buf) > 0 {
+		s.scan()
+	}
+	return s.found
 }

@@ -115,6 +115,7 @@ func TestLargeTexts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, _ := checkIn(t, onDisk(t, tt.file, tt.data), artifactstest.Redact)
 			if tt.problem != "" {
 				if c.OK() || !strings.Contains(c.Problem, tt.problem) {
@@ -138,6 +139,7 @@ func TestHostileTextsPastTheSizeOfAConfiguration(t *testing.T) {
 			continue // compressed or archived: not a text
 		}
 		t.Run(h.Name, func(t *testing.T) {
+			t.Parallel()
 			data := append(append([]byte(nil), pad...), h.Data...)
 			c, _ := checkIn(t, onDisk(t, h.File, data), artifactstest.Redact)
 			if h.Kind == setbot.ArtifactLog && !h.Refuse && (!c.OK() || c.Attachment.Kind != setbot.ArtifactLog) {
