@@ -9,6 +9,10 @@
 // content and whatever its name or wrapping, is redacted or refused, and an
 // archive is kept only as rebuilt from its checked members.
 //
-// Everything here is pure: no I/O, no clock. A refusal is a sentence a person
-// can act on: what the file is, and how to get the right one.
+// Large files are never held whole in memory: a check reads its upload
+// afresh for each pass (setbot.Content, in memory or in a file) and writes
+// what it keeps to temporary files, the only I/O here; it removes every
+// one its result does not hold. There is no clock and no network. A refusal
+// is a sentence a person can act on: what the file is, and how to get the
+// right one.
 package artifacts
