@@ -44,7 +44,7 @@ func (d *intake) checkFile(ctx context.Context, id setbot.FileID) artifacts.Chec
 		}
 	}
 	if err != nil {
-		d.log.Warn().Err(err).Str("file_id", string(id)).Msg("download upload")
+		d.log.Warn().Err(err).Str("file_id", string(id)).Msg("take an upload")
 		return artifacts.Checked{Attachment: setbot.Attachment{Name: f.Name, FileID: id, Size: f.Size},
 			Problem: fmt.Sprintf("I couldn't take %s: %s", nameOr(f.Name), setbot.ErrorMessage(err))}
 	}
