@@ -173,16 +173,21 @@ func (db *DB) Incidents() ([]setbot.Incident, error) {
 	return db.incidents(func(setbot.Incident) bool { return true })
 }
 
+// OpenIncidentsInto is OpenIncidents appending to dst[:0]: a caller that
+// reads them on every timer pass reuses one slice, and an unchanged
+// incident is not decoded again.
+func (db *DB) OpenIncidentsInto(dst []setbot.Incident) ([]setbot.Incident, error) {
+	return db.incidentsInto(dst[:0], func(in setbot.Incident) bool { return !in.Resolved })
+}
+
 func (db *DB) incidents(keep func(setbot.Incident) bool) ([]setbot.Incident, error) {
-	var out []setbot.Incident
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
-			in, err := decodeIncident(v)
-			if err == nil && keep(in) {
-				out = append(out, in)
-			}
-			return err
-		})
+	return db.incidentsInto(nil, keep)
+}
+
+func (db *DB) incidentsInto(dst []setbot.Incident, keep func(setbot.Incident) bool) (out []setbot.Incident, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		out, err = db.incidentCache.each(tx.Bucket(bucketIncidents), decodeIncident, keep, dst)
+		return err
 	})
 	return out, err
 }

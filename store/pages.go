@@ -3,7 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -78,7 +78,23 @@ func (tx *Tx) putPage(p setbot.Page) error {
 	if err != nil {
 		return err
 	}
-	return tx.tx.Bucket(bucketPages).Put([]byte(p.ID), v)
+	b := tx.tx.Bucket(bucketPages)
+	// Every write moves the bucket's sequence: PagesVersion.
+	if _, err := b.NextSequence(); err != nil {
+		return err
+	}
+	return b.Put([]byte(p.ID), v)
+}
+
+// PagesVersion changes whenever a page is written: the page ladder, which
+// planned its next look from the pages at one version, looks again when
+// it differs.
+func (db *DB) PagesVersion() (v uint64, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		v = tx.Bucket(bucketPages).Sequence()
+		return nil
+	})
+	return v, err
 }
 
 // AddPage stores a new page. A page with the same id already stored is an
@@ -121,21 +137,23 @@ func (db *DB) PagesSince(since time.Time) ([]setbot.Page, error) {
 	return db.pages(func(p setbot.Page) bool { return !p.Created.Before(since) })
 }
 
+// OpenPagesInto is OpenPages appending to dst[:0]: a caller that reads
+// them on every timer pass reuses one slice, and an unchanged page is not
+// decoded again.
+func (db *DB) OpenPagesInto(dst []setbot.Page) ([]setbot.Page, error) {
+	return db.pagesInto(dst[:0], func(p setbot.Page) bool { return !p.Acked() })
+}
+
 func (db *DB) pages(keep func(setbot.Page) bool) ([]setbot.Page, error) {
-	var out []setbot.Page
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPages).ForEach(func(_, v []byte) error {
-			p, err := decodePage(v)
-			if err != nil {
-				return err
-			}
-			if keep(p) {
-				out = append(out, p)
-			}
-			return nil
-		})
+	return db.pagesInto(nil, keep)
+}
+
+func (db *DB) pagesInto(dst []setbot.Page, keep func(setbot.Page) bool) (out []setbot.Page, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		out, err = db.pageCache.each(tx.Bucket(bucketPages), decodePage, keep, dst)
+		return err
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	slices.SortFunc(out, func(a, b setbot.Page) int { return a.Created.Compare(b.Created) })
 	return out, err
 }
 

@@ -53,6 +53,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/setbot/setbot"
 )
 
 // Version is the schema version this build reads and writes.
@@ -102,6 +104,9 @@ var ErrInUse = errors.New("the store file is already in use by another process")
 type DB struct {
 	bolt *bolt.DB
 	path string
+	// Decoded incidents and pages, read on every timer pass.
+	incidentCache decodeCache[setbot.Incident]
+	pageCache     decodeCache[setbot.Page]
 }
 
 // Open opens or creates the store at path, creates missing buckets and checks

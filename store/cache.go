@@ -1,0 +1,63 @@
+package store
+
+import (
+	"bytes"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// decodeCache keeps the decoded values of a bucket whose values are read
+// far more often than they change (incidents, pages: every timer pass
+// reads them all). A read walks the bucket and decodes only the values
+// whose bytes differ from the ones decoded before, so an unchanged bucket
+// costs a walk and a comparison per key and no allocation. Safe for
+// concurrent use.
+type decodeCache[T any] struct {
+	mu    sync.Mutex
+	gen   uint64
+	byKey map[string]*cached[T]
+}
+
+type cached[T any] struct {
+	raw []byte
+	val T
+	gen uint64 // the read that last saw it
+}
+
+// each calls keep for every value of b (decoded, or from the cache) and
+// appends those it accepts to dst, which it returns. Keys gone from b are
+// forgotten.
+func (c *decodeCache[T]) each(b *bolt.Bucket, decode func([]byte) (T, error), keep func(T) bool, dst []T) ([]T, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byKey == nil {
+		c.byKey = map[string]*cached[T]{}
+	}
+	c.gen++
+	err := b.ForEach(func(k, v []byte) error {
+		e := c.byKey[string(k)]
+		if e == nil || !bytes.Equal(e.raw, v) {
+			val, err := decode(v)
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				e = &cached[T]{}
+				c.byKey[string(k)] = e
+			}
+			e.raw, e.val = append(e.raw[:0], v...), val
+		}
+		e.gen = c.gen
+		if keep(e.val) {
+			dst = append(dst, e.val)
+		}
+		return nil
+	})
+	for k, e := range c.byKey {
+		if e.gen != c.gen {
+			delete(c.byKey, k)
+		}
+	}
+	return dst, err
+}
