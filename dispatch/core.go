@@ -74,12 +74,19 @@ type (
 	// paging pages the rotation, step after step, until someone acknowledges.
 	paging struct {
 		*core
-		nextDue time.Time // the earliest step not yet due (timer loop only); zero: none
+		// The ladder's plan (timer loop only): the earliest step not yet
+		// due (zero: none), the pages' version it was made from, and the
+		// slice the open pages are read into.
+		nextDue time.Time
+		version uint64
+		planned bool
+		open    []setbot.Page
 	}
 	// incidents tracks L1/L2 incidents and reminds about status updates.
 	incidents struct {
 		*core
-		nag nagPlan // the reminders' plan (timer loop only)
+		nag  nagPlan           // the reminders' plan (timer loop only)
+		open []setbot.Incident // the open incidents are read into it (timer loop only)
 	}
 	// cycle posts the weekly cycle reports.
 	cycle struct {

@@ -68,7 +68,8 @@ func (d *incidents) nagIncidents(ctx context.Context) {
 	if version == d.nag.version && !d.nag.nextAt.IsZero() && now.Before(d.nag.nextAt) {
 		return
 	}
-	open, err := d.db.OpenIncidents()
+	open, err := d.db.OpenIncidentsInto(d.open)
+	d.open = open
 	if err != nil {
 		d.log.Error().Err(err).Msg("incidents: read open incidents")
 		return

@@ -164,12 +164,21 @@ func (d *paging) clickAck(ctx context.Context, c setbot.Click) string {
 // repeats nor skips it. A page still waiting for its thread (an automatic
 // page whose first post is in the outbox) waits.
 func (d *paging) escalatePages(ctx context.Context) {
-	d.nextDue = time.Time{}
-	open, err := d.db.OpenPages()
-	if err != nil || len(open) == 0 {
-		if err != nil {
-			d.log.Error().Err(err).Msg("read open pages")
-		}
+	version, err := d.db.PagesVersion()
+	if err != nil {
+		d.log.Error().Err(err).Msg("read the pages' version")
+		return
+	}
+	// Nothing changed and every open page's next step is still ahead: an
+	// idle pass costs one read, whatever the number of pages.
+	if d.planned && version == d.version && d.now().Before(d.nextDue) {
+		return
+	}
+	d.nextDue, d.planned = time.Time{}, false
+	open, err := d.db.OpenPagesInto(d.open)
+	d.open = open
+	if err != nil {
+		d.log.Error().Err(err).Msg("read open pages")
 		return
 	}
 	shift, err := d.shift()
@@ -177,26 +186,31 @@ func (d *paging) escalatePages(ctx context.Context) {
 		d.log.Error().Err(err).Msg("page ladder: roster")
 		return
 	}
+	planned := len(open) > 0 // with no page, every pass looks (it is cheap)
 	for _, p := range open {
 		if p.Root == "" {
-			continue
+			continue // its thread is being made; writing its root changes the version
 		}
 		dec := setbot.NextPageStep(p, shift, d.cfg.AckWithin, d.now())
 		if dec.Step == setbot.StepNone {
 			if dec.Reason == setbot.ReasonNobodyToPage {
 				d.nobodyToPage(p)
 			}
-			if !dec.Due.IsZero() && (d.nextDue.IsZero() || dec.Due.Before(d.nextDue)) {
+			if dec.Due.IsZero() {
+				planned = false // nothing scheduled (a ladder at its end, an empty rotation): look every pass
+			} else if d.nextDue.IsZero() || dec.Due.Before(d.nextDue) {
 				d.nextDue = dec.Due
 			}
 			continue
 		}
 		people, ok := d.lookUpPaged(ctx, dec)
 		if !ok {
-			continue // Mattermost did not answer: the next tick tries again, nobody is skipped
+			planned = false // Mattermost did not answer: the next pass tries again, nobody is skipped
+			continue
 		}
 		d.claimStep(p.ID, shift, people)
 	}
+	d.version, d.planned = version, planned && !d.nextDue.IsZero()
 }
 
 // lookUpPaged finds the accounts of the people dec pages. ok is false when
