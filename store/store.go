@@ -107,6 +107,7 @@ type DB struct {
 	// Decoded incidents and pages, read on every timer pass.
 	incidentCache decodeCache[setbot.Incident]
 	pageCache     decodeCache[setbot.Page]
+	commits       *committer // group commits of Handle and Update
 }
 
 // Open opens or creates the store at path, creates missing buckets and checks
@@ -128,7 +129,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path}
+	db := &DB{bolt: b, path: path, commits: newCommitter()}
 	if err := db.init(o.now()); err != nil {
 		b.Close()
 		return nil, err
@@ -137,6 +138,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		b.Close()
 		return nil, err
 	}
+	go db.runCommits() // stopped by Close
 	return db, nil
 }
 
@@ -181,7 +183,10 @@ func (db *DB) Created() (time.Time, error) {
 }
 
 // Close closes the file. It waits for open transactions to end.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	db.commits.close()
+	return db.bolt.Close()
+}
 
 // Path is the file the store lives in.
 func (db *DB) Path() string { return db.path }

@@ -18,19 +18,28 @@ type Tx struct {
 	tx  *bolt.Tx
 	now time.Time
 	db  *DB
+	// grouped transactions (Handle, Update) keep their OnCommit functions
+	// in hooks, which their caller runs after the group commit; others
+	// leave them to bbolt.
+	grouped bool
+	hooks   []func()
 }
 
 // Handle runs fn once for the post id, in one transaction that also records
 // the post as handled. A post already handled is not handled again: Handle
 // returns dup=true without calling fn. If fn fails, nothing is recorded.
+// It shares a group commit with the writes waiting at the same moment
+// (commit.go), so fn may run more than once: it must depend only on the
+// transaction.
 func (db *DB) Handle(id setbot.PostID, now time.Time, fn func(*Tx) error) (dup bool, err error) {
-	err = db.bolt.Update(func(btx *bolt.Tx) error {
-		seen := btx.Bucket(bucketSeen)
+	err = db.write(now, func(tx *Tx) error {
+		dup = false
+		seen := tx.tx.Bucket(bucketSeen)
 		if seen.Get([]byte(id)) != nil {
 			dup = true
 			return nil
 		}
-		if err := fn(&Tx{tx: btx, now: now, db: db}); err != nil {
+		if err := fn(tx); err != nil {
 			return err
 		}
 		return seen.Put([]byte(id), millis(now))
@@ -38,9 +47,9 @@ func (db *DB) Handle(id setbot.PostID, now time.Time, fn func(*Tx) error) (dup b
 	return dup, err
 }
 
-// Update runs fn in one read-write transaction.
+// Update runs fn in one read-write transaction, shared as Handle's is.
 func (db *DB) Update(now time.Time, fn func(*Tx) error) error {
-	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, now: now, db: db}) })
+	return db.write(now, fn)
 }
 
 // Seen reports whether the post was handled.
@@ -216,4 +225,10 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // OnCommit runs fn after the transaction has committed, before Handle or
 // Update returns; never when it fails or rolls back. It is for counting what
 // the transaction did (metrics), not for more work on the store.
-func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }
+func (tx *Tx) OnCommit(fn func()) {
+	if tx.grouped {
+		tx.hooks = append(tx.hooks, fn)
+		return
+	}
+	tx.tx.OnCommit(fn)
+}
