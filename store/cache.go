@@ -9,14 +9,18 @@ import (
 
 // decodeCache keeps the decoded values of a bucket whose values are read
 // far more often than they change (incidents, pages: every timer pass
-// reads them all). A read walks the bucket and decodes only the values
-// whose bytes differ from the ones decoded before, so an unchanged bucket
-// costs a walk and a comparison per key and no allocation. Safe for
+// reads them all). Every write to such a bucket, deletions included, moves
+// its sequence: while the sequence is the one the cache last saw, a read
+// is served from the cache without walking the bucket. Otherwise it walks
+// the bucket and decodes only the values whose bytes changed. Safe for
 // concurrent use.
 type decodeCache[T any] struct {
 	mu    sync.Mutex
 	gen   uint64
 	byKey map[string]*cached[T]
+	list  []*cached[T] // in key order, as of seq
+	seq   uint64
+	valid bool
 }
 
 type cached[T any] struct {
@@ -31,10 +35,19 @@ type cached[T any] struct {
 func (c *decodeCache[T]) each(b *bolt.Bucket, decode func([]byte) (T, error), keep func(T) bool, dst []T) ([]T, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.valid && b.Sequence() == c.seq {
+		for _, e := range c.list {
+			if keep(e.val) {
+				dst = append(dst, e.val)
+			}
+		}
+		return dst, nil
+	}
 	if c.byKey == nil {
 		c.byKey = map[string]*cached[T]{}
 	}
 	c.gen++
+	c.valid, c.list = false, c.list[:0]
 	err := b.ForEach(func(k, v []byte) error {
 		e := c.byKey[string(k)]
 		if e == nil || !bytes.Equal(e.raw, v) {
@@ -49,6 +62,7 @@ func (c *decodeCache[T]) each(b *bolt.Bucket, decode func([]byte) (T, error), ke
 			e.raw, e.val = append(e.raw[:0], v...), val
 		}
 		e.gen = c.gen
+		c.list = append(c.list, e)
 		if keep(e.val) {
 			dst = append(dst, e.val)
 		}
@@ -59,5 +73,6 @@ func (c *decodeCache[T]) each(b *bolt.Bucket, decode func([]byte) (T, error), ke
 			delete(c.byKey, k)
 		}
 	}
+	c.seq, c.valid = b.Sequence(), err == nil
 	return dst, err
 }

@@ -301,10 +301,14 @@ func (db *DB) PruneIncidents(before time.Time) (int, error) {
 	n := 0
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		var err error
-		n, err = deleteWhere(tx.Bucket(bucketIncidents), func(_, v []byte) bool {
+		b := tx.Bucket(bucketIncidents)
+		n, err = deleteWhere(b, func(_, v []byte) bool {
 			in, err := decodeIncident(v)
 			return err == nil && in.Resolved && in.ResolvedAt.Before(before)
 		})
+		if err == nil && n > 0 {
+			_, err = b.NextSequence() // a deletion is a change: the version and the cache see it
+		}
 		return err
 	})
 	return n, err

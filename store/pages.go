@@ -287,7 +287,10 @@ func (db *DB) PrunePages(before time.Time) (int, error) {
 			}
 		}
 		n = len(old)
-		return nil
+		if n > 0 {
+			_, err = pages.NextSequence() // a deletion is a change: the version and the cache see it
+		}
+		return err
 	})
 	return n, err
 }
