@@ -57,17 +57,7 @@ func (k *checker) checkBundle(f setbot.File, format string, entries []entry, reb
 	if !t.changed {
 		return Checked{Attachment: a}
 	}
-	out := k.spill(0)
-	if err := writeBundle(rebuild(out), entries, members); err != nil {
-		out.discard()
-		return refuseMasking(f, err)
-	}
-	b, err := out.finish()
-	if err != nil {
-		return refuseMasking(f, err)
-	}
-	a.Size = b.content.Len()
-	return withBlob(a, b)
+	return k.rewritten(f, a, func(out io.Writer) error { return writeBundle(rebuild(out), entries, members) })
 }
 
 // configOrNothing is what an archive without logs is: the configuration it

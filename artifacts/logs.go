@@ -41,17 +41,7 @@ func (k *checker) keepLog(f setbot.File, p logPass) Checked {
 	if p.masked == 0 {
 		return Checked{Attachment: a}
 	}
-	out := k.spill(0)
-	if err := writeMasked(out, contentOpener(f.Content), MaxLogBytes); err != nil {
-		out.discard()
-		return refuseMasking(f, err)
-	}
-	b, err := out.finish()
-	if err != nil {
-		return refuseMasking(f, err)
-	}
-	a.Size = b.content.Len()
-	return withBlob(a, b)
+	return k.rewritten(f, a, func(out io.Writer) error { return writeMasked(out, contentOpener(f.Content), MaxLogBytes) })
 }
 
 // refuseLogPass refuses a text whose pass failed: a line too long to mask,

@@ -147,3 +147,19 @@ func readHead(r io.ReaderAt) ([]byte, error) {
 	}
 	return b[:n], nil
 }
+
+// rewritten keeps what write makes (a masked log, a rebuilt archive) as
+// a's content, or refuses f when writing or keeping it fails.
+func (k *checker) rewritten(f setbot.File, a setbot.Attachment, write func(io.Writer) error) Checked {
+	out := k.spill(0)
+	if err := write(out); err != nil {
+		out.discard()
+		return refuseMasking(f, err)
+	}
+	b, err := out.finish()
+	if err != nil {
+		return refuseMasking(f, err)
+	}
+	a.Size = b.content.Len()
+	return withBlob(a, b)
+}
