@@ -21,6 +21,10 @@ type Watched struct {
 	AnsweredAt time.Time
 	Nudges     int      // mentions sent so far: 1 the primary, 2 the backup too
 	Taken      Username // who pressed Taken in the ~Ask R&D sweep
+	// Intake marks setbot's own announcement of a ticket filed through an
+	// intake, watched from the filing for the week records' time to first
+	// response; it is never nudged or listed.
+	Intake bool
 }
 
 // WatchPolicy is when a watched post without an answer gets a nudge

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"time"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/conversations"
@@ -81,7 +82,7 @@ func runFile(ctx context.Context, d *core, j store.Job, f filing) error {
 		if err := tx.LogFiled(issue.Key, f.Intake.Priority, now); err != nil {
 			return err
 		}
-		return d.intake.filed(tx, f.Intake, issue)
+		return d.intake.filed(tx, f.Intake, issue, j.Created)
 	})
 }
 
@@ -244,13 +245,19 @@ func (d *intake) filedRouted(tx *store.Tx, in setbot.Intake, issue setbot.Issue)
 // filed records a filed ticket in the transaction that retires its job: the
 // link goes to the reporter, to ~sustained-engineering and to the thread the
 // intake came from; the conversation learns the outcome.
-func (d *intake) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error {
+// confirmed is when the intake was confirmed (its filing job was made):
+// the week records time SET's first reply in the announcement's thread
+// from then.
+func (d *intake) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue, confirmed time.Time) error {
 	tx.OnCommit(d.ext.Meter.Filed)
 	link := fmt.Sprintf("[%s](%s)", issue.Key, issue.URL)
 	announce := fmt.Sprintf("New SET ticket %s (%s, %s) from @%s: %s", link, in.Priority, in.Type, in.Username, quoteInline(in.Summary))
 	var replies []setbot.Reply
 	if !in.Priority.Urgent() { // an urgent one's announcement starts its incident thread (trackFiled)
-		replies = append(replies, setbot.Reply{ChannelID: d.cfg.SETChannel, Text: announce})
+		job := announceJob{Reply: setbot.Reply{ChannelID: d.cfg.SETChannel, Text: announce}, Since: confirmed}
+		if _, err := tx.Enqueue(jobAnnounce, "", job, time.Time{}); err != nil {
+			return err
+		}
 	}
 	if in.Origin != "" && in.Origin != d.cfg.SETChannel || in.OriginRoot != "" {
 		replies = append(replies, setbot.Reply{ChannelID: in.Origin, RootID: in.OriginRoot, Text: "Filed as " + link + "."})
@@ -258,7 +265,7 @@ func (d *intake) filed(tx *store.Tx, in setbot.Intake, issue setbot.Issue) error
 	if err := enqueueReplies(tx, replies); err != nil {
 		return err
 	}
-	shared, err := d.incidents.trackFiled(tx, in, issue, announce)
+	shared, err := d.incidents.trackFiled(tx, in, issue, announce, confirmed)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/store"
@@ -257,7 +258,7 @@ func runResolveIncident(ctx context.Context, d *core, r request) (outcome, error
 // When the intake paged SET and the page's thread is open, that thread is
 // the incident's too: the page, the ticket's link and the incident's
 // updates share one thread. shared reports that case.
-func (d *incidents) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string) (shared bool, err error) {
+func (d *incidents) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issue, announce string, confirmed time.Time) (shared bool, err error) {
 	if !in.Priority.Urgent() {
 		return false, nil
 	}
@@ -281,6 +282,12 @@ func (d *incidents) trackFiled(tx *store.Tx, in setbot.Intake, issue setbot.Issu
 		d.log.Info().Str("issue", string(got.Key)).Str("priority", got.Priority.String()).Str("owner", string(owner)).Msg("filed incident tracked")
 	}
 	// The announcement in ~sustained-engineering becomes the incident's
-	// thread (or joins the page's): reminders and updates gather under it.
-	return root != "" && got.Root == root, enqueueIncidentPost(tx, incidentPost{Key: got.Key, Where: whereThread, Text: announce})
+	// thread (or joins the page's): reminders and updates gather under it,
+	// and SET's first reply there is timed from the confirmation.
+	if root != "" && got.Root == root {
+		if err := watchAnnouncement(tx, d.cfg.SETChannel, d.cfg.Bot.ID, root, confirmed); err != nil {
+			return false, err
+		}
+	}
+	return root != "" && got.Root == root, enqueueIncidentPost(tx, incidentPost{Key: got.Key, Where: whereThread, Text: announce, Since: confirmed})
 }

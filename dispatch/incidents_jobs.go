@@ -34,6 +34,9 @@ type incidentPost struct {
 	Where   where           `json:"where"`
 	Text    string          `json:"text"`
 	Buttons []setbot.Button `json:"buttons,omitempty"`
+	// Since, on an intake's announcement, is when the intake was
+	// confirmed: when this post starts the thread, it is watched from then.
+	Since time.Time `json:"since,omitzero"`
 }
 
 func enqueueIncidentPost(tx *store.Tx, p incidentPost) error {
@@ -59,8 +62,11 @@ func runIncidentPost(ctx context.Context, d *core, j store.Job, p incidentPost) 
 	}
 	// This post started the incident's thread: the others join it.
 	return d.db.Update(d.now(), func(tx *store.Tx) error {
-		_, err := tx.SetIncidentThread(p.Key, id)
-		return err
+		root, err := tx.SetIncidentThread(p.Key, id)
+		if err != nil || p.Since.IsZero() || root != id {
+			return err
+		}
+		return watchAnnouncement(tx, d.cfg.SETChannel, d.cfg.Bot.ID, id, p.Since)
 	})
 }
 

@@ -230,7 +230,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 		p   setbot.Priority
 	}{{"SET-1", setbot.L1}, {"SET-2", setbot.L2}, {"SET-3", setbot.L3}, {"SET-4", setbot.L4}} {
 		err := r.db.Update(r.now, func(tx *store.Tx) error {
-			_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key))
+			_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: string(c.key), Priority: c.p, Summary: "s " + string(c.key)}, setbot.Issue{Key: c.key}, "New SET ticket "+string(c.key), r.now)
 			return err
 		})
 		if err != nil {
@@ -248,7 +248,7 @@ func TestTrackFiledOnlyUrgent(t *testing.T) {
 func fileL2(t *testing.T, r *incRig) {
 	t.Helper()
 	err := r.db.Update(r.now, func(tx *store.Tx) error {
-		_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2")
+		_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: "i2", Priority: setbot.L2, Summary: "slow"}, setbot.Issue{Key: "SET-2"}, "New SET ticket SET-2", r.now)
 		return err
 	})
 	if err != nil {

@@ -30,6 +30,7 @@ var jobSpecs = map[string]jobSpec{
 	jobStaleDigest:     {laneSlow, job(runStaleDigest)},
 	jobTriage:          {laneSlow, job(runTriageJob)},
 	jobStats:           {laneSlow, job(runStatsJob)},
+	jobAnnounce:        {laneChat, job(runAnnounce)},
 	// The search runs in a lane of its own, bounded by similarTimeout, so
 	// that a person waiting for the review is not queued behind slow filings.
 	jobSimilar: {laneLookup, job(runSimilar)},

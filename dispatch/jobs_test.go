@@ -11,7 +11,7 @@ import (
 var storedJobKinds = []string{
 	"post", "page-thread", "page-ticket", "incident-post", "channel-invite",
 	"file", "add-to", "ticket-op", "incident-comment", "page-hook", "cycle-report",
-	"similar", "page-post", "ask-sweep", "stale-digest", "triage", "stats",
+	"similar", "page-post", "ask-sweep", "stale-digest", "triage", "stats", "announce",
 }
 
 // TestStoredJobKindsStay fails when a stored job kind is renamed or loses

@@ -125,7 +125,7 @@ func TestOnlyTheConfiguredProjectsKeys(t *testing.T) {
 func TestIncidentRights(t *testing.T) {
 	r := newIncRig(t)
 	err := r.db.Update(r.now, func(tx *store.Tx) error {
-		_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: "i1", Priority: setbot.L1, Summary: "down", Reporter: "u-sam"}, setbot.Issue{Key: "SET-7"}, "New SET ticket SET-7")
+		_, err := r.d.c.incidents.trackFiled(tx, setbot.Intake{ID: "i1", Priority: setbot.L1, Summary: "down", Reporter: "u-sam"}, setbot.Issue{Key: "SET-7"}, "New SET ticket SET-7", r.now)
 		return err
 	})
 	if err != nil {

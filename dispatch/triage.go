@@ -115,6 +115,7 @@ func runTriageJob(ctx context.Context, d *core, j store.Job, job triageJob) erro
 	rep := setbot.TriageReport{Now: now, AskAfter: d.cfg.Watch.AskAfter, Link: d.chat.Permalink}
 	for _, w := range open {
 		switch {
+		case w.Intake: // setbot's own announcement, timed for the week records only
 		case w.Channel == d.cfg.SETChannel:
 			rep.Unanswered = append(rep.Unanswered, w)
 		case w.Channel == d.cfg.AskChannel && w.Taken == "" && !w.At.After(now.Add(-d.cfg.Watch.AskAfter)):

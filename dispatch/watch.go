@@ -35,10 +35,12 @@ func (d *watch) observe(m setbot.Message) {
 	}
 }
 
-// watches says whether m is in a channel the watch follows: SET's when
-// first_response is set, ~Ask R&D's when the sweep runs.
+// watches says whether m is in a channel the watch follows: SET's always
+// (its replies answer the announcements of filed intakes, which the week
+// records time; its posts are watched when first_response is set),
+// ~Ask R&D's when the sweep runs.
 func (d *watch) watches(m setbot.Message) bool {
-	set := m.Kind == setbot.ChannelSET && m.ChannelID == d.cfg.SETChannel && d.cfg.Watch.FirstResponse > 0
+	set := m.Kind == setbot.ChannelSET && m.ChannelID == d.cfg.SETChannel
 	ask := m.Kind == setbot.ChannelAsk && m.ChannelID == d.cfg.AskChannel && len(d.cfg.Watch.AskSweep) > 0
 	return set || ask
 }
@@ -46,11 +48,10 @@ func (d *watch) watches(m setbot.Message) bool {
 // run records observed posts until done is closed (the workers stopped),
 // then records what is left and returns.
 func (d *watch) run(ctx context.Context, done <-chan struct{}) {
-	if d.cfg.Watch.FirstResponse <= 0 && len(d.cfg.Watch.AskSweep) == 0 {
-		if err := d.db.DropWatchCursors(); err != nil {
-			d.log.Error().Err(err).Msg("first-response watch: forget its cursors")
+	if len(d.cfg.Watch.AskSweep) == 0 && d.cfg.AskChannel != "" {
+		if err := d.db.DropWatchCursor(d.cfg.AskChannel); err != nil { // the sweep is off: catch-up there needs no watch
+			d.log.Error().Err(err).Msg("~Ask R&D sweep: forget its cursor")
 		}
-		return
 	}
 	for {
 		select {
@@ -97,7 +98,7 @@ func (d *watch) flush(ctx context.Context) {
 			var err error
 			ask := m.Kind == setbot.ChannelAsk
 			switch member := isMember[m.UserID]; {
-			case m.RootID == "" && !m.Mentioned && (ask || !member):
+			case m.RootID == "" && !m.Mentioned && (ask || !member && d.cfg.Watch.FirstResponse > 0):
 				_, err = tx.Watch(setbot.Watched{Post: m.ID, Channel: m.ChannelID, Poster: m.UserID, At: m.At,
 					Level: setbot.NamedLevel(m.Text), Excerpt: excerpt(m.Text)})
 			case m.RootID != "" && ask:
@@ -148,8 +149,8 @@ func (d *watch) nudgeDue(now time.Time) {
 		return
 	}
 	for _, w := range open {
-		if w.Channel != d.cfg.SETChannel {
-			continue // an ~Ask R&D question: listed by the sweep, never nudged
+		if w.Channel != d.cfg.SETChannel || w.Intake {
+			continue // an ~Ask R&D question (listed by the sweep), or setbot's own announcement: never nudged
 		}
 		n := 0
 		for step := w.Nudges + 1; step <= 2 && !now.Before(p.NudgeAt(w, step)); step++ {

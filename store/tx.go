@@ -134,13 +134,11 @@ func (tx *Tx) SetWatchCursor(ch setbot.ChannelID, at time.Time) error {
 	return meta.Put(watchCursorKey(ch), millis(at))
 }
 
-// DropWatchCursors forgets the watch's cursors (the watch was turned off),
-// so that catch-up goes by the handled posts alone.
-func (db *DB) DropWatchCursors() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		_, err := deleteWhere(tx.Bucket(bucketMeta), func(k, _ []byte) bool { return bytes.HasPrefix(k, []byte(watchCursorPrefix)) })
-		return err
-	})
+// DropWatchCursor forgets the watch's cursor of channel ch (the watch of
+// that channel was turned off), so that catch-up there goes by the handled
+// posts alone.
+func (db *DB) DropWatchCursor(ch setbot.ChannelID) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(watchCursorKey(ch)) })
 }
 
 func watchCursorKey(ch setbot.ChannelID) []byte { return []byte(watchCursorPrefix + string(ch)) }

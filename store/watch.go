@@ -28,6 +28,7 @@ type watchRecord struct {
 	AnsweredAt time.Time `json:"answered_at,omitzero"`
 	Nudges     int       `json:"nudges,omitempty"`
 	Taken      string    `json:"taken,omitempty"`
+	Intake     bool      `json:"intake,omitempty"`
 }
 
 func decodeWatched(k, v []byte) (setbot.Watched, error) {
@@ -40,13 +41,13 @@ func decodeWatched(k, v []byte) (setbot.Watched, error) {
 	}
 	return setbot.Watched{Post: setbot.PostID(k), Channel: setbot.ChannelID(r.Channel), Poster: setbot.UserID(r.Poster),
 		At: r.At, Excerpt: r.Excerpt, Level: setbot.Priority(r.Level), Answered: r.Answered, AnsweredAt: r.AnsweredAt,
-		Nudges: r.Nudges, Taken: setbot.Username(r.Taken)}, nil
+		Nudges: r.Nudges, Taken: setbot.Username(r.Taken), Intake: r.Intake}, nil
 }
 
 func (tx *Tx) putWatched(w setbot.Watched) error {
 	v, err := json.Marshal(watchRecord{V: watchVersion, Channel: string(w.Channel), Poster: string(w.Poster),
 		At: w.At.UTC(), Excerpt: w.Excerpt, Level: int(w.Level), Answered: w.Answered, AnsweredAt: w.AnsweredAt.UTC(),
-		Nudges: w.Nudges, Taken: string(w.Taken)})
+		Nudges: w.Nudges, Taken: string(w.Taken), Intake: w.Intake})
 	if err != nil {
 		return err
 	}

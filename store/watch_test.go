@@ -90,11 +90,11 @@ func TestWatchCursorHoldsCatchUpBack(t *testing.T) {
 	if got, _ := db.NewestCursor(); !got.Equal(handled.Truncate(time.Millisecond)) {
 		t.Errorf("NewestCursor = %s, want the handled %s", got, handled)
 	}
-	if err := db.DropWatchCursors(); err != nil {
+	if err := db.DropWatchCursor("c-set"); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := db.Cursor("c-set"); !got.Equal(handled.Truncate(time.Millisecond)) {
-		t.Errorf("after DropWatchCursors, Cursor = %s, want %s", got, handled)
+		t.Errorf("after DropWatchCursor, Cursor = %s, want %s", got, handled)
 	}
 }
 
