@@ -15,13 +15,15 @@ import (
 // and a measures from its post returning to the answer arriving on its own
 // websocket. b's answer is what setbot's would be if it did no work.
 //
-// It makes round trips one after the other, at least least of them and
-// then until stop is closed, so that the echo spans the whole of the load
-// it runs beside, and returns their latencies.
-func echo(ctx context.Context, a, b *mmtest.Person, least int, stop <-chan struct{}, within time.Duration) ([]time.Duration, error) {
+// It makes one round trip for each value received on ticks until ticks is
+// closed, and returns their latencies and how many answers had arrived
+// before a's post returned. Ticking it with an intake's answers gives the
+// echo the intake's count and pace: it spans the whole run, and adds as
+// many posts to the server as the intake does, no more.
+func echo(ctx context.Context, a, b *mmtest.Person, ticks <-chan struct{}, within time.Duration) (trips []time.Duration, early int, err error) {
 	ch, _, err := a.API.CreateDirectChannel(ctx, a.User.Id, b.User.Id)
 	if err != nil {
-		return nil, fmt.Errorf("open DM %s-%s: %w", a.User.Username, b.User.Username, err)
+		return nil, 0, fmt.Errorf("open DM %s-%s: %w", a.User.Username, b.User.Username, err)
 	}
 	from := func(p *mmtest.Person, text string) mmtest.Match {
 		return func(post *model.Post) bool {
@@ -50,23 +52,22 @@ func echo(ctx context.Context, a, b *mmtest.Person, least int, stop <-chan struc
 			}
 		}
 	}()
-	var out []time.Duration
-	for i := 0; ; i++ {
-		if i >= least {
-			select {
-			case <-stop:
-				return out, nil
-			default:
-			}
-		}
+	i := 0
+	for range ticks {
 		aMark := a.Mark()
-		if _, err := a.Post(ctx, ch.Id, "", fmt.Sprintf("ping %d %d", run, i)); err != nil {
-			return out, err
-		}
+		pong := from(b, fmt.Sprintf("pong %d %d", run, i))
 		sent := time.Now()
-		if _, err := a.WaitFor(ctx, aMark, from(b, fmt.Sprintf("pong %d %d", run, i)), within); err != nil {
-			return out, fmt.Errorf("echo %s-%s trip %d: %w", a.User.Username, b.User.Username, i+1, err)
+		if _, err := a.Post(ctx, ch.Id, "", fmt.Sprintf("ping %d %d", run, i)); err != nil {
+			return trips, early, err
 		}
-		out = append(out, time.Since(sent))
+		if len(a.Matching(aMark, pong)) > 0 {
+			early++
+		}
+		if _, err := a.WaitFor(ctx, aMark, pong, within); err != nil {
+			return trips, early, fmt.Errorf("echo %s-%s trip %d: %w", a.User.Username, b.User.Username, i+1, err)
+		}
+		trips = append(trips, time.Since(sent))
+		i++
 	}
+	return trips, early, nil
 }

@@ -61,14 +61,17 @@ func makeFiles() (files, error) {
 
 // intake runs rounds standard intakes by DM as p, one after the other,
 // and returns the latency of every answer, to text messages and to uploads
-// apart: from the post's creation returning to the answer arriving on p's
-// websocket. An upload happens before the post and is not part of the
-// latency.
-// bystep gets the latencies again, by step index.
-func intake(ctx context.Context, p *mmtest.Person, fs files, rounds int, within time.Duration) (text, uploads []time.Duration, bystep [][]time.Duration, err error) {
+// apart, and again by step index in bystep. The latency runs from just
+// before the post is sent to the answer arriving on p's websocket (when
+// WaitFor sees it): not from the post's creation returning, because under
+// load the answer often arrives before that, which would read as zero. An
+// upload happens before the post and is not part of it. early counts the
+// answers that had arrived before the post returned. After each answer it
+// sends on tick, which must have room for every answer.
+func intake(ctx context.Context, p *mmtest.Person, fs files, rounds int, within time.Duration, tick chan<- struct{}) (text, uploads []time.Duration, bystep [][]time.Duration, early int, err error) {
 	dm, err := p.DMChannel(ctx)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	fromBot := p.FromBot(dm, "")
 	bystep = make([][]time.Duration, len(steps("")))
@@ -79,17 +82,21 @@ func intake(ctx context.Context, p *mmtest.Person, fs files, rounds int, within 
 			if s.file != "" {
 				id, err := p.Upload(ctx, dm, s.file, fs[s.file])
 				if err != nil {
-					return text, uploads, bystep, fmt.Errorf("%s step %d: %w", tag, i+1, err)
+					return text, uploads, bystep, early, fmt.Errorf("%s step %d: %w", tag, i+1, err)
 				}
 				ids = append(ids, id)
 			}
 			mark := p.Mark()
-			if _, err := p.Post(ctx, dm, "", s.text, ids...); err != nil {
-				return text, uploads, bystep, fmt.Errorf("%s step %d: %w", tag, i+1, err)
-			}
+			answer := mmtest.Containing(fromBot, s.want)
 			sent := time.Now()
-			if _, err := p.WaitFor(ctx, mark, mmtest.Containing(fromBot, s.want), within); err != nil {
-				return text, uploads, bystep, fmt.Errorf("%s step %d (%q): no answer with %q: %w", tag, i+1, s.text+s.file, s.want, err)
+			if _, err := p.Post(ctx, dm, "", s.text, ids...); err != nil {
+				return text, uploads, bystep, early, fmt.Errorf("%s step %d: %w", tag, i+1, err)
+			}
+			if len(p.Matching(mark, answer)) > 0 {
+				early++
+			}
+			if _, err := p.WaitFor(ctx, mark, answer, within); err != nil {
+				return text, uploads, bystep, early, fmt.Errorf("%s step %d (%q): no answer with %q: %w", tag, i+1, s.text+s.file, s.want, err)
 			}
 			took := time.Since(sent)
 			bystep[i] = append(bystep[i], took)
@@ -98,7 +105,8 @@ func intake(ctx context.Context, p *mmtest.Person, fs files, rounds int, within 
 			} else {
 				text = append(text, took)
 			}
+			tick <- struct{}{}
 		}
 	}
-	return text, uploads, bystep, nil
+	return text, uploads, bystep, early, nil
 }
