@@ -39,8 +39,11 @@ type Config struct {
 	SETChannel setbot.ChannelID
 	AskChannel setbot.ChannelID
 	Workers    int
-	Now        func() time.Time
-	Log        zerolog.Logger
+	// ChatWorkers is how many recipients the chat lane posts to at once;
+	// 0: chatWorkers. (Tests that read posts in order use 1.)
+	ChatWorkers int
+	Now         func() time.Time
+	Log         zerolog.Logger
 	// Tick is how often timers (reminders, escalations, header) are checked.
 	Tick time.Duration
 	// Rotation is the configured SET rotation.
@@ -127,6 +130,9 @@ type Extensions struct {
 func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher {
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
+	}
+	if cfg.ChatWorkers <= 0 {
+		cfg.ChatWorkers = chatWorkers
 	}
 	if ext.Meter == nil {
 		ext.Meter = noMeter{}

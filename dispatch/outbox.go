@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -150,14 +149,24 @@ func (d *core) runDue(ctx context.Context, l lane) {
 	if l == laneChat {
 		limit = chatJobsPerScan
 	}
-	jobs, err := d.db.DueJobsOf(d.now(), limit, inLane)
-	if err != nil {
-		d.log.Error().Err(err).Msg("read outbox")
-		return
+	for {
+		jobs, err := d.db.DueJobsOf(d.now(), limit, inLane)
+		if err != nil {
+			d.log.Error().Err(err).Msg("read outbox")
+			return
+		}
+		if l != laneChat {
+			d.runInOrder(ctx, jobs)
+			return
+		}
+		if !d.runChatTurn(ctx, jobs) || ctx.Err() != nil {
+			return
+		}
 	}
-	if l == laneChat {
-		jobs = takeTurns(jobs)
-	}
+}
+
+// runInOrder runs jobs one after another.
+func (d *core) runInOrder(ctx context.Context, jobs []store.Job) {
 	for _, j := range jobs {
 		spec, ok := jobSpecs[j.Kind]
 		if !ok {
@@ -171,15 +180,27 @@ func (d *core) runDue(ctx context.Context, l lane) {
 	}
 }
 
-// chatJobsPerScan is how far the chat lane looks ahead, so that one
-// person's backlog of replies cannot hide another person's reply.
-const chatJobsPerScan = 1000
+// Bounds of the chat lane.
+const (
+	// chatJobsPerScan is how far the chat lane looks ahead, so that one
+	// person's backlog of replies cannot hide another person's reply.
+	chatJobsPerScan = 1000
+	// chatWorkers is how many recipients are posted to at once by default
+	// (Config.ChatWorkers): a post is
+	// a round trip to Mattermost, and one at a time held 50 people's
+	// replies behind each other (issue 17's load tool: 2 s at the median).
+	chatWorkers = 8
+	// chatTurn is how many posts a recipient gets per turn, so that a
+	// backlog takes turns with everyone else's replies.
+	chatTurn = 4
+)
 
-// takeTurns orders chat jobs so that each recipient (a DM's person, or a
-// channel) gets one job in turn, each recipient's jobs staying in their
-// order: someone who sent 300 DMs delays someone else's reply by at most
-// one post.
-func takeTurns(jobs []store.Job) []store.Job {
+// runChatTurn gives each recipient (a DM's person, or a channel) a turn
+// of at most chatTurn of its jobs, in their order, posting to up to
+// chatWorkers recipients at once: someone who sent 300 DMs delays someone
+// else's reply by at most a turn. It reports whether a recipient has more
+// waiting (the lane takes another turn at once).
+func (d *core) runChatTurn(ctx context.Context, jobs []store.Job) (more bool) {
 	var order []string
 	queues := map[string][]store.Job{}
 	for _, j := range jobs {
@@ -189,19 +210,28 @@ func takeTurns(jobs []store.Job) []store.Job {
 		}
 		queues[k] = append(queues[k], j)
 	}
-	out := make([]store.Job, 0, len(jobs))
-	for len(out) < len(jobs) {
-		for _, k := range order {
-			if q := queues[k]; len(q) > 0 {
-				out, queues[k] = append(out, q[0]), q[1:]
-			}
+	var wg sync.WaitGroup
+	workers := make(chan struct{}, d.cfg.ChatWorkers)
+	for _, k := range order {
+		q := queues[k]
+		if len(q) > chatTurn {
+			q, more = q[:chatTurn], true
 		}
+		workers <- struct{}{}
+		wg.Add(1)
+		go func() { // owned here: waited for below
+			defer wg.Done()
+			defer func() { <-workers }()
+			d.runInOrder(ctx, q)
+		}()
 	}
-	return out
+	wg.Wait()
+	return more
 }
 
-// recipient is whom a chat job posts to: "to:<user>" or "ch:<channel>";
-// a job of another kind is its own turn.
+// recipient is whom a chat job posts to: "to:<user>" or "ch:<channel>".
+// Jobs of the other kinds share one queue, in their order: some start a
+// thread that the next ones join (an incident's posts, a day's sweeps).
 func recipient(j store.Job) string {
 	var r setbot.Reply
 	if j.Kind == jobPost && json.Unmarshal(j.Payload, &r) == nil {
@@ -210,7 +240,7 @@ func recipient(j store.Job) string {
 		}
 		return "ch:" + string(r.ChannelID)
 	}
-	return fmt.Sprintf("job:%d", j.ID)
+	return "jobs"
 }
 
 func (d *core) runJob(ctx context.Context, spec jobSpec, j store.Job) {
