@@ -44,25 +44,7 @@ bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
 # Issue 17: setbot under load on the local Mattermost, with an echo baseline
-# in the same run; n = 10 then n = 50 (go run ./cmd/setbot-load -h for more).
-# Both runs measure one setbot binary, built from the work tree, or from a
-# commit with REV=HEAD (make load REV=HEAD) so that edits under way elsewhere
-# in the tree are not measured. Like scripts/test, it stops the server
-# afterwards only if it started it.
+# in the same run (scripts/load says more); make load REV=HEAD measures a commit.
 .PHONY: load
 load:
-	@started=0; devstack/stack status >/dev/null 2>&1 || started=1; \
-	tmp=$$(mktemp -d); \
-	trap 'rm -rf "$$tmp"; [ $$started = 1 ] && devstack/stack stop' EXIT; \
-	set -e; \
-	if [ -n "$(REV)" ]; then \
-	  git archive "$(REV)" | tar -x -C "$$tmp"; \
-	  echo "load: setbot at $$(git rev-parse --short "$(REV)")"; \
-	  (cd "$$tmp" && go build -o setbot ./cmd/setbot); \
-	else \
-	  echo "load: setbot from the work tree at $$(git describe --always --dirty)"; \
-	  go build -o "$$tmp/setbot" ./cmd/setbot; \
-	fi; \
-	devstack/stack start; eval "$$(devstack/stack env)"; \
-	go run ./cmd/setbot-load -setbot "$$tmp/setbot" -n 10; \
-	go run ./cmd/setbot-load -setbot "$$tmp/setbot" -n 50
+	bash scripts/load $(REV)
