@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -24,6 +25,9 @@ type intaker struct {
 	fromBot mmtest.Match
 	longest time.Duration
 	key     string // the ticket filed
+	// answered, when set, counts the answers every intaker got, so that a
+	// test can act when the intakes are a given way through.
+	answered *atomic.Int64
 }
 
 func newIntaker(ctx context.Context, w *mmtest.World, name string) (*intaker, error) {
@@ -81,6 +85,9 @@ func (in *intaker) run(ctx context.Context, within time.Duration) error {
 			return fmt.Errorf("%s step %d (%q): no answer with %q: %w\nrecent: %s", in.tag, i+1, s.text+s.file, s.want, err, in.p.Recent(4))
 		}
 		in.longest = max(in.longest, time.Since(start))
+		if in.answered != nil {
+			in.answered.Add(1)
+		}
 		if k, ok := strings.CutPrefix(got.Message[strings.Index(got.Message, s.want):], "Filed ["); ok && s.want == "Filed [SET-" {
 			in.key, _, _ = strings.Cut(k, "]")
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -42,20 +43,27 @@ func TestFaultKillDuringConcurrentIntakes(t *testing.T) {
 	start := time.Now()
 	completed := 0
 	var longest time.Duration
+	steps := len(ins[0].steps()) * len(ins)
 	for round := range faultRounds {
+		var answered atomic.Int64
 		errs := make(chan error, len(ins))
 		var wg sync.WaitGroup
 		for _, in := range ins {
-			in.tag, in.key = fmt.Sprintf("%sr%d", in.p.User.Username, round), ""
+			in.tag, in.key, in.answered = fmt.Sprintf("%sr%d", in.p.User.Username, round), "", &answered
 			wg.Add(1)
 			go func() { defer wg.Done(); errs <- in.run(ctx, 2*time.Minute) }()
 		}
 		allDone := make(chan struct{})
 		go func() { wg.Wait(); close(allDone) }()
-		select {
-		case <-allDone:
-			t.Fatalf("round %d: the intakes finished before the kill", round+1)
-		case <-time.After(time.Duration(500+rand.IntN(6000)) * time.Millisecond):
+		// The kill lands at a random point between a tenth and four
+		// fifths of the round's answers: mid-round, however fast it runs.
+		at := int64(steps/10 + rand.IntN(steps*7/10))
+		for answered.Load() < at {
+			select {
+			case <-allDone:
+				t.Fatalf("round %d: the intakes finished before the kill", round+1)
+			case <-time.After(5 * time.Millisecond): // polls the count of answers
+			}
 		}
 		proc.kill(syscall.SIGKILL)
 		proc = spawn(t, bin, r.cfg)
@@ -84,7 +92,7 @@ func TestFaultKillDuringConcurrentIntakes(t *testing.T) {
 	}
 	want := faultIntakes * faultRounds
 	tickets := len(r.fake.Issues())
-	fig.note("%d of %d intakes completed in %d rounds of %d, each round killed once at a random moment, in %s; longest wait for one answer %s",
+	fig.note("%d of %d intakes completed in %d rounds of %d, each round killed once at a random point of its answers, in %s; longest wait for one answer %s",
 		completed, want, faultRounds, faultIntakes, elapsed.Round(time.Second), longest.Round(time.Millisecond))
 	fig.note("duplicate answers: %d; tickets in Jira: %d (want %d)", dups, tickets, want)
 	if completed != want || dups != 0 || tickets != want {
