@@ -12,6 +12,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot/artifacts/artifactstest"
+	"github.com/setbot/setbot/e2e/load"
 	"github.com/setbot/setbot/e2e/mmtest"
 )
 
@@ -43,34 +44,9 @@ func newIntaker(ctx context.Context, w *mmtest.World, name string) (*intaker, er
 	return &intaker{p: p, dm: dm, tag: name, fromBot: p.FromBot(dm, "")}, nil
 }
 
-// intakeStep is one message (or file) and the answer it must get.
-type intakeStep struct {
-	text string
-	file string // name of a file to upload with it: config.json, mattermost.log or cpu.pprof
-	want string
-}
-
-// steps is the standard intake, text only (no buttons: a click while
-// setbot is down fails in the person's client, which a person retries).
-func (in *intaker) steps() []intakeStep {
-	summary := fmt.Sprintf("%salpha %sbravo %scharlie %sdelta stalls", in.tag, in.tag, in.tag, in.tag)
-	return []intakeStep{
-		{text: highCPUIntake, want: "Shall I open a SET ticket"},
-		{text: "start", want: "one-line summary"},
-		{text: summary, want: "What exactly is affected"},
-		{text: "server: GET /api/v4/users/me takes 20 s", want: "Which customer"},
-		{text: "Acme Corp, about 2,000 of 5,000 users", want: "What can those users not do"},
-		{text: "nobody can post during business hours; no workaround", want: "bug, a feature request"},
-		{text: "bug", want: "Which priority"},
-		{text: "L3", want: "config.json"},
-		{file: "config.json", want: "redacted"},
-		{file: "mattermost.log", want: "Any more"},
-		{text: "done", want: "CPU profile"},
-		{file: "cpu.pprof", want: "Anything else"},
-		{text: "skip", want: "Please check the ticket"},
-		{text: "confirm", want: "Filed [SET-"},
-	}
-}
+// steps is the standard intake, text only (package load's, which the load
+// tool runs too), with the intaker's unique summary.
+func (in *intaker) steps() []load.Step { return load.Steps(in.tag) }
 
 // run takes every step, waiting up to within for each answer.
 func (in *intaker) run(ctx context.Context, within time.Duration) error {
@@ -80,35 +56,35 @@ func (in *intaker) run(ctx context.Context, within time.Duration) error {
 		if err := in.send(ctx, s); err != nil {
 			return fmt.Errorf("%s step %d: %w", in.tag, i+1, err)
 		}
-		got, err := in.p.WaitFor(ctx, mark, mmtest.Containing(in.fromBot, s.want), within)
+		got, err := in.p.WaitFor(ctx, mark, mmtest.Containing(in.fromBot, s.Want), within)
 		if err != nil {
-			return fmt.Errorf("%s step %d (%q): no answer with %q: %w\nrecent: %s", in.tag, i+1, s.text+s.file, s.want, err, in.p.Recent(4))
+			return fmt.Errorf("%s step %d (%q): no answer with %q: %w\nrecent: %s", in.tag, i+1, s.Text+s.File, s.Want, err, in.p.Recent(4))
 		}
 		in.longest = max(in.longest, time.Since(start))
 		if in.answered != nil {
 			in.answered.Add(1)
 		}
-		if k, ok := strings.CutPrefix(got.Message[strings.Index(got.Message, s.want):], "Filed ["); ok && s.want == "Filed [SET-" {
+		if k, ok := strings.CutPrefix(got.Message[strings.Index(got.Message, s.Want):], "Filed ["); ok && s.Want == "Filed [SET-" {
 			in.key, _, _ = strings.Cut(k, "]")
 		}
 	}
 	return nil
 }
 
-func (in *intaker) send(ctx context.Context, s intakeStep) error {
+func (in *intaker) send(ctx context.Context, s load.Step) error {
 	var files []string
-	if s.file != "" {
-		data, err := fileFor(s.file)
+	if s.File != "" {
+		data, err := fileFor(s.File)
 		if err != nil {
 			return err
 		}
-		id, err := in.p.Upload(ctx, in.dm, s.file, data)
+		id, err := in.p.Upload(ctx, in.dm, s.File, data)
 		if err != nil {
 			return err
 		}
 		files = append(files, id)
 	}
-	_, err := in.p.DM(ctx, s.text, files...)
+	_, err := in.p.DM(ctx, s.Text, files...)
 	return err
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/setbot/setbot/artifacts/artifactstest"
+	"github.com/setbot/setbot/e2e/load"
 	"github.com/setbot/setbot/e2e/mmtest"
 )
 
@@ -113,13 +114,13 @@ func TestFaultLargeUploadsAtOnce(t *testing.T) {
 }
 
 // runSteps is run for some of the steps.
-func (in *intaker) runSteps(ctx context.Context, steps []intakeStep, within time.Duration) error {
+func (in *intaker) runSteps(ctx context.Context, steps []load.Step, within time.Duration) error {
 	for i, s := range steps {
 		mark := in.p.Mark()
 		if err := in.send(ctx, s); err != nil {
 			return err
 		}
-		if _, err := in.p.WaitFor(ctx, mark, mmtest.Containing(in.fromBot, s.want), within); err != nil {
+		if _, err := in.p.WaitFor(ctx, mark, mmtest.Containing(in.fromBot, s.Want), within); err != nil {
 			return fmt.Errorf("%s step %d: %w", in.tag, i+1, err)
 		}
 	}

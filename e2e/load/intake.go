@@ -9,38 +9,38 @@ import (
 	"github.com/setbot/setbot/e2e/mmtest"
 )
 
-// firstMessage opens the standard intake (cmd/setbot/e2e_rig_test.go
+// FirstMessage opens the standard intake (cmd/setbot/e2e_rig_test.go
 // highCPUIntake).
-const firstMessage = "Customer Acme on 10.11.4 with PostgreSQL 14.5: the server has high CPU since the upgrade"
+const FirstMessage = "Customer Acme on 10.11.4 with PostgreSQL 14.5: the server has high CPU since the upgrade"
 
-// step is one message (or file) and the text setbot's answer must contain.
-type step struct {
-	text string
-	file string // config.json, mattermost.log or cpu.pprof
-	want string
+// Step is one message (or file) and the text setbot's answer must contain.
+type Step struct {
+	Text string
+	File string // config.json, mattermost.log or cpu.pprof
+	Want string
 }
 
-// steps is the standard intake of the e2e suite (cmd/setbot/
-// e2e_fault_intake_test.go intaker.steps), files included: text only, no
-// buttons. tag makes the summary unique, so no intake is "similar" to
-// another and setbot answers every one the same way.
-func steps(tag string) []step {
+// Steps is the standard intake, files included: text only, no buttons (a
+// click while setbot is down fails in the person's client). tag makes the
+// summary unique, so no intake is "similar" to another and setbot answers
+// every one the same way. The load tool and the fault suite both run it.
+func Steps(tag string) []Step {
 	summary := fmt.Sprintf("%salpha %sbravo %scharlie %sdelta stalls", tag, tag, tag, tag)
-	return []step{
-		{text: firstMessage, want: "Shall I open a SET ticket"},
-		{text: "start", want: "one-line summary"},
-		{text: summary, want: "What exactly is affected"},
-		{text: "server: GET /api/v4/users/me takes 20 s", want: "Which customer"},
-		{text: "Acme Corp, about 2,000 of 5,000 users", want: "What can those users not do"},
-		{text: "nobody can post during business hours; no workaround", want: "bug, a feature request"},
-		{text: "bug", want: "Which priority"},
-		{text: "L3", want: "config.json"},
-		{file: "config.json", want: "redacted"},
-		{file: "mattermost.log", want: "Any more"},
-		{text: "done", want: "CPU profile"},
-		{file: "cpu.pprof", want: "Anything else"},
-		{text: "skip", want: "Please check the ticket"},
-		{text: "confirm", want: "Filed [SET-"},
+	return []Step{
+		{Text: FirstMessage, Want: "Shall I open a SET ticket"},
+		{Text: "start", Want: "one-line summary"},
+		{Text: summary, Want: "What exactly is affected"},
+		{Text: "server: GET /api/v4/users/me takes 20 s", Want: "Which customer"},
+		{Text: "Acme Corp, about 2,000 of 5,000 users", Want: "What can those users not do"},
+		{Text: "nobody can post during business hours; no workaround", Want: "bug, a feature request"},
+		{Text: "bug", Want: "Which priority"},
+		{Text: "L3", Want: "config.json"},
+		{File: "config.json", Want: "redacted"},
+		{File: "mattermost.log", Want: "Any more"},
+		{Text: "done", Want: "CPU profile"},
+		{File: "cpu.pprof", Want: "Anything else"},
+		{Text: "skip", Want: "Please check the ticket"},
+		{Text: "confirm", Want: "Filed [SET-"},
 	}
 }
 
@@ -74,33 +74,33 @@ func intake(ctx context.Context, p *mmtest.Person, fs files, rounds int, within 
 		return nil, nil, nil, 0, err
 	}
 	fromBot := p.FromBot(dm, "")
-	bystep = make([][]time.Duration, len(steps("")))
+	bystep = make([][]time.Duration, len(Steps("")))
 	for r := range rounds {
 		tag := fmt.Sprintf("%sr%d", p.User.Username, r+1)
-		for i, s := range steps(tag) {
+		for i, s := range Steps(tag) {
 			var ids []string
-			if s.file != "" {
-				id, err := p.Upload(ctx, dm, s.file, fs[s.file])
+			if s.File != "" {
+				id, err := p.Upload(ctx, dm, s.File, fs[s.File])
 				if err != nil {
 					return text, uploads, bystep, early, fmt.Errorf("%s step %d: %w", tag, i+1, err)
 				}
 				ids = append(ids, id)
 			}
 			mark := p.Mark()
-			answer := mmtest.Containing(fromBot, s.want)
+			answer := mmtest.Containing(fromBot, s.Want)
 			sent := time.Now()
-			if _, err := p.Post(ctx, dm, "", s.text, ids...); err != nil {
+			if _, err := p.Post(ctx, dm, "", s.Text, ids...); err != nil {
 				return text, uploads, bystep, early, fmt.Errorf("%s step %d: %w", tag, i+1, err)
 			}
 			if len(p.Matching(mark, answer)) > 0 {
 				early++
 			}
 			if _, err := p.WaitFor(ctx, mark, answer, within); err != nil {
-				return text, uploads, bystep, early, fmt.Errorf("%s step %d (%q): no answer with %q: %w", tag, i+1, s.text+s.file, s.want, err)
+				return text, uploads, bystep, early, fmt.Errorf("%s step %d (%q): no answer with %q: %w", tag, i+1, s.Text+s.File, s.Want, err)
 			}
 			took := time.Since(sent)
 			bystep[i] = append(bystep[i], took)
-			if s.file != "" {
+			if s.File != "" {
 				uploads = append(uploads, took)
 			} else {
 				text = append(text, took)

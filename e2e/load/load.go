@@ -129,13 +129,13 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	}
 	defer proc.stop()
 	time.Sleep(2 * time.Second) // let start-up's catch-up and first timer passes end before "idle"
-	res := &Result{N: c.N, Rounds: c.Rounds, ByStep: make([][]time.Duration, len(steps("")))}
+	res := &Result{N: c.N, Rounds: c.Rounds, ByStep: make([][]time.Duration, len(Steps("")))}
 	if res.Idle, err = proc.scrape(ctx); err != nil {
 		return nil, err
 	}
 	res.PeakRSS = res.Idle.RSS
 
-	progress("running %d intakes of %d answers each, and %d echo pairs beside them", c.N*c.Rounds, len(steps("")), c.N)
+	progress("running %d intakes of %d answers each, and %d echo pairs beside them", c.N*c.Rounds, len(Steps("")), c.N)
 	peakDone := make(chan struct{})
 	peakCtx, stopPeak := context.WithCancel(ctx)
 	go func() {
@@ -161,7 +161,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		errs = append(errs, err)
 		mu.Unlock()
 	}
-	answers := len(steps("")) * c.Rounds
+	answers := len(Steps("")) * c.Rounds
 	began := time.Now()
 	for i := range c.N {
 		p, a, b := people[i], people[c.N+2*i], people[c.N+2*i+1]
@@ -277,7 +277,7 @@ func (r *Result) Print(out io.Writer) {
 	replies := r.Replies()
 	rep, text, files, ech := Summarize(replies), Summarize(r.TextReplies), Summarize(r.FileReplies), Summarize(r.Echo)
 	fmt.Fprintf(out, "N=%d rounds=%d: %d intakes of %d answers at once, %d echo pairs beside them (a trip per answer)\n",
-		r.N, r.Rounds, r.N*r.Rounds, len(steps("")), r.N)
+		r.N, r.Rounds, r.N*r.Rounds, len(Steps("")), r.N)
 	fmt.Fprintln(out, "latency: from just before the post is sent to the answer arriving on the sender's websocket")
 	fmt.Fprintf(out, "%-22s %6s %9s %9s %9s %9s\n", "round trip", "count", "p50", "p95", "p99", "max")
 	row := func(name string, s Summary) {
@@ -298,13 +298,13 @@ func (r *Result) Print(out io.Writer) {
 	fmt.Fprintf(out, "setbot CPU: %.2f s over the run for %d replies = %.1f ms per reply (posts handled: %.0f)\n",
 		cpu, len(replies), perReply*1000, r.SetbotPosted)
 	fmt.Fprintf(out, "setbot reply by step%s p50 / p99\n", strings.Repeat(" ", 53))
-	for i, st := range steps("…") {
-		said := st.text + st.file
+	for i, st := range Steps("…") {
+		said := st.Text + st.File
 		if len([]rune(said)) > 24 {
 			said = string([]rune(said)[:23]) + "…"
 		}
 		s := Summarize(r.ByStep[i])
-		fmt.Fprintf(out, "  %2d %-24s → %-30s %9s / %s\n", i+1, said, fmt.Sprintf("%q", st.want), ms(s.P50), ms(s.P99))
+		fmt.Fprintf(out, "  %2d %-24s → %-30s %9s / %s\n", i+1, said, fmt.Sprintf("%q", st.Want), ms(s.P50), ms(s.P99))
 	}
 	fmt.Fprintf(out, "the run took %.1f s of wall time (%.1f replies/s)\n", r.IntakeWall.Seconds(), float64(len(replies))/r.IntakeWall.Seconds())
 }
