@@ -100,7 +100,8 @@ func jobKey(j store.Job) string {
 	return "job-" + strconv.FormatUint(j.ID, 10) + "-" + strconv.FormatInt(j.Created.UnixNano(), 36)
 }
 
-// runOutbox runs due jobs in the chat, slow and lookup lanes until ctx ends.
+// runOutbox runs due jobs in the chat, slow, lookup and page lanes until
+// ctx ends.
 func (d *core) runOutbox(ctx context.Context) {
 	var wg sync.WaitGroup
 	var wakes []chan struct{}

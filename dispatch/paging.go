@@ -213,10 +213,11 @@ func (d *paging) escalatePages(ctx context.Context) {
 	d.version, d.planned = version, planned && !d.nextDue.IsZero()
 }
 
-// lookUpPaged finds the accounts of the people dec pages. ok is false when
-// Mattermost did not answer, so the step waits for the next tick instead of
-// being taken without its DMs; someone who has no account is paged in the
-// thread only.
+// lookUpPaged finds the accounts of the people dec pages, from the people
+// directory (the account each name is pinned to). ok is false when nothing
+// is known of someone and Mattermost did not answer, so the step waits for
+// the next pass instead of being taken without its DMs; someone who has no
+// active account is paged in the thread only.
 func (d *paging) lookUpPaged(ctx context.Context, dec setbot.PageDecision) (map[setbot.Username]setbot.User, bool) {
 	names := dec.All
 	if dec.Target != "" {

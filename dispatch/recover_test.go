@@ -255,10 +255,10 @@ func TestStoppingNeverWaitsOnAFullQueue(t *testing.T) {
 	}
 }
 
-// TestOnePersonsBacklogDelaysAnotherByOnePost: with 300 replies queued for
+// TestOnePersonsBacklogDelaysAnotherByOneTurn: with 300 replies queued for
 // sam, a reply to dave queued after them is posted within sam's first turn
 // (chatTurn posts), not 301st, and sam's replies keep their order.
-func TestOnePersonsBacklogDelaysAnotherByOnePost(t *testing.T) {
+func TestOnePersonsBacklogDelaysAnotherByOneTurn(t *testing.T) {
 	r := newTicketRig(t)
 	r.cfg.ChatWorkers = chatWorkers // as in production: recipients posted to at once
 	r.open()

@@ -220,9 +220,10 @@ func (db *DB) Conversations(fn func(user setbot.UserID, state []byte) error) err
 // Now is the transaction's time.
 func (tx *Tx) Now() time.Time { return tx.now }
 
-// OnCommit runs fn after the transaction has committed, before Handle or
-// Update returns; never when it fails or rolls back. It is for counting what
-// the transaction did (metrics), not for more work on the store.
+// OnCommit runs fn after the transaction has committed, before Handle,
+// Update or FinishJob returns; never when it fails or rolls back. For Handle
+// and Update it runs in the writer's goroutine after the group commit, so it
+// may use the store (collecting unused uploads does).
 func (tx *Tx) OnCommit(fn func()) {
 	if tx.grouped {
 		tx.hooks = append(tx.hooks, fn)
