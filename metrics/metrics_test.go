@@ -110,9 +110,12 @@ func TestWatchedValuesAreReadAtScrapeTime(t *testing.T) {
 	r.WatchOutbox(func() (int, time.Time, error) { return jobs, oldest, storeErr }, func() time.Time { return now })
 	up, reconnects := false, int64(0)
 	r.WatchWebsocket(func() bool { return up }, func() int64 { return reconnects })
+	leading := false
+	r.WatchLeader(func() bool { return leading })
 	h := r.Handler()
 
 	wantLines(t, scrape(t, h),
+		`setbot_leader 0`,
 		`setbot_outbox_jobs 0`,
 		`setbot_outbox_oldest_job_age_seconds 0`,
 		`setbot_websocket_connected 0`,
@@ -121,8 +124,9 @@ func TestWatchedValuesAreReadAtScrapeTime(t *testing.T) {
 		`# TYPE setbot_outbox_jobs gauge`)
 
 	jobs, oldest = 12, now.Add(-90*time.Second)
-	up, reconnects = true, 3
+	up, reconnects, leading = true, 3, true
 	wantLines(t, scrape(t, h),
+		`setbot_leader 1`,
 		`setbot_outbox_jobs 12`,
 		`setbot_outbox_oldest_job_age_seconds 90`,
 		`setbot_websocket_connected 1`,

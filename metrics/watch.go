@@ -145,3 +145,17 @@ func (c *staleCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descStale, prometheus.GaugeValue, float64(n))
 	}
 }
+
+// WatchLeader exports setbot_leader, 1 while this replica leads (listens,
+// runs the timers and posts) and 0 while it follows, read at every scrape.
+// A single replica on bbolt always leads.
+func (r *Registry) WatchLeader(leading func() bool) {
+	r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: namespace, Name: "leader",
+		Help: "1 while this replica is the leader (it listens, runs the timers and posts), else 0."},
+		func() float64 {
+			if leading() {
+				return 1
+			}
+			return 0
+		}))
+}
