@@ -117,7 +117,7 @@ func TestCollectBlobsDeletesUnusedBlobFiles(t *testing.T) {
 	if _, ok, _ := db.Blob(blobKey("b")); ok {
 		t.Error("unused blob b kept")
 	}
-	es, _ := os.ReadDir(db.blobDir())
+	es, _ := os.ReadDir(db.eng.(*boltEngine).blobDir())
 	if len(es) != 1 || es[0].Name() != blobFileName(blobKey("a")) {
 		var names []string
 		for _, e := range es {
@@ -133,7 +133,7 @@ func TestBlobFileGoneIsNotFound(t *testing.T) {
 	if err := db.Update(t0, func(tx *Tx) error { return tx.PutBlobFile(blobKey("a"), writeFile(t, db, []byte("x"))) }); err != nil {
 		t.Fatal(err)
 	}
-	os.Remove(filepath.Join(db.blobDir(), blobFileName(blobKey("a"))))
+	os.Remove(filepath.Join(db.eng.(*boltEngine).blobDir(), blobFileName(blobKey("a"))))
 	if _, ok, err := db.Blob(blobKey("a")); ok || err != nil {
 		t.Fatalf("Blob = %v, %v", ok, err)
 	}

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"sync"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // decodeCache keeps the decoded values of a bucket whose values are read
@@ -32,7 +30,7 @@ type cached[T any] struct {
 // each calls keep for every value of b (decoded, or from the cache) and
 // appends those it accepts to dst, which it returns. Keys gone from b are
 // forgotten.
-func (c *decodeCache[T]) each(b *bolt.Bucket, decode func([]byte) (T, error), keep func(T) bool, dst []T) ([]T, error) {
+func (c *decodeCache[T]) each(b kvBucket, decode func([]byte) (T, error), keep func(T) bool, dst []T) ([]T, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.valid && b.Sequence() == c.seq {

@@ -5,12 +5,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Group commits (issue 17): bbolt has one writer, and each commit ends in
-// an fsync. Handle and Update hand their function to one committer
+// an fsync (on PostgreSQL, a round trip and the server's WAL flush). Handle and Update hand their function to one committer
 // goroutine, which runs every function waiting at that moment in one
 // transaction: one fsync for all of them. Nobody waits for others to
 // arrive (a lone answer commits at once, as before); only functions that
@@ -100,15 +98,21 @@ func (db *DB) runCommits() {
 }
 
 // commitGroup commits batch in one transaction; a function that fails is
-// run alone for its own answer, and the rest again without it.
+// run alone for its own answer, and the rest again without it. A failure
+// of the transaction itself (the commit, a poisoned read, ErrFenced) is
+// everyone's.
 func (db *DB) commitGroup(batch []*commitReq) {
 	for len(batch) > 0 {
 		failed := -1
-		err := db.bolt.Update(func(btx *bolt.Tx) error {
+		err := db.eng.update(func(btx kvTx) error {
+			failed = -1 // the engine may run this again
 			for i, r := range batch {
-				tx := &Tx{tx: btx, now: r.now, db: db, grouped: true}
+				r.hooks = nil
+				tx := &Tx{tx: btx, now: r.now, db: db}
 				if err := r.fn(tx); err != nil {
-					failed = i
+					if btx.err() == nil {
+						failed = i
+					}
 					return err
 				}
 				r.hooks = tx.hooks
@@ -123,7 +127,7 @@ func (db *DB) commitGroup(batch []*commitReq) {
 				r.done <- nil
 			}
 			return
-		case failed < 0: // the commit itself failed: it failed for everyone
+		case failed < 0: // the transaction itself failed: it failed for everyone
 			for _, r := range batch {
 				r.hooks = nil
 				r.done <- err
@@ -138,9 +142,9 @@ func (db *DB) commitGroup(batch []*commitReq) {
 
 // commitAlone runs r in a transaction of its own and answers it.
 func (db *DB) commitAlone(r *commitReq) {
-	r.hooks = nil
-	err := db.bolt.Update(func(btx *bolt.Tx) error {
-		tx := &Tx{tx: btx, now: r.now, db: db, grouped: true}
+	err := db.eng.update(func(btx kvTx) error {
+		r.hooks = nil
+		tx := &Tx{tx: btx, now: r.now, db: db}
 		if err := r.fn(tx); err != nil {
 			return err
 		}

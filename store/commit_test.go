@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 var commitNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -164,7 +162,7 @@ func TestCloseLetsWaitingWritesFinish(t *testing.T) {
 // meta reads a key of the meta bucket ("" when absent).
 func (db *DB) meta(key string) (string, error) {
 	var v string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		v = string(tx.Bucket(bucketMeta).Get([]byte(key)))
 		return nil
 	})

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/setbot/setbot"
 )
 
@@ -88,7 +86,7 @@ func (tx *Tx) putIncident(in setbot.Incident) error {
 // when the version differs.
 func (db *DB) IncidentsVersion() (uint64, error) {
 	var v uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		v = tx.Bucket(bucketIncidents).Sequence()
 		return nil
 	})
@@ -156,7 +154,7 @@ func (tx *Tx) EditIncident(key setbot.IssueKey, fn func(setbot.Incident) setbot.
 
 // Incident returns a tracked (or resolved) incident, or ok=false.
 func (db *DB) Incident(key setbot.IssueKey) (in setbot.Incident, ok bool, err error) {
-	err = db.bolt.View(func(btx *bolt.Tx) error {
+	err = db.eng.view(func(btx kvTx) error {
 		in, ok, err = (&Tx{tx: btx}).incident(key)
 		return err
 	})
@@ -185,7 +183,7 @@ func (db *DB) incidents(keep func(setbot.Incident) bool) ([]setbot.Incident, err
 }
 
 func (db *DB) incidentsInto(dst []setbot.Incident, keep func(setbot.Incident) bool) (out []setbot.Incident, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.view(func(tx kvTx) error {
 		out, err = db.incidentCache.each(tx.Bucket(bucketIncidents), decodeIncident, keep, dst)
 		return err
 	})
@@ -299,7 +297,7 @@ func (db *DB) ClaimReminder(key setbot.IssueKey, p setbot.NagPolicy, now time.Ti
 // about them any more, and `@setbot update` on one that old tracks it anew.
 func (db *DB) PruneIncidents(before time.Time) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.eng.update(func(tx kvTx) error {
 		var err error
 		b := tx.Bucket(bucketIncidents)
 		n, err = deleteWhere(b, func(_, v []byte) bool {

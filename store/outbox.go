@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Job is a piece of work with an outside effect (a post, a Jira call) that
@@ -39,7 +37,7 @@ func (tx *Tx) Enqueue(kind, key string, v any, notBefore time.Time) (uint64, err
 	return seq, putJob(b, j)
 }
 
-func putJob(b *bolt.Bucket, j Job) error {
+func putJob(b kvBucket, j Job) error {
 	v, err := json.Marshal(j)
 	if err != nil {
 		return err
@@ -56,7 +54,7 @@ func (db *DB) DueJobs(now time.Time, limit int) ([]Job, error) {
 // many due jobs of one kind never hide the others.
 func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) ([]Job, error) {
 	var jobs []Job
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(jobs) < limit; k, v = c.Next() {
 			var j Job
@@ -75,7 +73,7 @@ func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) (
 // NextJobAt returns when the earliest waiting job is due, or ok=false when the
 // outbox is empty.
 func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.view(func(tx kvTx) error {
 		return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
 			var j Job
 			if err := json.Unmarshal(v, &j); err != nil {
@@ -92,22 +90,35 @@ func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
 
 // FinishJob removes a job that ran, and runs fn (may be nil) in the same
 // transaction so the job's outcome is recorded atomically with its removal.
+// On PostgreSQL fn may run more than once (a serialization failure is
+// retried): it must depend only on the transaction.
 func (db *DB) FinishJob(id uint64, now time.Time, fn func(*Tx) error) error {
-	return db.bolt.Update(func(btx *bolt.Tx) error {
+	var hooks []func()
+	err := db.eng.update(func(btx kvTx) error {
+		hooks = nil
 		if fn != nil {
-			if err := fn(&Tx{tx: btx, now: now, db: db}); err != nil {
+			tx := &Tx{tx: btx, now: now, db: db}
+			if err := fn(tx); err != nil {
 				return err
 			}
+			hooks = tx.hooks
 		}
 		return btx.Bucket(bucketOutbox).Delete(u64(id))
 	})
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		h()
+	}
+	return nil
 }
 
 // QuarantineJob moves a job that failed for good out of the outbox into
 // the dead letters, with why, so that it runs no more and is kept for
 // whoever looks into it.
 func (db *DB) QuarantineJob(id uint64, reason string) error {
-	return db.failedJob(id, reason, func(tx *bolt.Tx, j Job) error {
+	return db.failedJob(id, reason, func(tx kvTx, j Job) error {
 		if err := putJob(tx.Bucket(bucketDeadLetters), j); err != nil {
 			return err
 		}
@@ -118,8 +129,8 @@ func (db *DB) QuarantineJob(id uint64, reason string) error {
 // failedJob records a failed attempt of job id, with why, and hands the
 // job to then in the same transaction; a job no longer in the outbox is
 // left alone.
-func (db *DB) failedJob(id uint64, reason string, then func(*bolt.Tx, Job) error) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+func (db *DB) failedJob(id uint64, reason string, then func(kvTx, Job) error) error {
+	return db.eng.update(func(tx kvTx) error {
 		v := tx.Bucket(bucketOutbox).Get(u64(id))
 		if v == nil {
 			return nil
@@ -137,8 +148,8 @@ func (db *DB) failedJob(id uint64, reason string, then func(*bolt.Tx, Job) error
 // DeadLetters counts the quarantined jobs, for monitoring.
 func (db *DB) DeadLetters() (int, error) {
 	n := 0
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketDeadLetters).Stats().KeyN
+	err := db.eng.view(func(tx kvTx) error {
+		n = tx.Bucket(bucketDeadLetters).KeyN()
 		return nil
 	})
 	return n, err
@@ -146,7 +157,7 @@ func (db *DB) DeadLetters() (int, error) {
 
 // RetryJob records a failed attempt and schedules the next one at at.
 func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
-	return db.failedJob(id, reason, func(tx *bolt.Tx, j Job) error {
+	return db.failedJob(id, reason, func(tx kvTx, j Job) error {
 		j.NotBefore = at
 		return putJob(tx.Bucket(bucketOutbox), j)
 	})
@@ -156,7 +167,7 @@ func (db *DB) RetryJob(id uint64, at time.Time, reason string) error {
 // now (an outside system is back: they need not wait out their backoff).
 // It returns how many it moved.
 func (db *DB) RetrySoon(now time.Time, want func(kind string) bool) (n int, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.eng.update(func(tx kvTx) error {
 		b := tx.Bucket(bucketOutbox)
 		var moved []Job
 		err := b.ForEach(func(_, v []byte) error {
@@ -192,9 +203,9 @@ type OutboxStats struct {
 // count walks the bucket's pages, not its values.
 func (db *DB) OutboxStats() (OutboxStats, error) {
 	var s OutboxStats
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		b := tx.Bucket(bucketOutbox)
-		s.Jobs = b.Stats().KeyN
+		s.Jobs = b.KeyN()
 		_, v := b.Cursor().First()
 		if v == nil {
 			return nil

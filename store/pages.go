@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/setbot/setbot"
 )
 
@@ -90,7 +88,7 @@ func (tx *Tx) putPage(p setbot.Page) error {
 // planned its next look from the pages at one version, looks again when
 // it differs.
 func (db *DB) PagesVersion() (v uint64, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.view(func(tx kvTx) error {
 		v = tx.Bucket(bucketPages).Sequence()
 		return nil
 	})
@@ -119,7 +117,7 @@ func (db *DB) AddPage(p setbot.Page, now time.Time) error {
 
 // Page returns a stored page, or ok=false.
 func (db *DB) Page(id string) (p setbot.Page, ok bool, err error) {
-	err = db.bolt.View(func(btx *bolt.Tx) error {
+	err = db.eng.view(func(btx kvTx) error {
 		p, ok, err = (&Tx{tx: btx}).page(id)
 		return err
 	})
@@ -149,7 +147,7 @@ func (db *DB) pages(keep func(setbot.Page) bool) ([]setbot.Page, error) {
 }
 
 func (db *DB) pagesInto(dst []setbot.Page, keep func(setbot.Page) bool) (out []setbot.Page, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.view(func(tx kvTx) error {
 		out, err = db.pageCache.each(tx.Bucket(bucketPages), decodePage, keep, dst)
 		return err
 	})
@@ -262,7 +260,7 @@ func (db *DB) ClaimPageStep(id string, on setbot.Shift, ackWithin time.Duration,
 // log, and returns how many it removed.
 func (db *DB) PrunePages(before time.Time) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(btx *bolt.Tx) error {
+	err := db.eng.update(func(btx kvTx) error {
 		pages, notes := btx.Bucket(bucketPages), btx.Bucket(bucketNotifications)
 		// Collect first: deleting under a bbolt cursor can skip the next key.
 		var old []string

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/setbot/setbot"
 )
 
@@ -71,7 +69,7 @@ type WeekLog struct {
 // WeekLog reads weeklog/.
 func (db *DB) WeekLog() (WeekLog, error) {
 	out := WeekLog{Updates: map[setbot.IssueKey][]time.Time{}, Stale: map[string]int{}}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		return tx.Bucket(bucketWeekLog).ForEach(func(k, v []byte) error {
 			return out.add(k, v)
 		})
@@ -115,7 +113,7 @@ func updateKey(k []byte) (setbot.IssueKey, time.Time, bool) {
 
 // PruneWeekLog forgets weeklog/ entries from before before.
 func (db *DB) PruneWeekLog(before time.Time) (n int, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.eng.update(func(tx kvTx) error {
 		n, err = deleteWhere(tx.Bucket(bucketWeekLog), func(k, v []byte) bool {
 			at, ok := logTime(k, v)
 			return !ok || at.Before(before)
@@ -161,7 +159,7 @@ func (tx *Tx) PutRecord(r setbot.WeekRecord) (bool, error) {
 
 // HasRecord reports whether week has a record.
 func (db *DB) HasRecord(week string) (ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.view(func(tx kvTx) error {
 		ok = tx.Bucket(bucketRecords).Get([]byte(week)) != nil
 		return nil
 	})
@@ -172,7 +170,7 @@ func (db *DB) HasRecord(week string) (ok bool, err error) {
 // last), as many as there are.
 func (db *DB) Records(before string, n int) ([]setbot.WeekRecord, error) {
 	var out []setbot.WeekRecord
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		c := tx.Bucket(bucketRecords).Cursor()
 		k, v := c.Seek([]byte(before))
 		if k == nil {
@@ -198,7 +196,7 @@ func (db *DB) Records(before string, n int) ([]setbot.WeekRecord, error) {
 // PruneRecords forgets the records of weeks before before (a WeekLayout
 // date).
 func (db *DB) PruneRecords(before string) (n int, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.eng.update(func(tx kvTx) error {
 		n, err = deleteWhere(tx.Bucket(bucketRecords), func(k, _ []byte) bool { return string(k) < before })
 		return err
 	})

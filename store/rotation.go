@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/setbot/setbot"
 )
 
@@ -71,7 +69,7 @@ func (db *DB) PutOverrides(os []setbot.Override, by setbot.Username, now time.Ti
 // setbot.NewRoster.
 func (db *DB) Overrides() ([]setbot.Override, error) {
 	var out []setbot.Override
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		return tx.Bucket(bucketOverrides).ForEach(func(k, v []byte) error {
 			o, err := decodeOverride(k, v)
 			if err != nil {
@@ -107,7 +105,7 @@ func decodeOverride(k, v []byte) (setbot.Override, error) {
 // ("YYYY-MM-DD"), and returns how many it removed.
 func (db *DB) PruneOverrides(week string) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.eng.update(func(tx kvTx) error {
 		b := tx.Bucket(bucketOverrides)
 		// Keys start with the week's date, so they sort by week. Collect
 		// first: deleting under a bbolt cursor can skip the next key.
@@ -153,7 +151,7 @@ func (db *DB) ClaimNotice(kind, subject, step string, now time.Time) (claimed bo
 
 // NoticeSent returns when kind/subject/step was claimed, or ok=false.
 func (db *DB) NoticeSent(kind, subject, step string) (at time.Time, ok bool, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.view(func(tx kvTx) error {
 		if v := tx.Bucket(bucketNotifications).Get(noticeKey(kind, subject, step)); v != nil {
 			at, ok = fromMillis(v), true
 		}

@@ -47,12 +47,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/setbot/setbot"
 )
@@ -60,8 +57,11 @@ import (
 // Version is the schema version this build reads and writes.
 const Version = 1
 
-// openTimeout is how long Open waits for another process's lock on the file.
-const openTimeout = 2 * time.Second
+// The drivers Driver names.
+const (
+	driverBolt     = "bbolt"
+	driverPostgres = "postgres"
+)
 
 var (
 	bucketMeta          = []byte("meta")
@@ -88,54 +88,67 @@ var (
 	keyCreated   = []byte("created")
 )
 
-// Option configures Open.
+// Option configures Open and OpenPostgres.
 type Option func(*options)
 
-type options struct{ now func() time.Time }
+type options struct {
+	now      func() time.Time
+	localDir string
+}
 
-// WithClock sets the clock that dates a new file's creation (default
+func newOptions(opts []Option) options {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithClock sets the clock that dates a new store's creation (default
 // time.Now).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithLocalDir sets, for PostgreSQL, the local directory that holds
+// TempDir and the cache of blob files read from the database. The default
+// is a fresh temporary directory, removed by Close. bbolt ignores it: its
+// directories are beside its file.
+func WithLocalDir(dir string) Option { return func(o *options) { o.localDir = dir } }
 
 // ErrInUse is returned by Open when another process holds the file.
 var ErrInUse = errors.New("the store file is already in use by another process")
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	eng engine
 	// Decoded incidents and pages, read on every timer pass.
 	incidentCache decodeCache[setbot.Incident]
 	pageCache     decodeCache[setbot.Page]
 	commits       *committer // group commits of Handle and Update
+	closeOnce     sync.Once
+	closeErr      error
 }
 
-// Open opens or creates the store at path, creates missing buckets and checks
-// the schema version. A file written by a newer setbot is refused.
+// Open opens or creates the bbolt store at path, creates missing buckets
+// and checks the schema version. A file written by a newer setbot is
+// refused; a file another process holds is ErrInUse.
 func Open(path string, opts ...Option) (*DB, error) {
-	o := options{now: time.Now}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create store directory: %w", err)
-		}
-	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: openTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open store %s: %w", path, ErrInUse)
-	}
+	e, err := openBolt(path)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
 	}
-	db := &DB{bolt: b, path: path, commits: newCommitter()}
+	return start(e, newOptions(opts))
+}
+
+// start initialises a store on an open engine and starts its committer;
+// on failure it closes the engine.
+func start(e engine, o options) (*DB, error) {
+	db := &DB{eng: e, commits: newCommitter()}
 	if err := db.init(o.now()); err != nil {
-		b.Close()
+		e.close()
 		return nil, err
 	}
 	if err := db.clearTemp(); err != nil {
-		b.Close()
+		e.close()
 		return nil, err
 	}
 	go db.runCommits() // stopped by Close
@@ -143,23 +156,24 @@ func Open(path string, opts ...Option) (*DB, error) {
 }
 
 func (db *DB) init(now time.Time) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
-			return fmt.Errorf("create bucket meta: %w", err)
+	where := db.eng.describe()
+	return db.eng.update(func(tx kvTx) error {
+		if err := tx.createBucket(bucketMeta); err != nil {
+			return err
 		}
+		meta := tx.Bucket(bucketMeta)
 		if v := meta.Get(keyVersion); v != nil {
 			n, err := strconv.Atoi(string(v))
 			if err != nil {
-				return fmt.Errorf("store %s has an unreadable version %q", db.path, v)
+				return fmt.Errorf("store %s has an unreadable version %q", where, v)
 			}
 			if n > Version {
-				return fmt.Errorf("store %s was written by a newer setbot (schema version %d; this build reads up to %d): run the newer setbot or restore a backup", db.path, n, Version)
+				return fmt.Errorf("store %s was written by a newer setbot (schema version %d; this build reads up to %d): run the newer setbot or restore a backup", where, n, Version)
 			}
 		}
 		for _, name := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return fmt.Errorf("create bucket %s: %w", name, err)
+			if err := tx.createBucket(name); err != nil {
+				return err
 			}
 		}
 		if meta.Get(keyCreated) == nil {
@@ -175,26 +189,46 @@ func (db *DB) init(now time.Time) error {
 // setbot's to handle with this store.
 func (db *DB) Created() (time.Time, error) {
 	var t time.Time
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		t = fromMillis(tx.Bucket(bucketMeta).Get(keyCreated))
 		return nil
 	})
 	return t, err
 }
 
-// Close closes the file. It waits for open transactions to end.
+// Close lets waiting writes finish, then closes the store. It waits for
+// open transactions to end. Calling it again returns the first result.
 func (db *DB) Close() error {
-	db.commits.close()
-	return db.bolt.Close()
+	db.closeOnce.Do(func() {
+		db.commits.close()
+		db.closeErr = db.eng.close()
+	})
+	return db.closeErr
 }
 
-// Path is the file the store lives in.
-func (db *DB) Path() string { return db.path }
+// Path is the file the store lives in; on PostgreSQL, a description of the
+// database without credentials.
+func (db *DB) Path() string { return db.eng.describe() }
+
+// Driver is the engine the store is on: "bbolt" or "postgres".
+func (db *DB) Driver() string { return db.eng.driver() }
+
+// Fence makes this process a fenced leader of epoch (the leader lease's,
+// lease.go): from now on every write transaction on PostgreSQL first reads
+// the lease's epoch in the same transaction and fails with ErrFenced,
+// never retried, when another process has taken the lease since. epoch 0
+// turns the check off. On bbolt it does nothing: the file lock already
+// admits one process.
+func (db *DB) Fence(epoch int64) { db.eng.fence(epoch) }
+
+// ErrFenced is returned by writes of a process whose leader lease another
+// process has taken (Fence).
+var ErrFenced = errors.New("another setbot has taken the leader lease since this one was fenced")
 
 // Ping checks that the store can still be read (for readiness probes).
 func (db *DB) Ping() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketMeta) == nil {
+	return db.eng.view(func(tx kvTx) error {
+		if tx.Bucket(bucketMeta).Get(keyVersion) == nil {
 			return errors.New("store is not initialised")
 		}
 		return nil

@@ -41,7 +41,7 @@ func TestLayoutMatchesComment(t *testing.T) {
 	}
 	db := openTemp(t)
 	var actual []string
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.eng.(*boltEngine).db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
 			actual = append(actual, string(name))
 			return nil
@@ -79,7 +79,7 @@ func TestNewerVersionIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+	if err := db.eng.update(func(tx kvTx) error {
 		return tx.Bucket(bucketMeta).Put(keyVersion, []byte("99"))
 	}); err != nil {
 		t.Fatal(err)

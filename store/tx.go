@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/setbot/setbot"
 )
 
@@ -15,14 +13,14 @@ import (
 // Update run. It must not be used after that function returns, and no network
 // I/O may happen while it is open.
 type Tx struct {
-	tx  *bolt.Tx
+	tx  kvTx
 	now time.Time
 	db  *DB
-	// grouped transactions (Handle, Update) keep their OnCommit functions
-	// in hooks, which their caller runs after the group commit; others
-	// leave them to bbolt.
-	grouped bool
-	hooks   []func()
+	// hooks are the OnCommit functions, which the caller runs after the
+	// commit. A transaction that runs again (a group commit without a
+	// failed function, a PostgreSQL retry) gets a new Tx, so only the
+	// hooks of the run that committed are kept.
+	hooks []func()
 }
 
 // Handle runs fn once for the post id, in one transaction that also records
@@ -55,7 +53,7 @@ func (db *DB) Update(now time.Time, fn func(*Tx) error) error {
 // Seen reports whether the post was handled.
 func (db *DB) Seen(id setbot.PostID) (bool, error) {
 	var ok bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		ok = tx.Bucket(bucketSeen).Get([]byte(id)) != nil
 		return nil
 	})
@@ -66,7 +64,7 @@ func (db *DB) Seen(id setbot.PostID) (bool, error) {
 // many it removed. Posts older than the retention are never replayed.
 func (db *DB) PruneSeen(before time.Time) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.eng.update(func(tx kvTx) error {
 		var err error
 		n, err = deleteWhere(tx.Bucket(bucketSeen), func(_, v []byte) bool { return fromMillis(v).Before(before) })
 		return err
@@ -76,8 +74,9 @@ func (db *DB) PruneSeen(before time.Time) (int, error) {
 
 // deleteWhere deletes the keys of b for which old is true. It collects them
 // first: deleting under a bbolt cursor moves the cursor, and the loop's
-// Next would then skip the key after each deleted one.
-func deleteWhere(b *bolt.Bucket, old func(k, v []byte) bool) (int, error) {
+// Next would then skip the key after each deleted one (kvBucket.ForEach
+// forbids writes on every engine).
+func deleteWhere(b kvBucket, old func(k, v []byte) bool) (int, error) {
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		if old(k, v) {
@@ -100,7 +99,7 @@ func deleteWhere(b *bolt.Bucket, old func(k, v []byte) bool) (int, error) {
 // before: the reminders, gap reports and reports they guard are long over.
 func (db *DB) PruneNotices(before time.Time) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.eng.update(func(tx kvTx) error {
 		var err error
 		n, err = deleteWhere(tx.Bucket(bucketNotifications), func(_, v []byte) bool { return fromMillis(v).Before(before) })
 		return err
@@ -114,7 +113,7 @@ func (db *DB) PruneNotices(before time.Time) (int, error) {
 // replays what either had not committed.
 func (db *DB) Cursor(ch setbot.ChannelID) (time.Time, error) {
 	var t time.Time
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		meta := tx.Bucket(bucketMeta)
 		t = fromMillis(meta.Get(cursorKey(ch)))
 		if w := meta.Get(watchCursorKey(ch)); w != nil && (t.IsZero() || fromMillis(w).Before(t)) {
@@ -138,7 +137,7 @@ func (tx *Tx) SetWatchCursor(ch setbot.ChannelID, at time.Time) error {
 // that channel was turned off), so that catch-up there goes by the handled
 // posts alone.
 func (db *DB) DropWatchCursor(ch setbot.ChannelID) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(watchCursorKey(ch)) })
+	return db.eng.update(func(tx kvTx) error { return tx.Bucket(bucketMeta).Delete(watchCursorKey(ch)) })
 }
 
 func watchCursorKey(ch setbot.ChannelID) []byte { return []byte(watchCursorPrefix + string(ch)) }
@@ -162,7 +161,7 @@ const cursorPrefix = "cursor/"
 // handled a post anywhere. Zero when it never has.
 func (db *DB) NewestCursor() (time.Time, error) {
 	var newest time.Time
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		c := tx.Bucket(bucketMeta).Cursor()
 		prefix := []byte(cursorPrefix)
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -178,7 +177,7 @@ func (db *DB) NewestCursor() (time.Time, error) {
 // ButtonKey returns the key that signs button actions, creating it once.
 func (db *DB) ButtonKey() ([]byte, error) {
 	var key []byte
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.eng.update(func(tx kvTx) error {
 		meta := tx.Bucket(bucketMeta)
 		if k := meta.Get(keyButtonKey); k != nil {
 			key = append([]byte(nil), k...)
@@ -210,7 +209,7 @@ func (tx *Tx) PutConversation(user setbot.UserID, state []byte) error {
 
 // Conversations calls fn for every stored conversation (for reminders).
 func (db *DB) Conversations(fn func(user setbot.UserID, state []byte) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.eng.view(func(tx kvTx) error {
 		return tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
 			return fn(setbot.UserID(k), append([]byte(nil), v...))
 		})
@@ -221,13 +220,7 @@ func (db *DB) Conversations(fn func(user setbot.UserID, state []byte) error) err
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // OnCommit runs fn after the transaction has committed, before Handle,
-// Update or FinishJob returns; never when it fails or rolls back. For Handle
-// and Update it runs in the writer's goroutine after the group commit, so it
-// may use the store (collecting unused uploads does).
-func (tx *Tx) OnCommit(fn func()) {
-	if tx.grouped {
-		tx.hooks = append(tx.hooks, fn)
-		return
-	}
-	tx.tx.OnCommit(fn)
-}
+// Update or FinishJob returns; never when it fails or rolls back. It runs
+// in the writer's goroutine after the commit, so it may use the store
+// (collecting unused uploads does).
+func (tx *Tx) OnCommit(fn func()) { tx.hooks = append(tx.hooks, fn) }

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/setbot/setbot"
 )
 
@@ -119,7 +117,7 @@ func (tx *Tx) Take(post setbot.PostID, by setbot.Username) (before setbot.Userna
 // thread setbot keeps posting in, such as a day's ~Ask R&D sweeps.
 func (db *DB) Thread(name string) (setbot.PostID, error) {
 	var id setbot.PostID
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		id = setbot.PostID(tx.Bucket(bucketMeta).Get([]byte(threadPrefix + name)))
 		return nil
 	})
@@ -152,7 +150,7 @@ func (tx *Tx) ClaimNudge(post setbot.PostID, n int) (bool, error) {
 // first.
 func (db *DB) Unanswered() ([]setbot.Watched, error) {
 	var out []setbot.Watched
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		return tx.Bucket(bucketWatched).ForEach(func(k, v []byte) error {
 			w, err := decodeWatched(k, v)
 			if err != nil {
@@ -171,7 +169,7 @@ func (db *DB) Unanswered() ([]setbot.Watched, error) {
 // PruneWatched forgets watched posts made before before, answered or not
 // (and any record that no longer decodes).
 func (db *DB) PruneWatched(before time.Time) (n int, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.eng.update(func(tx kvTx) error {
 		n, err = deleteWhere(tx.Bucket(bucketWatched), func(k, v []byte) bool {
 			w, err := decodeWatched(k, v)
 			return err != nil || w.At.Before(before)
@@ -190,7 +188,7 @@ func sortWatched(ws []setbot.Watched) {
 // responses).
 func (db *DB) WatchedSince(channel setbot.ChannelID, since time.Time) ([]setbot.Watched, error) {
 	var out []setbot.Watched
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.eng.view(func(tx kvTx) error {
 		return tx.Bucket(bucketWatched).ForEach(func(k, v []byte) error {
 			w, err := decodeWatched(k, v)
 			if err == nil && w.Channel == channel && !w.At.Before(since) {
