@@ -74,235 +74,244 @@ func TestSecondOpenFailsWithInUse(t *testing.T) {
 }
 
 func TestNewerVersionIsRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "setbot.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.eng.update(func(tx kvTx) error {
-		return tx.Bucket(bucketMeta).Put(keyVersion, []byte("99"))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	_, err = Open(path)
-	if err == nil || !strings.Contains(err.Error(), "newer setbot") {
-		t.Fatalf("Open of a version-99 file = %v, want a refusal naming a newer setbot", err)
-	}
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		if err := db.eng.update(func(tx kvTx) error {
+			return tx.Bucket(bucketMeta).Put(keyVersion, []byte("99"))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		_, err := s.tryOpen()
+		if err == nil || !strings.Contains(err.Error(), "newer setbot") {
+			t.Fatalf("Open of a version-99 store = %v, want a refusal naming a newer setbot", err)
+		}
+	})
 }
 
 func TestHandleRunsOncePerPost(t *testing.T) {
-	db := openTemp(t)
-	calls := 0
-	for i := range 3 {
-		dup, err := db.Handle("post1", t0, func(tx *Tx) error { calls++; return nil })
-		if err != nil {
-			t.Fatal(err)
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		calls := 0
+		for i := range 3 {
+			dup, err := db.Handle("post1", t0, func(tx *Tx) error { calls++; return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dup != (i > 0) {
+				t.Fatalf("call %d: dup = %v", i, dup)
+			}
 		}
-		if dup != (i > 0) {
-			t.Fatalf("call %d: dup = %v", i, dup)
+		if calls != 1 {
+			t.Fatalf("fn ran %d times, want once", calls)
 		}
-	}
-	if calls != 1 {
-		t.Fatalf("fn ran %d times, want once", calls)
-	}
+	})
 }
 
 func TestHandleFailureRecordsNothing(t *testing.T) {
-	db := openTemp(t)
-	boom := errors.New("boom")
-	_, err := db.Handle("post1", t0, func(tx *Tx) error {
-		if err := tx.PutConversation("u1", []byte(`{"x":1}`)); err != nil {
-			return err
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		boom := errors.New("boom")
+		_, err := db.Handle("post1", t0, func(tx *Tx) error {
+			if err := tx.PutConversation("u1", []byte(`{"x":1}`)); err != nil {
+				return err
+			}
+			if _, err := tx.Enqueue(jobKindTest, "", "hello", time.Time{}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
 		}
-		if _, err := tx.Enqueue(jobKindTest, "", "hello", time.Time{}); err != nil {
-			return err
+		if seen, _ := db.Seen("post1"); seen {
+			t.Fatal("a failed handling marked the post handled")
 		}
-		return boom
+		if jobs, _ := db.DueJobs(t0, 10); len(jobs) != 0 {
+			t.Fatalf("a failed handling left %d jobs", len(jobs))
+		}
+		n := 0
+		_ = db.Conversations(func(setbot.UserID, []byte) error { n++; return nil })
+		if n != 0 {
+			t.Fatal("a failed handling left a conversation")
+		}
 	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v", err)
-	}
-	if seen, _ := db.Seen("post1"); seen {
-		t.Fatal("a failed handling marked the post handled")
-	}
-	if jobs, _ := db.DueJobs(t0, 10); len(jobs) != 0 {
-		t.Fatalf("a failed handling left %d jobs", len(jobs))
-	}
-	n := 0
-	_ = db.Conversations(func(setbot.UserID, []byte) error { n++; return nil })
-	if n != 0 {
-		t.Fatal("a failed handling left a conversation")
-	}
 }
 
 const jobKindTest = "test"
 
 func TestOutboxOrderRetryAndFinish(t *testing.T) {
-	db := openTemp(t)
-	err := db.Update(t0, func(tx *Tx) error {
-		for _, s := range []string{"a", "b", "c"} {
-			if _, err := tx.Enqueue(jobKindTest, s, s, time.Time{}); err != nil {
-				return err
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		err := db.Update(t0, func(tx *Tx) error {
+			for _, s := range []string{"a", "b", "c"} {
+				if _, err := tx.Enqueue(jobKindTest, s, s, time.Time{}); err != nil {
+					return err
+				}
 			}
+			_, err := tx.Enqueue(jobKindTest, "later", "later", t0.Add(time.Hour))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		_, err := tx.Enqueue(jobKindTest, "later", "later", t0.Add(time.Hour))
-		return err
+		jobs, err := db.DueJobs(t0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 3 || jobs[0].Key != "a" || jobs[2].Key != "c" {
+			t.Fatalf("due jobs = %+v, want a, b, c in order", jobs)
+		}
+		if err := db.RetryJob(jobs[0].ID, t0.Add(time.Minute), "down"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishJob(jobs[1].ID, t0, nil); err != nil {
+			t.Fatal(err)
+		}
+		jobs, _ = db.DueJobs(t0, 10)
+		if len(jobs) != 1 || jobs[0].Key != "c" {
+			t.Fatalf("after retry and finish, due = %+v, want only c", jobs)
+		}
+		jobs, _ = db.DueJobs(t0.Add(2*time.Minute), 10)
+		if len(jobs) != 2 || jobs[0].Key != "a" || jobs[0].Attempts != 1 || jobs[0].LastError != "down" {
+			t.Fatalf("retried job = %+v", jobs)
+		}
+		at, ok, err := db.NextJobAt()
+		if err != nil || !ok || !at.IsZero() {
+			t.Fatalf("NextJobAt = %v, %v, %v; want the zero time of job c, due at once", at, ok, err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := db.DueJobs(t0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(jobs) != 3 || jobs[0].Key != "a" || jobs[2].Key != "c" {
-		t.Fatalf("due jobs = %+v, want a, b, c in order", jobs)
-	}
-	if err := db.RetryJob(jobs[0].ID, t0.Add(time.Minute), "down"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.FinishJob(jobs[1].ID, t0, nil); err != nil {
-		t.Fatal(err)
-	}
-	jobs, _ = db.DueJobs(t0, 10)
-	if len(jobs) != 1 || jobs[0].Key != "c" {
-		t.Fatalf("after retry and finish, due = %+v, want only c", jobs)
-	}
-	jobs, _ = db.DueJobs(t0.Add(2*time.Minute), 10)
-	if len(jobs) != 2 || jobs[0].Key != "a" || jobs[0].Attempts != 1 || jobs[0].LastError != "down" {
-		t.Fatalf("retried job = %+v", jobs)
-	}
-	at, ok, err := db.NextJobAt()
-	if err != nil || !ok || !at.IsZero() {
-		t.Fatalf("NextJobAt = %v, %v, %v; want the zero time of job c, due at once", at, ok, err)
-	}
 }
 
 func TestDueJobsOfSkipsOtherKinds(t *testing.T) {
-	db := openTemp(t)
-	err := db.Update(t0, func(tx *Tx) error {
-		for i := range 5 {
-			if _, err := tx.Enqueue("slow", fmt.Sprint(i), i, time.Time{}); err != nil {
-				return err
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		err := db.Update(t0, func(tx *Tx) error {
+			for i := range 5 {
+				if _, err := tx.Enqueue("slow", fmt.Sprint(i), i, time.Time{}); err != nil {
+					return err
+				}
 			}
+			_, err := tx.Enqueue("chat", "reply", "hi", time.Time{})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		_, err := tx.Enqueue("chat", "reply", "hi", time.Time{})
-		return err
+		jobs, err := db.DueJobsOf(t0, 2, func(kind string) bool { return kind == "chat" })
+		if err != nil || len(jobs) != 1 || jobs[0].Key != "reply" {
+			t.Fatalf("DueJobsOf(chat) = %+v, %v; want the reply behind five other jobs", jobs, err)
+		}
+		if jobs, _ := db.DueJobs(t0, 2); len(jobs) != 2 || jobs[0].Kind != "slow" {
+			t.Fatalf("DueJobs = %+v; want the first two, of any kind", jobs)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := db.DueJobsOf(t0, 2, func(kind string) bool { return kind == "chat" })
-	if err != nil || len(jobs) != 1 || jobs[0].Key != "reply" {
-		t.Fatalf("DueJobsOf(chat) = %+v, %v; want the reply behind five other jobs", jobs, err)
-	}
-	if jobs, _ := db.DueJobs(t0, 2); len(jobs) != 2 || jobs[0].Kind != "slow" {
-		t.Fatalf("DueJobs = %+v; want the first two, of any kind", jobs)
-	}
 }
 
 func TestOutboxSurvivesReopen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "setbot.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Update(t0, func(tx *Tx) error {
-		_, err := tx.Enqueue(jobKindTest, "k", map[string]string{"text": "hi"}, time.Time{})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	jobs, err := db.DueJobs(t0, 10)
-	if err != nil || len(jobs) != 1 || string(jobs[0].Payload) != `{"text":"hi"}` {
-		t.Fatalf("after reopen: %+v, %v", jobs, err)
-	}
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		if err := db.Update(t0, func(tx *Tx) error {
+			_, err := tx.Enqueue(jobKindTest, "k", map[string]string{"text": "hi"}, time.Time{})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db = s.reopen(t, db)
+		jobs, err := db.DueJobs(t0, 10)
+		if err != nil || len(jobs) != 1 || string(jobs[0].Payload) != `{"text":"hi"}` {
+			t.Fatalf("after reopen: %+v, %v", jobs, err)
+		}
+	})
 }
 
 func TestCursorOnlyMovesForward(t *testing.T) {
-	db := openTemp(t)
-	set := func(at time.Time) {
-		if err := db.Update(t0, func(tx *Tx) error { return tx.SetCursor("ch", at) }); err != nil {
-			t.Fatal(err)
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		set := func(at time.Time) {
+			if err := db.Update(t0, func(tx *Tx) error { return tx.SetCursor("ch", at) }); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	set(t0.Add(time.Minute))
-	set(t0)
-	got, err := db.Cursor("ch")
-	if err != nil || !got.Equal(t0.Add(time.Minute)) {
-		t.Fatalf("cursor = %v, %v; want %v", got, err, t0.Add(time.Minute))
-	}
-	if got, _ := db.Cursor("other"); !got.IsZero() {
-		t.Fatalf("cursor of an unseen channel = %v, want zero", got)
-	}
+		set(t0.Add(time.Minute))
+		set(t0)
+		got, err := db.Cursor("ch")
+		if err != nil || !got.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("cursor = %v, %v; want %v", got, err, t0.Add(time.Minute))
+		}
+		if got, _ := db.Cursor("other"); !got.IsZero() {
+			t.Fatalf("cursor of an unseen channel = %v, want zero", got)
+		}
+	})
 }
 
 func TestNewestCursor(t *testing.T) {
-	db := openTemp(t)
-	if got, err := db.NewestCursor(); err != nil || !got.IsZero() {
-		t.Fatalf("newest cursor of a new store = %v, %v; want zero", got, err)
-	}
-	err := db.Update(t0, func(tx *Tx) error {
-		for ch, at := range map[setbot.ChannelID]time.Time{"a": t0, "b": t0.Add(2 * time.Minute), "c": t0.Add(time.Minute)} {
-			if err := tx.SetCursor(ch, at); err != nil {
-				return err
-			}
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		if got, err := db.NewestCursor(); err != nil || !got.IsZero() {
+			t.Fatalf("newest cursor of a new store = %v, %v; want zero", got, err)
 		}
-		return nil
+		err := db.Update(t0, func(tx *Tx) error {
+			for ch, at := range map[setbot.ChannelID]time.Time{"a": t0, "b": t0.Add(2 * time.Minute), "c": t0.Add(time.Minute)} {
+				if err := tx.SetCursor(ch, at); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.NewestCursor(); !got.Equal(t0.Add(2 * time.Minute)) {
+			t.Fatalf("newest cursor = %v, want channel b's %v", got, t0.Add(2*time.Minute))
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := db.NewestCursor(); !got.Equal(t0.Add(2 * time.Minute)) {
-		t.Fatalf("newest cursor = %v, want channel b's %v", got, t0.Add(2*time.Minute))
-	}
 }
 
 func TestPruneSeen(t *testing.T) {
-	db := openTemp(t)
-	for i, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(48 * time.Hour)} {
-		if _, err := db.Handle(setbot.PostID(rune('a'+i)), at, func(*Tx) error { return nil }); err != nil {
-			t.Fatal(err)
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		for i, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(48 * time.Hour)} {
+			if _, err := db.Handle(setbot.PostID(rune('a'+i)), at, func(*Tx) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	n, err := db.PruneSeen(t0.Add(2 * time.Hour))
-	if err != nil || n != 2 {
-		t.Fatalf("PruneSeen = %d, %v; want 2", n, err)
-	}
-	if seen, _ := db.Seen("c"); !seen {
-		t.Fatal("a recent mark was pruned")
-	}
+		n, err := db.PruneSeen(t0.Add(2 * time.Hour))
+		if err != nil || n != 2 {
+			t.Fatalf("PruneSeen = %d, %v; want 2", n, err)
+		}
+		if seen, _ := db.Seen("c"); !seen {
+			t.Fatal("a recent mark was pruned")
+		}
+	})
 }
 
 func TestButtonKeyIsStable(t *testing.T) {
-	db := openTemp(t)
-	k1, err := db.ButtonKey()
-	if err != nil || len(k1) != 32 {
-		t.Fatalf("ButtonKey = %x, %v", k1, err)
-	}
-	k2, _ := db.ButtonKey()
-	if string(k1) != string(k2) {
-		t.Fatal("button key changed between calls")
-	}
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		k1, err := db.ButtonKey()
+		if err != nil || len(k1) != 32 {
+			t.Fatalf("ButtonKey = %x, %v", k1, err)
+		}
+		k2, _ := db.ButtonKey()
+		if string(k1) != string(k2) {
+			t.Fatal("button key changed between calls")
+		}
+	})
 }
 
 func TestBlobs(t *testing.T) {
-	db := openTemp(t)
-	if err := db.Update(t0, func(tx *Tx) error { return tx.PutBlob("sha256:x", []byte("content")) }); err != nil {
-		t.Fatal(err)
-	}
-	got, ok, err := db.Blob("sha256:x")
-	if err != nil || !ok || string(got.Data) != "content" {
-		t.Fatalf("Blob = %q, %v, %v", got.Data, ok, err)
-	}
-	if _, ok, _ := db.Blob("missing"); ok {
-		t.Fatal("missing blob found")
-	}
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		if err := db.Update(t0, func(tx *Tx) error { return tx.PutBlob("sha256:x", []byte("content")) }); err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := db.Blob("sha256:x")
+		if err != nil || !ok || string(got.Data) != "content" {
+			t.Fatalf("Blob = %q, %v, %v", got.Data, ok, err)
+		}
+		if _, ok, _ := db.Blob("missing"); ok {
+			t.Fatal("missing blob found")
+		}
+	})
 }
