@@ -74,3 +74,11 @@ func (c *decodeCache[T]) each(b kvBucket, decode func([]byte) (T, error), keep f
 	c.seq, c.valid = b.Sequence(), err == nil
 	return dst, err
 }
+
+// invalidate makes the next read walk the bucket: its sequence may be
+// back at the one the cache saw with other values (Copy sets it).
+func (c *decodeCache[T]) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.valid = false
+}
