@@ -27,7 +27,10 @@ func fillStore(t *testing.T, db *DB) []byte {
 		steps := []func() error{
 			func() error { return tx.PutConversation("u1", []byte(`{"blob":"`+blobKey("a")+`"}`)) },
 			func() error { _, err := tx.Enqueue(jobKindTest, "k", "hi", time.Time{}); return err },
-			func() error { _, _, err := tx.TrackIncident(setbot.Incident{Key: "SET-1", Priority: setbot.L1}); return err },
+			func() error {
+				_, _, err := tx.TrackIncident(setbot.Incident{Key: "SET-1", Priority: setbot.L1})
+				return err
+			},
 			func() error { return tx.AddPage(setbot.Page{ID: "p1", Text: "down", Created: t0}) },
 			func() error {
 				return tx.PutOverride(setbot.Override{WeekStart: "2026-11-30", Role: setbot.RolePrimary, User: "ann"}, "bob")
