@@ -93,4 +93,13 @@ func (t boltTx) createBucket(name []byte) error {
 type boltBucket struct{ *bolt.Bucket }
 
 func (b boltBucket) Cursor() kvCursor { return b.Bucket.Cursor() }
+
+// Put stores a nil value as an empty one: bbolt's Get would otherwise
+// return the nil itself until the commit, and nil means absent.
+func (b boltBucket) Put(key, value []byte) error {
+	if value == nil {
+		value = []byte{}
+	}
+	return b.Bucket.Put(key, value)
+}
 func (b boltBucket) KeyN() int        { return b.Stats().KeyN }
