@@ -102,4 +102,4 @@ func (b boltBucket) Put(key, value []byte) error {
 	}
 	return b.Bucket.Put(key, value)
 }
-func (b boltBucket) KeyN() int        { return b.Stats().KeyN }
+func (b boltBucket) KeyN() int { return b.Stats().KeyN }
