@@ -93,6 +93,7 @@ func (t boltTx) createBucket(name []byte) error {
 type boltBucket struct{ *bolt.Bucket }
 
 func (b boltBucket) Cursor() kvCursor { return b.Bucket.Cursor() }
+func (b boltBucket) KeyN() int        { return b.Stats().KeyN }
 
 // Put stores a nil value as an empty one: bbolt's Get would otherwise
 // return the nil itself until the commit, and nil means absent.
@@ -102,4 +103,3 @@ func (b boltBucket) Put(key, value []byte) error {
 	}
 	return b.Bucket.Put(key, value)
 }
-func (b boltBucket) KeyN() int { return b.Stats().KeyN }

@@ -1,15 +1,35 @@
-// Package store keeps setbot's state in one bbolt file. It is the only
-// importer of bbolt. Every public method is one transaction; no network I/O
-// happens inside one. Beside the file are two directories it owns: the
-// blob directory (<path>.blobs, large blobs as files) and the temporary
-// directory (<path>.tmp, TempDir).
+// Package store keeps setbot's state, on one of two drivers: one bbolt
+// file (Open, the default), or a PostgreSQL database that replicas share
+// (OpenPostgres). Both hold the same buckets of the same records, through
+// one key-value engine interface (engine.go); Copy moves a store from one
+// to the other. It is the only importer of bbolt (bolt.go) and of pgx
+// (pg*.go). Every public method is one transaction; no network I/O but
+// the database's own happens inside one.
+//
+// On bbolt, beside the file are two directories it owns: the blob
+// directory (<path>.blobs, large blobs as files) and the temporary
+// directory (<path>.tmp, TempDir). A file another process holds is
+// ErrInUse.
+//
+// On PostgreSQL, setbot creates and migrates its tables itself
+// (pgschema.go; TestPostgresSchemaMatchesComment keeps this list honest):
+//
+//	setbot_schema_version(id = 1, version)       -> how many migrations ran; a newer schema is refused
+//	setbot_kv(bucket, key bytea, value bytea)    -> every bucket's keys and values, as drawn below (bytea orders as bbolt does)
+//	setbot_seq(bucket, seq)                      -> every bucket's sequence
+//	setbot_blob_chunks(key, n, data bytea)       -> blob file content in 1 MiB chunks; blobfiles/ records the size
+//	setbot_lease(id = 1, epoch, holder, since)   -> the leader lease (lease.go); a fenced writer checks its epoch
+//
+// Writes are SERIALIZABLE and run again after a conflict, reads are
+// REPEATABLE READ snapshots. The local directory (WithLocalDir) holds
+// TempDir (tmp/) and a cache of blob files read from the chunks (blobs/).
 //
 // Bucket layout (TestLayoutMatchesComment keeps this drawing honest):
 //
 //	meta/
 //	  version             -> schema version, decimal ("1")
 //	  button_key          -> 32 random bytes, the HMAC key that signs button actions
-//	  created             -> when this file was made (unix ms, 8 bytes big endian); catch-up never reaches before it
+//	  created             -> when this store was made (unix ms, 8 bytes big endian); catch-up never reaches before it
 //	  cursor/<channel id> -> create time (unix ms, 8 bytes big endian) of the newest post seen there
 //	  watchcursor/<channel id> -> the same, of the newest post the first-response watch recorded
 //	  thread/<name>       -> the root post id of a thread setbot keeps posting in (a day's ~Ask R&D sweeps)
@@ -22,7 +42,7 @@
 //	blobs/
 //	  <key>               -> content setbot made and must keep (a redacted config)
 //	blobfiles/
-//	  <key>               -> size (8 bytes big endian) of large content kept in <path>.blobs/ (blobs.go)
+//	  <key>               -> size (8 bytes big endian) of large content in <path>.blobs/ or setbot_blob_chunks (blobs.go)
 //	overrides/
 //	  <week start>/<role> -> username overriding the configured rotation for that week
 //	pages/

@@ -57,6 +57,33 @@ func TestLayoutMatchesComment(t *testing.T) {
 	}
 }
 
+// TestPostgresSchemaMatchesComment keeps the table list at the top of
+// store.go honest: every table it lists is made by a migration (or is the
+// version table), and every table made is listed.
+func TestPostgresSchemaMatchesComment(t *testing.T) {
+	src, err := os.ReadFile("store.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drawn []string
+	for _, m := range regexp.MustCompile(`(?m)^//\t(setbot_[a-z_]+)\(`).FindAllStringSubmatch(string(src), -1) {
+		drawn = append(drawn, m[1])
+	}
+	made := []string{"setbot_schema_version"}
+	for _, mig := range migrations {
+		for _, stmt := range mig {
+			if m := regexp.MustCompile(`^CREATE TABLE (setbot_[a-z_]+)`).FindStringSubmatch(stmt); m != nil {
+				made = append(made, m[1])
+			}
+		}
+	}
+	slices.Sort(drawn)
+	slices.Sort(made)
+	if !slices.Equal(drawn, made) {
+		t.Fatalf("store.go lists tables %v but the migrations make %v", drawn, made)
+	}
+}
+
 func TestSecondOpenFailsWithInUse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "setbot.db")
 	db, err := Open(path)
