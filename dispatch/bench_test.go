@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 
 	"github.com/setbot/setbot"
@@ -25,21 +28,72 @@ func (benchChat) Typing(context.Context, setbot.ChannelID, setbot.UserID, setbot
 	return nil
 }
 
-// answerBench is a dispatcher on a real bbolt file with one user per
-// worker, each in the middle of an intake at the customer question.
+// answerBench is a dispatcher on a real store (a bbolt file, or a
+// PostgreSQL schema of its own) with one user per worker, each in the
+// middle of an intake at the customer question.
 type answerBench struct {
 	d    *Dispatcher
 	seq  atomic.Int64
 	last time.Time
 }
 
-func newAnswerBench(b *testing.B, users int) *answerBench {
+// benchBolt opens a store in a fresh bbolt file.
+func benchBolt(b *testing.B) *store.DB {
 	b.Helper()
 	db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// envStoreDSN names the PostgreSQL database the postgres benchmarks use
+// (`eval "$(devstack/stack env)"` sets it); without it they are skipped.
+const envStoreDSN = "SETBOT_STORE_TEST_DSN"
+
+// benchPostgres opens a store in a fresh schema of the database
+// envStoreDSN names, dropped when the benchmark ends.
+func benchPostgres(b *testing.B) *store.DB {
+	b.Helper()
+	base := os.Getenv(envStoreDSN)
+	if base == "" {
+		b.Skipf("%s is not set: no PostgreSQL to measure against", envStoreDSN)
+	}
+	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	benchSQL(b, base, "CREATE SCHEMA "+schema)
+	b.Cleanup(func() { benchSQL(b, base, "DROP SCHEMA "+schema+" CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatalf("%s is not a URL", envStoreDSN)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := store.OpenPostgres(u.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// benchSQL runs one statement on a connection of its own.
+func benchSQL(b *testing.B, dsn, sql string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatalf("connect to the benchmark database: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		b.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func newAnswerBench(b *testing.B, db *store.DB, users int) *answerBench {
+	b.Helper()
 	ab := &answerBench{}
 	ab.d = New(Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, Log: zerolog.Nop(),
 		Now: func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }}, benchChat{}, db, Extensions{})
@@ -69,12 +123,18 @@ func (ab *answerBench) answer(b *testing.B, u int, text string) {
 }
 
 // BenchmarkAnswerDurable is one typed intake answer end to end inside
-// setbot: the handled check, the conversation step, and one durable bbolt
-// commit (fsync) holding the new state, the handled mark, the cursor and the
-// reply job. Answers alternate between the customer question and `back`, so
-// every one is a real state change.
-func BenchmarkAnswerDurable(b *testing.B) {
-	ab := newAnswerBench(b, 1)
+// setbot: the handled check, the conversation step, and one durable commit
+// (bbolt: an fsync) holding the new state, the handled mark, the cursor
+// and the reply job. Answers alternate between the customer question and
+// `back`, so every one is a real state change.
+func BenchmarkAnswerDurable(b *testing.B) { benchAnswer(b, benchBolt(b)) }
+
+// BenchmarkAnswerDurablePostgres is BenchmarkAnswerDurable on PostgreSQL:
+// each commit is a SERIALIZABLE transaction on the server.
+func BenchmarkAnswerDurablePostgres(b *testing.B) { benchAnswer(b, benchPostgres(b)) }
+
+func benchAnswer(b *testing.B, db *store.DB) {
+	ab := newAnswerBench(b, db, 1)
 	texts := []string{"Acme Corp, about 2,000 of 5,000 users", "back"}
 	b.ReportAllocs()
 	i := 0
@@ -88,9 +148,17 @@ func BenchmarkAnswerDurable(b *testing.B) {
 
 // BenchmarkAnswerDurableParallel is the same with many people answering at
 // once: bbolt has one writer, so this shows how commits queue.
-func BenchmarkAnswerDurableParallel(b *testing.B) {
+func BenchmarkAnswerDurableParallel(b *testing.B) { benchAnswerParallel(b, benchBolt(b)) }
+
+// BenchmarkAnswerDurableParallelPostgres is the same on PostgreSQL: the
+// group commits are one transaction each, as on bbolt.
+func BenchmarkAnswerDurableParallelPostgres(b *testing.B) {
+	benchAnswerParallel(b, benchPostgres(b))
+}
+
+func benchAnswerParallel(b *testing.B, db *store.DB) {
 	const users = 50 // people answering at once, as issue 17 measures it
-	ab := newAnswerBench(b, users)
+	ab := newAnswerBench(b, db, users)
 	var next atomic.Int64
 	texts := []string{"Acme Corp, about 2,000 of 5,000 users", "back"}
 	b.ReportAllocs()
