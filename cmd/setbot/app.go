@@ -68,7 +68,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	log := m.logger(cfg)
-	db, err := store.Open(cfg.Store.Path, store.WithClock(m.Now))
+	db, err := m.openStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -139,14 +139,38 @@ func (m *Main) Run(ctx context.Context) error {
 	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
 	reg.WatchStale(d.StaleTickets)
+	r := &role{}
+	reg.WatchLeader(r.Leading)
 
-	routes.set(m.routes(log, db, listener, client, d, reg, m.calendar(log, cfg, dcfg.Rotation, db)))
+	routes.set(m.routes(log, db, r, listener, client, d, reg, m.calendar(log, cfg, dcfg.Rotation, db)))
 
+	lctx, release, ok := m.lead(ctx, log, db, cfg.Store.DSN, r)
+	if !ok {
+		return nil
+	}
+	defer release()
 	watch := func(ctx context.Context) {
 		watchJira(ctx, log, checks, jiraWatch{up: reg.JiraUp, note: d.NoteSetupProblem, back: d.JiraBack, sleep: sleepCtx, every: m.JiraCheckEvery})
 	}
-	m.serve(ctx, log, d, listener, watch)
+	m.serve(lctx, log, d, listener, watch)
+	if errors.Is(context.Cause(lctx), store.ErrLeaseLost) {
+		return errLeaseLost
+	}
 	return nil
+}
+
+// openStore opens the configured store: the bbolt file, or the shared
+// PostgreSQL database (with [store] path, when set, as the local
+// directory for uploads being checked).
+func (m *Main) openStore(cfg *Config) (*store.DB, error) {
+	if cfg.Store.Driver != driverPostgres {
+		return store.Open(cfg.Store.Path, store.WithClock(m.Now))
+	}
+	opts := []store.Option{store.WithClock(m.Now)}
+	if cfg.Store.Path != "" {
+		opts = append(opts, store.WithLocalDir(cfg.Store.Path))
+	}
+	return store.OpenPostgres(cfg.Store.DSN, opts...)
 }
 
 // Bounds of setbot's HTTP server: button callbacks and probes are small and
@@ -269,8 +293,10 @@ func (m *Main) calendar(log zerolog.Logger, cfg *Config, rot dispatch.Rotation, 
 }
 
 // routes serves health, readiness, metrics, button callbacks and, when
-// cal is not nil, the calendar feed.
-func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher, reg *metrics.Registry, cal http.Handler) http.Handler {
+// cal is not nil, the calendar feed. /readyz names the replica's role: a
+// follower is ready once its store answers (it serves clicks), a leader
+// once it listens and has caught up.
+func (m *Main) routes(log zerolog.Logger, db *store.DB, r *role, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher, reg *metrics.Registry, cal http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -278,13 +304,15 @@ func (m *Main) routes(log zerolog.Logger, db *store.DB, l *bot.Listener, c *bot.
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		switch {
 		case db.Ping() != nil:
-			http.Error(w, "store not open", http.StatusServiceUnavailable)
+			http.Error(w, r.String()+": store not reachable", http.StatusServiceUnavailable)
+		case !r.Leading():
+			fmt.Fprintln(w, "ready: follower (another replica leads; this one answers buttons)")
 		case !l.Connected():
-			http.Error(w, "websocket not connected", http.StatusServiceUnavailable)
+			http.Error(w, "leader: websocket not connected", http.StatusServiceUnavailable)
 		case !l.CaughtUp():
-			http.Error(w, "catching up on posts missed while disconnected", http.StatusServiceUnavailable)
+			http.Error(w, "leader: catching up on posts missed while disconnected", http.StatusServiceUnavailable)
 		default:
-			fmt.Fprintln(w, "ready")
+			fmt.Fprintln(w, "ready: leader")
 		}
 	})
 	mux.Handle("GET /metrics", reg.Handler())

@@ -64,7 +64,13 @@ type HTTPConfig struct {
 
 // StoreConfig is [store].
 type StoreConfig struct {
-	Path string `toml:"path"`
+	// Driver is "bbolt" (one file, one replica; the default) or
+	// "postgres" (shared by replicas, one of which leads).
+	Driver string `toml:"driver"`
+	Path   string `toml:"path"`
+	// DSN is the PostgreSQL connection string (SETBOT_STORE_DSN
+	// overrides it). It holds a password: it is never logged.
+	DSN string `toml:"dsn"`
 	// Retention is how long handled-post marks are kept.
 	Retention Duration `toml:"retention"`
 }
@@ -206,6 +212,13 @@ const (
 	envMattermostToken = "SETBOT_MATTERMOST_TOKEN"
 	envJiraToken       = "SETBOT_JIRA_TOKEN"
 	envCalendarToken   = "SETBOT_CALENDAR_TOKEN"
+	envStoreDSN        = "SETBOT_STORE_DSN"
+)
+
+// The store drivers.
+const (
+	driverBolt     = "bbolt"
+	driverPostgres = "postgres"
 )
 
 // LoadConfig reads, decodes strictly (unknown keys are errors), applies
@@ -240,6 +253,9 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	if v := getenv(envCalendarToken); v != "" {
 		c.Calendar.Token = v
 	}
+	if v := getenv(envStoreDSN); v != "" {
+		c.Store.DSN = v
+	}
 	if c.Jira != nil {
 		if v := getenv(envJiraToken); v != "" {
 			c.Jira.Token = v
@@ -258,6 +274,7 @@ func (c *Config) setDefaults() {
 	setDefault(&c.Mattermost.AskChannel, defaultAskChannel)
 	setDefault(&c.HTTP.Listen, defaultListen)
 	setDefault(&c.Rotation.Timezone, "UTC")
+	setDefault(&c.Store.Driver, driverBolt)
 	setDefault(&c.Log.Level, "info")
 	setDefault(&c.Log.Format, "auto")
 	setDefaultDuration(&c.Incidents.UpdateEvery, defaultUpdateEvery)
@@ -294,8 +311,8 @@ func (c *Config) Validate() error {
 	if c.Mattermost.Team == "" {
 		return errors.New("mattermost.team: must be set to the team's name (the part of the URL after the server address)")
 	}
-	if c.Store.Path == "" {
-		return errors.New("store.path: must be set, e.g. \"/var/lib/setbot/setbot.db\"")
+	if err := c.Store.validate(); err != nil {
+		return err
 	}
 	if err := checkURL("http.public_url", c.HTTP.PublicURL, false); err != nil {
 		return err
@@ -502,4 +519,30 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a duration such as \"15m\", \"24h\" or \"2d\"", s)
 	}
 	return days + v, nil
+}
+
+// validate checks [store]: a file for bbolt, a DSN for postgres.
+func (s StoreConfig) validate() error {
+	switch s.Driver {
+	case driverBolt:
+		if s.Path == "" {
+			return errors.New("store.path: must be set, e.g. \"/var/lib/setbot/setbot.db\"")
+		}
+	case driverPostgres:
+		if s.DSN == "" {
+			return fmt.Errorf("store.dsn: must be set (or %s) when store.driver is \"postgres\", e.g. \"postgres://setbot:…@db:5432/setbot?sslmode=require\"", envStoreDSN)
+		}
+	default:
+		return fmt.Errorf("store.driver: must be \"bbolt\" or \"postgres\", got %q", s.Driver)
+	}
+	return nil
+}
+
+// Describe names the store for people: the file, or "postgres" (never
+// the DSN, which holds a password).
+func (s StoreConfig) Describe() string {
+	if s.Driver == driverPostgres {
+		return "postgres"
+	}
+	return s.Path
 }

@@ -104,6 +104,8 @@ func TestLoadConfigBad(t *testing.T) {
 		{"missing token", `token = ""`, "mattermost.token: must be set"},
 		{"missing team", `team = ""`, "mattermost.team: must be set"},
 		{"missing store", `path = ""`, "store.path: must be set"},
+		{"unknown store driver", `path = "/tmp/setbot.db"` + "\ndriver = \"sqlite\"", "store.driver: must be \"bbolt\" or \"postgres\""},
+		{"postgres without dsn", `path = "/tmp/setbot.db"` + "\ndriver = \"postgres\"", "store.dsn: must be set (or SETBOT_STORE_DSN)"},
 		{"bad zone", `timezone = "Mars/Olympus"`, "rotation.timezone"},
 		{"not a monday", `starts = "2026-12-01"`, "rotation.week[0].starts"},
 		{"bad duration", `ack_within = "soon"`, "escalation.ack_within"},
@@ -335,5 +337,35 @@ func TestStaleAndOrderDefaultsAndChanges(t *testing.T) {
 	want := []setbot.OrderClass{{Name: "hotfix", JQL: "labels = hotfix"}, {Name: "customer", JQL: "labels = escalated"}}
 	if !slices.Equal(order, want) {
 		t.Fatalf("order = %+v, want %+v", order, want)
+	}
+}
+
+// TestStoreDSNFromTheEnvironment: on postgres the DSN may come from
+// SETBOT_STORE_DSN alone (it holds a password), and check-config's
+// description of the store never shows it.
+func TestStoreDSNFromTheEnvironment(t *testing.T) {
+	text := replaceKey(t, goodConfig, "path", `driver = "postgres"`)
+	env := func(k string) string {
+		if k == envStoreDSN {
+			return "postgres://setbot:s3cret@db:5432/setbot"
+		}
+		return ""
+	}
+	c, err := LoadConfig(writeConfig(t, text), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Store.DSN != "postgres://setbot:s3cret@db:5432/setbot" || c.Store.Driver != driverPostgres {
+		t.Errorf("store: %+v", c.Store)
+	}
+	if d := c.Store.Describe(); strings.Contains(d, "s3cret") || d != "postgres" {
+		t.Errorf("the store is described as %q", d)
+	}
+	c, err = LoadConfig(writeConfig(t, goodConfig), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Store.Driver != driverBolt || c.Store.Describe() != "/tmp/setbot.db" {
+		t.Errorf("the default store: %+v", c.Store)
 	}
 }

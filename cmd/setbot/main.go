@@ -4,6 +4,7 @@
 //	setbot check-config -config FILE  validate a configuration, print the next 8 weeks, exit
 //	setbot version                    print the version
 //	setbot healthcheck [-url URL]     probe /healthz (for container health checks)
+//	setbot migrate-store -from bbolt:PATH -to postgres:DSN   copy a store into an empty one
 package main
 
 import (
@@ -30,7 +31,8 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 // process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "run"
-	if len(args) > 0 && (args[0] == "check-config" || args[0] == "version" || args[0] == "run" || args[0] == "healthcheck") {
+	if len(args) > 0 && (args[0] == "check-config" || args[0] == "version" || args[0] == "run" || args[0] == "healthcheck" ||
+		args[0] == "migrate-store") {
 		cmd, args = args[0], args[1:]
 	}
 	if cmd == "version" {
@@ -39,6 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if cmd == "healthcheck" {
 		return healthcheck(args, stderr)
+	}
+	if cmd == "migrate-store" {
+		return migrateStore(args, os.Getenv, stdout, stderr)
 	}
 	m := NewMain(stderr)
 	if err := m.ParseFlags(args); err != nil {
@@ -54,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintf(stdout, "%s: OK (team %s, store %s, %d rotation weeks, Jira %s)\n",
-			m.ConfigPath, cfg.Mattermost.Team, cfg.Store.Path, len(cfg.Rotation.Weeks), jiraSummary(cfg))
+			m.ConfigPath, cfg.Mattermost.Team, cfg.Store.Describe(), len(cfg.Rotation.Weeks), jiraSummary(cfg))
 		printWeeks(stdout, cfg, m.Now())
 		return 0
 	}
@@ -81,11 +86,15 @@ Usage:
   setbot check-config -config FILE   validate FILE and exit (non-zero when it is wrong)
   setbot version                     print the version
   setbot healthcheck [-url URL]      exit 0 when URL (default http://127.0.0.1:8066/healthz) answers 200
+  setbot migrate-store -from bbolt:PATH -to postgres:DSN
+                                     copy every record into an empty store (or the reverse; "postgres:"
+                                     alone reads SETBOT_STORE_DSN); stop setbot first
 
 Environment:
   SETBOT_MATTERMOST_TOKEN   overrides mattermost.token
   SETBOT_JIRA_TOKEN         overrides jira.token
   SETBOT_CALENDAR_TOKEN     overrides calendar.token
+  SETBOT_STORE_DSN          overrides store.dsn (PostgreSQL; never logged)
 
 Flags:
 `

@@ -46,7 +46,10 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 	if err := db.PutOverrides([]setbot.Override{{WeekStart: "2026-03-02", Role: setbot.RoleLead, User: "lee"}}, "lee", now); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(m.routes(zerolog.Nop(), db, l, c, d, reg, m.calendar(zerolog.Nop(), cfg, rot, db)))
+	r := &role{}
+	r.leading.Store(true)
+	reg.WatchLeader(r.Leading)
+	srv := httptest.NewServer(m.routes(zerolog.Nop(), db, r, l, c, d, reg, m.calendar(zerolog.Nop(), cfg, rot, db)))
 	defer srv.Close()
 
 	get := func(path string) (int, string) {
@@ -62,9 +65,18 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 	if code, body := get("/healthz"); code != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "websocket") {
-		t.Errorf("/readyz before the websocket is up: %d %q; want 503 naming the websocket", code, body)
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "leader: websocket") {
+		t.Errorf("/readyz before the websocket is up: %d %q; want 503 naming the role and the websocket", code, body)
 	}
+	// A follower is ready without a websocket: it answers buttons.
+	r.leading.Store(false)
+	if code, body := get("/readyz"); code != http.StatusOK || !strings.Contains(body, "ready: follower") {
+		t.Errorf("/readyz of a follower: %d %q; want 200 naming the role", code, body)
+	}
+	if _, body := get("/metrics"); !strings.Contains(body, "\nsetbot_leader 0\n") {
+		t.Errorf("/metrics of a follower lacks setbot_leader 0")
+	}
+	r.leading.Store(true)
 	// The calendar feed: the configured week and the stored override.
 	if code, body := get("/calendar/calendar-token-0123456789.ics"); code != http.StatusOK ||
 		!strings.Contains(body, "SUMMARY:SET primary: @alice") || !strings.Contains(body, "SUMMARY:SET lead: @lee") {
@@ -85,6 +97,7 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 		"\nsetbot_outbox_jobs 1\n",
 		"\nsetbot_outbox_oldest_job_age_seconds 60\n",
 		"\nsetbot_websocket_connected 0\n",
+		"\nsetbot_leader 1\n",
 		"\nsetbot_websocket_reconnects_total 0\n",
 		"\nsetbot_unanswered_posts{channel=\"sustained-engineering\"} 0\n",
 		"\ngo_goroutines ",
