@@ -51,7 +51,7 @@ func (m *Main) lead(ctx context.Context, log zerolog.Logger, db *store.DB, dsn s
 	log.Info().Msg("following: waiting for the leader lease")
 	var warned time.Time
 	failed := func(err error) {
-		if now := time.Now(); now.Sub(warned) >= time.Minute { // at most one warning a minute
+		if now := m.Now(); now.Sub(warned) >= time.Minute { // at most one warning a minute
 			warned = now
 			log.Warn().Str("error", err.Error()).Msg("the leader lease cannot be tried; retrying every second")
 		}
