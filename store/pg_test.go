@@ -241,3 +241,26 @@ func TestPostgresErrorsHideTheDSN(t *testing.T) {
 		t.Errorf("Path = %q shows credentials", p)
 	}
 }
+
+// TestPostgresSameBlobFromTwoReplicasAtOnce: replicas storing the same
+// upload at the same moment all succeed (a conflict is run again), and
+// the content is whole.
+func TestPostgresSameBlobFromTwoReplicasAtOnce(t *testing.T) {
+	s := pgStore(t)
+	replicas := []*DB{s.open(t), s.open(t)}
+	content := randomBytes(t, blobChunkSize+1)
+	var wg sync.WaitGroup
+	for i := range 6 {
+		db := replicas[i%2]
+		src := writeFile(t, db, content)
+		wg.Go(func() {
+			if err := db.Update(t0, func(tx *Tx) error { return tx.PutBlobFile(blobKey("a"), src) }); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if _, got := readBlob(t, s.open(t), blobKey("a")); !bytes.Equal(got, content) {
+		t.Fatal("the blob stored at once by two replicas is not whole")
+	}
+}

@@ -24,7 +24,8 @@ const blobChunkSize = 1 << 20
 
 const (
 	sqlChunkTotal = `SELECT count(*), coalesce(sum(length(data)), 0) FROM setbot_blob_chunks WHERE key = $1`
-	sqlPutChunk   = `INSERT INTO setbot_blob_chunks (key, n, data) VALUES ($1, $2, $3)`
+	sqlPutChunk   = `INSERT INTO setbot_blob_chunks (key, n, data) VALUES ($1, $2, $3)
+		ON CONFLICT (key, n) DO UPDATE SET data = EXCLUDED.data` // a replica storing the same blob at once: a conflict, retried
 	sqlDelChunks  = `DELETE FROM setbot_blob_chunks WHERE key = $1`
 	sqlChunks     = `SELECT data FROM setbot_blob_chunks WHERE key = $1 ORDER BY n`
 	sqlStrayChunk = `DELETE FROM setbot_blob_chunks c WHERE NOT EXISTS (SELECT 1 FROM setbot_kv
