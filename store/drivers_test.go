@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -104,18 +105,26 @@ func testSchema(t testing.TB) string {
 // pgExec runs statements on a connection of their own.
 func pgExec(t testing.TB, dsn string, sqls ...string) {
 	t.Helper()
+	if err := pgTryExec(dsn, sqls...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pgTryExec is pgExec for a goroutine other than the test's.
+func pgTryExec(dsn string, sqls ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		t.Fatalf("connect to the test database: %v", err)
+		return fmt.Errorf("connect to the test database: %w", err)
 	}
 	defer conn.Close(ctx)
 	for _, sql := range sqls {
 		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
+			return fmt.Errorf("%s: %w", sql, err)
 		}
 	}
+	return nil
 }
 
 // pgStrings runs a query on a PostgreSQL store's pool and returns its

@@ -210,15 +210,18 @@ func (e *pgEngine) run(opts pgx.TxOptions, fn func(kvTx) error) error {
 
 // checkFence fails with ErrFenced when Fence was called and the leader
 // lease has moved to another epoch since. It reads the lease in the
-// write's own transaction, so a lease taken while it runs makes the
-// commit conflict (and the retry then sees the new epoch).
+// write's own transaction FOR SHARE: a lease taken while the write runs
+// (an UPDATE of the row) waits until the write has committed or rolled
+// back, so once the new epoch is committed no write of the old leader
+// can commit after it; one that read the old epoch and comes later
+// conflicts, and its retry sees the new epoch.
 func (e *pgEngine) checkFence(ctx context.Context, tx pgx.Tx) error {
 	want := e.epoch.Load()
 	if want <= 0 {
 		return nil
 	}
 	var got int64
-	err := tx.QueryRow(ctx, `SELECT epoch FROM setbot_lease WHERE id = 1`).Scan(&got)
+	err := tx.QueryRow(ctx, `SELECT epoch FROM setbot_lease WHERE id = 1 FOR SHARE`).Scan(&got)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres store: read the leader lease: %w", err)
 	}

@@ -264,3 +264,41 @@ func TestPostgresSameBlobFromTwoReplicasAtOnce(t *testing.T) {
 		t.Fatal("the blob stored at once by two replicas is not whole")
 	}
 }
+
+// TestPostgresLeaseWaitsForAFencedWriteInFlight: a lease taken while a
+// fenced write runs waits for that write to commit, so no write of the
+// old leader commits after the new epoch; the next one is fenced.
+func TestPostgresLeaseWaitsForAFencedWriteInFlight(t *testing.T) {
+	s := pgStore(t)
+	db := s.open(t)
+	pgExec(t, s.dsn, `UPDATE setbot_lease SET epoch = 5`)
+	db.Fence(5)
+	running, release := make(chan struct{}), make(chan struct{})
+	wrote := make(chan error, 1)
+	go func() {
+		wrote <- db.Update(t0, func(tx *Tx) error {
+			close(running)
+			<-release
+			return increment(tx, "counter")
+		})
+	}()
+	<-running
+	taken := make(chan error, 1)
+	go func() { taken <- pgTryExec(s.dsn, `UPDATE setbot_lease SET epoch = 6`) }()
+	for len(pgStrings(t, db, `SELECT pid::text FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE setbot_lease%'`)) == 0 {
+		time.Sleep(time.Millisecond) // polls until the lease's UPDATE waits on the write
+	}
+	close(release)
+	if err := <-wrote; err != nil {
+		t.Fatalf("the write in flight when the lease was taken: %v", err)
+	}
+	if err := <-taken; err != nil {
+		t.Fatal(err)
+	}
+	if got := counter(t, db, "counter"); got != 1 {
+		t.Errorf("counter = %d, want 1", got)
+	}
+	if err := db.Update(t0, func(tx *Tx) error { return increment(tx, "counter") }); !errors.Is(err, ErrFenced) {
+		t.Errorf("a write after the lease was taken = %v, want ErrFenced", err)
+	}
+}
