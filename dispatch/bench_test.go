@@ -4,19 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 
 	"github.com/setbot/setbot"
 	"github.com/setbot/setbot/conversations"
+	"github.com/setbot/setbot/e2e/pgtest"
 	"github.com/setbot/setbot/store"
 )
 
@@ -48,48 +46,17 @@ func benchBolt(b *testing.B) *store.DB {
 	return db
 }
 
-// envStoreDSN names the PostgreSQL database the postgres benchmarks use
-// (`eval "$(devstack/stack env)"` sets it); without it they are skipped.
-const envStoreDSN = "SETBOT_STORE_TEST_DSN"
-
-// benchPostgres opens a store in a fresh schema of the database
-// envStoreDSN names, dropped when the benchmark ends.
+// benchPostgres opens a store in a fresh schema of the devstack's
+// PostgreSQL (pgtest.EnvDSN), dropped when the benchmark ends; without
+// it the benchmark is skipped.
 func benchPostgres(b *testing.B) *store.DB {
 	b.Helper()
-	base := os.Getenv(envStoreDSN)
-	if base == "" {
-		b.Skipf("%s is not set: no PostgreSQL to measure against", envStoreDSN)
-	}
-	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
-	benchSQL(b, base, "CREATE SCHEMA "+schema)
-	b.Cleanup(func() { benchSQL(b, base, "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatalf("%s is not a URL", envStoreDSN)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := store.OpenPostgres(u.String())
+	db, err := store.OpenPostgres(pgtest.Schema(b, false))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
 	return db
-}
-
-// benchSQL runs one statement on a connection of its own.
-func benchSQL(b *testing.B, dsn, sql string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		b.Fatalf("connect to the benchmark database: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		b.Fatalf("%s: %v", sql, err)
-	}
 }
 
 func newAnswerBench(b *testing.B, db *store.DB, users int) *answerBench {

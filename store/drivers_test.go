@@ -2,16 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/setbot/setbot/e2e/pgtest"
 )
 
 // The contract suite: every test that is about the store's behaviour,
@@ -81,51 +77,13 @@ func (s *testStore) reopen(t testing.TB, db *DB, opts ...Option) *DB {
 // testSchema creates a schema of the test's own in the test database and
 // returns a DSN whose search_path is it; the schema is dropped when the
 // test ends. Without envTestDSN the test is skipped.
-func testSchema(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv(envTestDSN)
-	if base == "" {
-		t.Skipf("%s is not set: no PostgreSQL to test against (eval \"$(devstack/stack env)\" sets it)", envTestDSN)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	name := "t_" + hex.EncodeToString(b[:])
-	pgExec(t, base, "CREATE SCHEMA "+name)
-	t.Cleanup(func() { pgExec(t, base, "DROP SCHEMA "+name+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s is not a URL", envTestDSN)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func testSchema(t testing.TB) string { return pgtest.Schema(t, false) }
 
 // pgExec runs statements on a connection of their own.
-func pgExec(t testing.TB, dsn string, sqls ...string) {
-	t.Helper()
-	if err := pgTryExec(dsn, sqls...); err != nil {
-		t.Fatal(err)
-	}
-}
+func pgExec(t testing.TB, dsn string, sqls ...string) { pgtest.Exec(t, dsn, sqls...) }
 
 // pgTryExec is pgExec for a goroutine other than the test's.
-func pgTryExec(dsn string, sqls ...string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("connect to the test database: %w", err)
-	}
-	defer conn.Close(ctx)
-	for _, sql := range sqls {
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			return fmt.Errorf("%s: %w", sql, err)
-		}
-	}
-	return nil
-}
+func pgTryExec(dsn string, sqls ...string) error { return pgtest.TryExec(dsn, sqls...) }
 
 // pgStrings runs a query on a PostgreSQL store's pool and returns its
 // first column, as text.

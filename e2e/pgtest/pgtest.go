@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -37,8 +38,8 @@ func Schema(t testing.TB, required bool) string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "t_" + hex.EncodeToString(b[:])
-	exec(t, base, "CREATE SCHEMA "+name)
-	t.Cleanup(func() { exec(t, base, "DROP SCHEMA "+name+" CASCADE") })
+	Exec(t, base, "CREATE SCHEMA "+name)
+	t.Cleanup(func() { Exec(t, base, "DROP SCHEMA "+name+" CASCADE") })
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("%s is not a URL", EnvDSN)
@@ -49,17 +50,28 @@ func Schema(t testing.TB, required bool) string {
 	return u.String()
 }
 
-// exec runs one statement on its own connection.
-func exec(t testing.TB, dsn, sql string) {
+// Exec runs statements on a connection of their own, failing the test
+// when one fails.
+func Exec(t testing.TB, dsn string, sqls ...string) {
 	t.Helper()
+	if err := TryExec(dsn, sqls...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TryExec is Exec for a goroutine other than the test's.
+func TryExec(dsn string, sqls ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		t.Fatalf("connect to the test database: %v", err)
+		return fmt.Errorf("connect to the test database: %w", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
+	for _, sql := range sqls {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("%s: %w", sql, err)
+		}
 	}
+	return nil
 }
