@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/setbot/setbot/artifacts/artifactstest"
 	"github.com/setbot/setbot/e2e/mmtest"
 )
 
@@ -113,18 +112,7 @@ func TestE2EIntakeSurvivesKill(t *testing.T) {
 	if n := len(c.p.Matching(mark, mmtest.Containing(c.fromBot, "Which customer"))); n != 1 {
 		t.Errorf("the question after the kill was asked %d times, want once:\n%s", n, c.p.Recent(8))
 	}
-	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
-	c.say("bug", "Which priority")
-	c.say("L3", "config.json")
-	c.upload("config.json", mmtest.ConfigJSON(), "redacted")
-	c.upload("mattermost.log", artifactstest.JSONLog(50), "Any more")
-	c.say("done", "CPU profile")
-	cpu, err := artifactstest.CPUProfile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.upload("cpu.pprof", cpu, "Anything else")
-	c.say("skip", "Please check the ticket")
+	c.answerAfterCustomer()
 
 	// Killed again right after the confirmation: still exactly one ticket.
 	mark = c.p.Mark()

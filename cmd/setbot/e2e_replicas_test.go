@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/setbot/setbot/artifacts/artifactstest"
 	"github.com/setbot/setbot/e2e/mmtest"
 	"github.com/setbot/setbot/e2e/pgtest"
 )
@@ -154,18 +153,7 @@ func intakeAcrossAKill(t *testing.T, w *mmtest.World, r *rig, leader, follower *
 		t.Fatalf("the answer sent as the leader was killed was lost: %v", err)
 	}
 	c.say("Acme Corp, about 2,000 of 5,000 users", "What can those users not do")
-	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
-	c.say("bug", "Which priority")
-	c.say("L3", "config.json")
-	c.upload("config.json", mmtest.ConfigJSON(), "redacted")
-	c.upload("mattermost.log", artifactstest.JSONLog(50), "Any more")
-	c.say("done", "CPU profile")
-	cpu, err := artifactstest.CPUProfile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.upload("cpu.pprof", cpu, "Anything else")
-	c.say("skip", "Please check the ticket")
+	c.answerAfterCustomer()
 	c.confirm()
 	settle(t, w, follower.addr, c.p, time.Now())
 	if n := len(c.p.Matching(mark, mmtest.Containing(c.fromBot, "Which customer"))); n != 1 {

@@ -183,12 +183,32 @@ func (c *chatter) answerFiles(wrongFirst bool) {
 	if wrongFirst {
 		c.upload("cpu.pprof", artifactstest.PNG(), "PNG image")
 	}
+	c.answerProfile()
+}
+
+// answerProfile uploads a CPU profile when asked for one and skips the
+// last question, up to the review.
+func (c *chatter) answerProfile() {
+	c.t.Helper()
 	cpu, err := artifactstest.CPUProfile()
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	c.upload("cpu.pprof", cpu, "Anything else")
 	c.say("skip", "Please check the ticket")
+}
+
+// answerAfterCustomer answers the questions after the customer's up to
+// the review: L3, a config, a small log and a CPU profile.
+func (c *chatter) answerAfterCustomer() {
+	c.t.Helper()
+	c.say("nobody can post during business hours; no workaround", "bug, a feature request")
+	c.say("bug", "Which priority")
+	c.say("L3", "config.json")
+	c.upload("config.json", mmtest.ConfigJSON(), "redacted")
+	c.upload("mattermost.log", artifactstest.JSONLog(50), "Any more")
+	c.say("done", "CPU profile")
+	c.answerProfile()
 }
 
 // confirm confirms the review and waits for the ticket's link in the DM; it
