@@ -46,11 +46,16 @@ const answerWithin = 3 * time.Minute
 
 // Config is one run.
 type Config struct {
-	URL    string // the Mattermost server
-	N      int    // concurrent intakes, and echo pairs
-	Rounds int    // intakes per person, one after the other
-	Setbot string // a setbot binary to run; "" builds one from this module
-	Out    io.Writer
+	URL    string   // the Mattermost server
+	N      int      // concurrent intakes, and echo pairs
+	Rounds int      // intakes per person, one after the other
+	Setbot string   // a setbot binary to run; "" builds one from this module
+	Env    []string // added to setbot's environment
+	// Profiles, when set, builds a profiled setbot (Setbot is ignored)
+	// and saves its CPU profile of the intakes (in slices, cpu-*.pb.gz)
+	// and its block, mutex and heap profiles after them there.
+	Profiles string
+	Out      io.Writer
 }
 
 // Result is what a run measured.
@@ -91,9 +96,21 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	}
 	defer os.RemoveAll(dir)
 	bin := c.Setbot
-	if bin == "" {
+	if bin == "" || c.Profiles != "" {
 		progress("building setbot")
-		if bin, err = build(ctx, dir); err != nil {
+		if bin, err = build(ctx, dir, c.Profiles != ""); err != nil {
+			return nil, err
+		}
+	}
+	env := c.Env
+	var prof profiler
+	if c.Profiles != "" {
+		if prof.addr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		prof.dir = c.Profiles
+		env = append(env, EnvPprof+"="+prof.addr)
+		if err := os.MkdirAll(c.Profiles, 0o755); err != nil {
 			return nil, err
 		}
 	}
@@ -123,7 +140,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	}
 
 	progress("starting setbot")
-	proc, err := start(ctx, bin, dir, w)
+	proc, err := start(ctx, bin, dir, w, env...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +179,10 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		mu.Unlock()
 	}
 	answers := len(Steps("")) * c.Rounds
+	stopCPU := func() {}
+	if c.Profiles != "" {
+		stopCPU = prof.cpu(ctx)
+	}
 	began := time.Now()
 	for i := range c.N {
 		p, a, b := people[i], people[c.N+2*i], people[c.N+2*i+1]
@@ -198,6 +219,15 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	res.IntakeWall = time.Since(began)
 	stopPeak()
 	<-peakDone
+	stopCPU()
+	if c.Profiles != "" {
+		for _, name := range []string{"block", "mutex", "heap", "goroutine"} {
+			if err := prof.save(ctx, name+".pb.gz", name); err != nil {
+				return nil, err
+			}
+		}
+		progress("profiles in %s (go tool pprof %s %s/cpu-*.pb.gz)", c.Profiles, bin, c.Profiles)
+	}
 	if res.After, err = proc.scrape(ctx); err != nil {
 		return nil, err
 	}
@@ -297,6 +327,10 @@ func (r *Result) Print(out io.Writer) {
 	}
 	fmt.Fprintf(out, "setbot CPU: %.2f s over the run for %d replies = %.1f ms per reply (posts handled: %.0f)\n",
 		cpu, len(replies), perReply*1000, r.SetbotPosted)
+	if posts := r.After.Posts - r.Idle.Posts; posts > 0 {
+		fmt.Fprintf(out, "setbot's own posts: %.0f, %.1f ms each on average (setbot_job_duration_seconds{kind=\"post\"})\n",
+			posts, (r.After.PostSeconds-r.Idle.PostSeconds)/posts*1000)
+	}
 	fmt.Fprintf(out, "setbot reply by step%s p50 / p99\n", strings.Repeat(" ", 53))
 	for i, st := range Steps("…") {
 		said := st.Text + st.File
