@@ -18,14 +18,14 @@ import (
 // the outbox and its lanes, and who may do what. Each feature embeds it and
 // reaches the others through its fields.
 type core struct {
-	cfg  Config
-	chat setbot.Chat
-	db   *store.DB
-	log  zerolog.Logger
-	now  func() time.Time
-	ext  Extensions
-	flow conversations.Flow
-	wake chan struct{} // wakes the outbox runner
+	cfg   Config
+	chat  setbot.Chat
+	db    *store.DB
+	log   zerolog.Logger
+	now   func() time.Time
+	ext   Extensions
+	flow  conversations.Flow
+	wakes [laneCount]chan struct{} // wake the outbox runner's lanes
 	// headerDue asks the timer loop to refresh the channel header.
 	headerDue chan struct{}
 	// timerDue asks the timer loop for a pass now (a new page's first
@@ -128,7 +128,10 @@ func (d *core) features() []feature {
 // newCore builds the core and its features.
 func newCore(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *core {
 	c := &core{cfg: cfg, chat: chat, db: db, log: cfg.Log, now: cfg.Now, ext: ext,
-		wake: make(chan struct{}, 1), headerDue: make(chan struct{}, 1), timerDue: make(chan struct{}, 1)}
+		headerDue: make(chan struct{}, 1), timerDue: make(chan struct{}, 1)}
+	for l := range c.wakes {
+		c.wakes[l] = make(chan struct{}, 1)
+	}
 	c.intake, c.tickets, c.paging = &intake{core: c, checks: newBudget(checkBudgetBytes)}, &tickets{c}, &paging{core: c}
 	c.incidents, c.cycle, c.rotation = &incidents{core: c}, &cycle{core: c}, &rotation{core: c}
 	c.watch = &watch{core: c, ready: make(chan struct{}, 1)}

@@ -42,6 +42,10 @@ type Config struct {
 	// ChatWorkers is how many recipients the chat lane posts to at once;
 	// 0: chatWorkers. (Tests that read posts in order use 1.)
 	ChatWorkers int
+	// SlowWorkers is how many intakes the slow and lookup lanes file, add
+	// or search for at once; 0: slowWorkers. (Tests that read Jira calls in
+	// order use 1.)
+	SlowWorkers int
 	Now         func() time.Time
 	Log         zerolog.Logger
 	// Tick is how often timers (reminders, escalations, header) are checked.
@@ -133,6 +137,9 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	}
 	if cfg.ChatWorkers <= 0 {
 		cfg.ChatWorkers = chatWorkers
+	}
+	if cfg.SlowWorkers <= 0 {
+		cfg.SlowWorkers = slowWorkers
 	}
 	if ext.Meter == nil {
 		ext.Meter = noMeter{}
@@ -235,13 +242,9 @@ func (d *Dispatcher) worker(ctx context.Context, q <-chan setbot.Message) {
 	}
 }
 
-// kick wakes the outbox runner.
-func (d *core) kick() {
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
+// kick wakes the outbox runner: its chat lane, which wakes the other
+// lanes that have jobs due.
+func (d *core) kick() { d.wakeLane(laneChat) }
 
 // Click handles a verified button click and returns a short text for the
 // person who clicked (may be empty). ctx is the click request's: the

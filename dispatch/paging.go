@@ -115,7 +115,7 @@ func (d *paging) ack(tx *store.Tx, id string, by setbot.Username) (changed bool,
 	}
 	loc := d.cfg.Rotation.Location
 	if !changed {
-		return false, enqueuePagePosts(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root,
+		return false, d.enqueuePagePosts(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root,
 			Text: fmt.Sprintf("This page was already acknowledged by `@%s` at %s.", p.AckedBy, p.AckedAt.In(loc).Format("15:04 MST"))}})
 	}
 	d.log.Info().Str("page", id).Str("by", string(by)).Msg("page acknowledged; ladder stopped")
@@ -123,7 +123,7 @@ func (d *paging) ack(tx *store.Tx, id string, by setbot.Username) (changed bool,
 	if err := d.enqueueHook(tx, setbot.AckHook(p)); err != nil {
 		return false, err
 	}
-	return true, enqueuePagePosts(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: setbot.AckText(p, loc)}})
+	return true, d.enqueuePagePosts(tx, []setbot.Reply{{ChannelID: p.Channel, RootID: p.Root, Text: setbot.AckText(p, loc)}})
 }
 
 // clickAck handles the Acknowledge button, for those who may acknowledge.
@@ -274,7 +274,7 @@ func (d *paging) claimStep(id string, shift setbot.Shift, people map[setbot.User
 		if err := d.enqueueHook(tx, setbot.StepHook(p, dec, tx.Now())); err != nil {
 			return err
 		}
-		return enqueuePagePosts(tx, d.stepReplies(p, dec, shift, people))
+		return d.enqueuePagePosts(tx, d.stepReplies(p, dec, shift, people))
 	})
 	if err != nil {
 		d.log.Error().Err(err).Str("page", id).Msg("claim page step")

@@ -257,7 +257,7 @@ func TestStoppingNeverWaitsOnAFullQueue(t *testing.T) {
 
 // TestOnePersonsBacklogDelaysAnotherByOneTurn: with 300 replies queued for
 // sam, a reply to dave queued after them is posted within sam's first turn
-// (chatTurn posts), not 301st, and sam's replies keep their order.
+// (turn posts), not 301st, and sam's replies keep their order.
 func TestOnePersonsBacklogDelaysAnotherByOneTurn(t *testing.T) {
 	r := newTicketRig(t)
 	r.cfg.ChatWorkers = chatWorkers // as in production: recipients posted to at once
@@ -280,8 +280,8 @@ func TestOnePersonsBacklogDelaysAnotherByOneTurn(t *testing.T) {
 	var sams []string
 	for i, p := range posts {
 		if p.To == "u-dave" {
-			if i > chatTurn { // sam's first turn is posted beside it, at most
-				t.Errorf("dave's reply was post %d; want it within the first turn (%d)", i+1, chatTurn+1)
+			if i > turn { // sam's first turn is posted beside it, at most
+				t.Errorf("dave's reply was post %d; want it within the first turn (%d)", i+1, turn+1)
 			}
 			continue
 		}

@@ -40,7 +40,7 @@ var rigMonday = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 func newRig(t testing.TB, now time.Time, configure func(*Config, *Extensions)) *rig {
 	t.Helper()
 	r := &rig{t: t, path: filepath.Join(t.TempDir(), "setbot.db"), chat: newFakeChat(), now: now}
-	r.cfg = Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, SETChannel: "c-set", AskChannel: "c-ask", ChatWorkers: 1,
+	r.cfg = Config{Bot: setbot.User{ID: "bot", Username: "setbot"}, SETChannel: "c-set", AskChannel: "c-ask", ChatWorkers: 1, SlowWorkers: 1,
 		Now: func() time.Time { return r.now }, Log: zerolog.Nop(),
 		Rotation: Rotation{Location: time.UTC, Weeks: []setbot.Week{{Starts: rigMonday, Primary: "alice", Backup: "bob", Lead: "carol"}}}}
 	if configure != nil {
