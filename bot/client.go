@@ -59,7 +59,7 @@ func (c *Client) now() time.Time {
 // is refused with a message that says what to do.
 func Connect(ctx context.Context, cfg Config, buttonKey []byte) (*Client, error) {
 	api := model.NewAPIv4Client(strings.TrimRight(cfg.URL, "/"))
-	api.HTTPClient = &http.Client{Transport: retryLost{base: http.DefaultTransport}}
+	api.HTTPClient = &http.Client{Transport: newTransport()}
 	api.SetToken(cfg.Token)
 	c := &Client{api: api, cfg: cfg, sign: &signer{key: buttonKey}}
 	me, resp, err := api.GetMe(ctx, "")

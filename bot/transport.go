@@ -2,6 +2,22 @@ package bot
 
 import "net/http"
 
+// idleConnsPerHost is how many idle connections to Mattermost are kept for
+// reuse: at least as many as setbot makes requests at once (the
+// dispatcher's 8 workers, the outbox's 32 chat workers and its slow lanes'
+// few). Go's default keeps 2, so under load most requests opened a
+// connection and closed it after: a handshake each, costing both
+// processes CPU on a small machine.
+const idleConnsPerHost = 64
+
+// newTransport is the HTTP transport of the Mattermost client: Go's
+// default, keeping idleConnsPerHost connections for reuse.
+func newTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = idleConnsPerHost
+	return retryLost{base: t}
+}
+
 // retryLost sends a request without a body that only reads (GET, HEAD) once
 // more at once when its connection broke before any answer: on a lossy
 // network a page step's lookups would otherwise wait for the next timer
