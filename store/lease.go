@@ -86,7 +86,13 @@ func AcquireLease(ctx context.Context, db *DB, dsn, holder string, every time.Du
 func tryLease(ctx context.Context, dsn, holder string) (*Lease, error) {
 	cctx, cancel := context.WithTimeout(ctx, leaseCheckBound)
 	defer cancel()
-	conn, err := pgx.Connect(cctx, dsn)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, errors.New("the store's DSN cannot be parsed")
+	}
+	// Operators see who holds the lease in pg_stat_activity.
+	cfg.RuntimeParams["application_name"] = leaseApplication(holder)
+	conn, err := pgx.ConnectConfig(cctx, cfg)
 	if err != nil {
 		return nil, errors.New("connect for the leader lease failed")
 	}
@@ -108,6 +114,16 @@ func tryLease(ctx context.Context, dsn, holder string) (*Lease, error) {
 	}
 	lctx, lcancel := context.WithCancelCause(context.Background())
 	return &Lease{conn: conn, epoch: epoch, ctx: lctx, cancel: lcancel, done: make(chan struct{})}, nil
+}
+
+// leaseApplication is the application_name of a lease connection:
+// "setbot lease <holder>", within PostgreSQL's 63 bytes.
+func leaseApplication(holder string) string {
+	name := "setbot lease " + holder
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return name
 }
 
 // watch checks the lock connection every leaseCheckEvery until Release;

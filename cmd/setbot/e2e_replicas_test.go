@@ -87,11 +87,13 @@ func (rp *replica) waitRole(t *testing.T, role string, within time.Duration) tim
 // click on B stops A's page ladder). A is killed with SIGKILL mid-intake:
 // B leads within 10 s, takes the answer exactly once and files one
 // ticket. A comes back as a follower; B is killed mid-ladder: A leads
-// within 10 s and pages the backup and the lead, each once.
+// within 10 s and pages the backup and the lead, each once. B comes back;
+// A's lock connection is cut: A stops and B leads.
 func TestE2EReplicasTakeOver(t *testing.T) {
 	w := theWorld(t)
 	r := newRig(t, w, "[escalation]\nack_within = \"6s\"\n")
-	a, b := replicaConfigs(t, r, pgtest.Schema(t, true))
+	dsn := pgtest.Schema(t, true)
+	a, b := replicaConfigs(t, r, dsn)
 	bin := buildBinary(t)
 	a.start(t, bin)
 	a.waitRole(t, "leader", takeoverBound)
@@ -109,6 +111,31 @@ func TestE2EReplicasTakeOver(t *testing.T) {
 	a.start(t, bin)
 	a.waitRole(t, "follower", takeoverBound)
 	ladderAcrossAKill(t, w, b, a)
+	b.start(t, bin)
+	b.waitRole(t, "follower", takeoverBound)
+	lostLeaseStopsTheLeader(t, dsn, a, b)
+}
+
+// lostLeaseStopsTheLeader cuts the leader's lock connection (its backend
+// terminated, as a network fault would): the leader stops with exit code
+// 1 and says why, and the follower leads.
+func lostLeaseStopsTheLeader(t *testing.T, dsn string, leader, follower *replica) {
+	t.Helper()
+	cut := time.Now()
+	pgtest.Exec(t, dsn, fmt.Sprintf("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'setbot lease %d@%%'",
+		leader.proc.cmd.Process.Pid))
+	select {
+	case <-leader.proc.done:
+	case <-time.After(takeoverBound + 15*time.Second): // the lease check, then at most the in-flight bound
+		t.Fatalf("replica %s still runs after losing its lease:\n%s", leader.name, lastLines(leader.proc.logs.String(), 20))
+	}
+	stopped := time.Since(cut)
+	if code := leader.proc.cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(leader.proc.logs.String(), "lost the leader lease") {
+		t.Errorf("replica %s ended with exit code %d; want 1 and the reason:\n%s", leader.name, code, lastLines(leader.proc.logs.String(), 10))
+	}
+	took := follower.waitRole(t, "leader", takeoverBound)
+	fmt.Printf("lost lease: replica %s stopped %.1f s after its lock connection was cut; replica %s led %.1f s later\n",
+		leader.name, stopped.Seconds(), follower.name, took.Seconds())
 }
 
 // clickOnFollowerStopsTheLadder: the primary acknowledges a page with the

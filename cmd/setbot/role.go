@@ -72,11 +72,13 @@ func (m *Main) lead(ctx context.Context, log zerolog.Logger, db *store.DB, dsn s
 	}, true
 }
 
-// holderName names this replica in the lease row: host and process.
+// holderName names this replica in the lease row and in the lease
+// connection's application_name: "<pid>@<host>", the process first, so a
+// long host name cut to fit still names it.
 func holderName() string {
 	host, err := os.Hostname()
 	if err != nil {
 		host = "unknown"
 	}
-	return fmt.Sprintf("%s/%d", host, os.Getpid())
+	return fmt.Sprintf("%d@%s", os.Getpid(), host)
 }
