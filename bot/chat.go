@@ -51,6 +51,9 @@ func (c *Client) Post(ctx context.Context, r setbot.Reply, key string) (setbot.P
 		created, resp, err = c.api.CreatePost(ctx, p)
 	}
 	if err != nil {
+		if r.ChannelID == "" && refusedChannel(resp) {
+			c.dms.forget(r.To)
+		}
 		return "", apiError(resp, err, "post a reply")
 	}
 	return setbot.PostID(created.Id), nil
@@ -105,19 +108,6 @@ func (c *Client) FindPost(ctx context.Context, r setbot.Reply, key string, since
 		}
 	}
 	return "", false, nil
-}
-
-func (c *Client) dmChannel(ctx context.Context, user setbot.UserID) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, restTimeout)
-	defer cancel()
-	if user == "" {
-		return "", fmt.Errorf("reply has neither a channel nor a recipient")
-	}
-	ch, resp, err := c.api.CreateDirectChannel(ctx, c.me.Id, string(user))
-	if err != nil {
-		return "", apiError(resp, err, "open a direct message")
-	}
-	return ch.Id, nil
 }
 
 // Typing shows the typing indicator where the reply will appear.

@@ -43,6 +43,7 @@ type Client struct {
 	set  *model.Channel
 	ask  *model.Channel
 	sign *signer
+	dms  dmCache
 }
 
 var _ setbot.Chat = (*Client)(nil)
