@@ -6,6 +6,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"hash/fnv"
 	"sync"
 	"time"
@@ -50,6 +51,9 @@ type Config struct {
 	Log         zerolog.Logger
 	// Tick is how often timers (reminders, escalations, header) are checked.
 	Tick time.Duration
+	// InFlightBound is how long a stopping dispatcher lets work in hand
+	// finish; 0: inFlightBound. (A test of the lost lease lengthens it.)
+	InFlightBound time.Duration
 	// Rotation is the configured SET rotation.
 	Rotation Rotation
 	// Retention is how long handled-post marks are kept ([store] retention;
@@ -141,6 +145,9 @@ func New(cfg Config, chat setbot.Chat, db *store.DB, ext Extensions) *Dispatcher
 	if cfg.SlowWorkers <= 0 {
 		cfg.SlowWorkers = slowWorkers
 	}
+	if cfg.InFlightBound <= 0 {
+		cfg.InFlightBound = inFlightBound
+	}
 	if ext.Meter == nil {
 		ext.Meter = noMeter{}
 	}
@@ -187,7 +194,8 @@ func (d *Dispatcher) Deliver(m setbot.Message) {
 }
 
 // Run serves until ctx ends, then finishes the messages already queued
-// (bounded by inFlightBound) and returns.
+// (bounded by Config.InFlightBound) and returns; when ctx ended because
+// the leader lease was lost (store.ErrLeaseLost), it cancels them at once.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	var workers, wg sync.WaitGroup
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -209,11 +217,18 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 
 	<-ctx.Done()
 	close(d.stopping)
+	if errors.Is(context.Cause(ctx), store.ErrLeaseLost) {
+		// Another replica leads now, and this one's writes are fenced:
+		// work in hand could only fail or post what the new leader
+		// posts. It stops at once.
+		d.c.log.Warn().Msg("the leader lease was lost: stopping all work at once; the new leader resumes it")
+		cancelWork()
+	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(inFlightBound):
+	case <-time.After(d.c.cfg.InFlightBound):
 		d.c.log.Warn().Msg("in-flight work did not finish in time; it resumes after restart")
 		cancelWork()
 		<-done

@@ -53,6 +53,7 @@ type fakeChat struct {
 	added    []string                         // AddToChannel calls, as "channel: u1 u2"
 	panics   bool                             // Message panics, like a bug would
 	hang     chan struct{}                    // Message blocks until it is closed
+	hung     int                              // Message calls that reached hang
 	finds    int                              // FindPost calls
 	// expired makes Post forget keys, as Mattermost does after 30 s;
 	// FindPost still finds them (by the post's property).
@@ -135,15 +136,26 @@ func download(f setbot.File, dir string) (setbot.File, error) {
 	return f, err
 }
 
-func (c *fakeChat) Message(_ context.Context, id setbot.PostID) (setbot.Message, error) {
+// hanging is how many Message calls reached hang.
+func (c *fakeChat) hanging() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hung
+}
+
+func (c *fakeChat) Message(ctx context.Context, id setbot.PostID) (setbot.Message, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.panics {
 		panic("fake chat: a bug")
 	}
 	if c.hang != nil {
+		c.hung++
 		c.mu.Unlock()
-		<-c.hang // a Mattermost call that hangs until the test lets it go
+		select { // a Mattermost call that hangs until the test lets it go, or its context ends
+		case <-c.hang:
+		case <-ctx.Done():
+		}
 		c.mu.Lock()
 	}
 	if m, ok := c.messages[id]; ok {

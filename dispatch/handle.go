@@ -60,6 +60,14 @@ func (d *Dispatcher) handle(ctx context.Context, m setbot.Message) {
 		o, err = d.c.command(ctx, m)
 	}
 	defer o.done()
+	if ctx.Err() != nil {
+		// Cut short by a stop (the in-flight bound, a lost lease): a
+		// lookup that failed, or an answer made from its failure, may be
+		// the stop's, not the post's. Unhandled, the post is answered
+		// after a restart, or by the new leader, on catch-up.
+		log.Info().Msg("stopping: the post is left for catch-up")
+		return
+	}
 	if err != nil {
 		if setbot.ErrorCode(err) == setbot.EInternal || setbot.ErrorCode(err) == setbot.EUnavailable {
 			log.Error().Err(err).Msg("handle post")

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/setbot/setbot/conversations"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/setbot/setbot"
+	"github.com/setbot/setbot/conversations"
 	"github.com/setbot/setbot/store"
 )
 
@@ -291,5 +291,38 @@ func TestOnePersonsBacklogDelaysAnotherByOneTurn(t *testing.T) {
 		if want := fmt.Sprintf("sam %03d", i); text != want {
 			t.Fatalf("sam's post %d is %q, want %q: one person's replies must keep their order", i, text, want)
 		}
+	}
+}
+
+// TestLostLeaseStopsWorkAtOnce: a leader that lost its lease cancels the
+// work in hand at once (another replica leads; this one's writes are
+// fenced) instead of letting it finish, as an ordinary stop does.
+func TestLostLeaseStopsWorkAtOnce(t *testing.T) {
+	r := newTicketRig(t)
+	r.cfg.Workers, r.cfg.InFlightBound = 1, time.Hour // an ordinary stop would wait for the hung call
+	r.open()
+	r.chat.hang = make(chan struct{})
+	defer close(r.chat.hang)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- r.d.Run(ctx) }()
+	r.d.Deliver(setbot.Message{ID: "p-hung", ChannelID: "c-set", RootID: "p-root", Kind: setbot.ChannelSET,
+		UserID: "u-sam", Username: "sam", Text: "@setbot ticket", Mentioned: true, At: r.now})
+	for deadline := time.Now().Add(10 * time.Second); r.chat.hanging() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the worker never reached the hung call")
+		}
+	}
+	cancel(store.ErrLeaseLost)
+	select {
+	case err := <-ran:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run still waits for work in hand after the lease was lost")
+	}
+	if seen, _ := r.db.Seen("p-hung"); seen {
+		t.Error("the post cut short was marked handled; the new leader would never answer it")
 	}
 }
