@@ -112,6 +112,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Serving != nil {
 		close(m.Serving)
 	}
+	_, waitPprof, err := servePprof(ctx, log, cfg.HTTP.PprofListen)
+	if err != nil {
+		return err
+	}
+	defer func() { cancel(); waitPprof() }()
 
 	client, err := m.connect(ctx, log, cfg, key, db.TempDir())
 	if err != nil || client == nil {

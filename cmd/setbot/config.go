@@ -60,6 +60,9 @@ type MattermostConfig struct {
 type HTTPConfig struct {
 	Listen    string `toml:"listen"`
 	PublicURL string `toml:"public_url"`
+	// PprofListen, when set, serves Go's /debug/pprof there (loopback
+	// only; pprof.go).
+	PprofListen string `toml:"pprof_listen"`
 }
 
 // StoreConfig is [store].
@@ -312,6 +315,9 @@ func (c *Config) Validate() error {
 		return errors.New("mattermost.team: must be set to the team's name (the part of the URL after the server address)")
 	}
 	if err := c.Store.validate(); err != nil {
+		return err
+	}
+	if err := checkLoopback("http.pprof_listen", c.HTTP.PprofListen); err != nil {
 		return err
 	}
 	if err := checkURL("http.public_url", c.HTTP.PublicURL, false); err != nil {

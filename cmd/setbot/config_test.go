@@ -104,6 +104,7 @@ func TestLoadConfigBad(t *testing.T) {
 		{"missing token", `token = ""`, "mattermost.token: must be set"},
 		{"missing team", `team = ""`, "mattermost.team: must be set"},
 		{"missing store", `path = ""`, "store.path: must be set"},
+		{"pprof not on loopback", `listen = "127.0.0.1:0"` + "\npprof_listen = \"0.0.0.0:6060\"", "http.pprof_listen: \"0.0.0.0:6060\" must be a loopback address"},
 		{"unknown store driver", `path = "/tmp/setbot.db"` + "\ndriver = \"sqlite\"", "store.driver: must be \"bbolt\" or \"postgres\""},
 		{"postgres without dsn", `path = "/tmp/setbot.db"` + "\ndriver = \"postgres\"", "store.dsn: must be set (or SETBOT_STORE_DSN)"},
 		{"bad zone", `timezone = "Mars/Olympus"`, "rotation.timezone"},
