@@ -90,3 +90,40 @@ func TestCachedReadOfUnchangedIncidentsAllocatesNothingPerIncident(t *testing.T)
 		}
 	})
 }
+
+// TestCachedReadSeesAChangeOfTheSameLength: a value rewritten with bytes
+// of the same length (one letter of the title) is decoded again, not
+// taken for the one the cache holds.
+func TestCachedReadSeesAChangeOfTheSameLength(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		if _, _, err := db.TrackIncident(setbot.Incident{Key: "SET-1", Priority: setbot.L1, Title: "checkout down"}, incNow); err != nil {
+			t.Fatal(err)
+		}
+		stored := func() (v []byte) {
+			t.Helper()
+			err := db.eng.view(func(tx kvTx) error {
+				v = append(v, tx.Bucket(bucketIncidents).Get([]byte("SET-1"))...)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := stored()
+		if open, err := db.OpenIncidents(); err != nil || len(open) != 1 || open[0].Title != "checkout down" {
+			t.Fatalf("before the change: %+v, %v", open, err)
+		}
+		_, err := edit(db, "SET-1", incNow, func(in setbot.Incident) setbot.Incident { in.Title = "checkout d0wn"; return in })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := stored(); len(after) != len(before) || string(after) == string(before) {
+			t.Fatalf("stored %q, then %q: want other bytes of the same length", before, after)
+		}
+		if open, err := db.OpenIncidents(); err != nil || len(open) != 1 || open[0].Title != "checkout d0wn" {
+			t.Fatalf("after the change: %+v, %v; want the new title", open, err)
+		}
+	})
+}
