@@ -56,13 +56,13 @@ func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) (
 	var jobs []Job
 	err := db.eng.view(func(tx kvTx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
+		var j storedJob
 		for k, v := c.First(); k != nil && len(jobs) < limit; k, v = c.Next() {
-			var j Job
-			if err := json.Unmarshal(v, &j); err != nil {
+			if err := j.decode(v); err != nil {
 				return fmt.Errorf("decode job %d: %w", binary.BigEndian.Uint64(k), err)
 			}
 			if !j.NotBefore.After(now) && (want == nil || want(j.Kind)) {
-				jobs = append(jobs, j)
+				jobs = append(jobs, j.job())
 			}
 		}
 		return nil
@@ -74,9 +74,9 @@ func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) (
 // outbox is empty.
 func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
 	err = db.eng.view(func(tx kvTx) error {
+		var j storedJob
 		return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
-			var j Job
-			if err := json.Unmarshal(v, &j); err != nil {
+			if err := j.decode(v); err != nil {
 				return err
 			}
 			if !ok || j.NotBefore.Before(at) {
@@ -86,6 +86,49 @@ func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
 		})
 	})
 	return at, ok, err
+}
+
+// storedJob is a stored job decoded but for its payload, which is copied
+// into a buffer that one storedJob reuses from job to job. The dispatcher
+// reads the outbox on every pass and most of its jobs are not due: a
+// payload of their own for each (about 1 KB for a post) would be most of
+// what a read allocates, for jobs it then drops (issue 17; see
+// BenchmarkOutboxReads). encoding/json still scans every payload, to tell
+// a job that cannot be read.
+type storedJob struct {
+	Job
+	Payload payloadBuf `json:"payload"` // hides Job.Payload, being shallower
+}
+
+// payloadBuf is a JSON value as bytes, decoded into the slice's own
+// array while it is big enough.
+type payloadBuf []byte
+
+func (p *payloadBuf) UnmarshalJSON(b []byte) error {
+	*p = append((*p)[:0], b...)
+	return nil
+}
+
+// decode decodes v, a stored job, over what j held. Its error is the one
+// decoding v into a Job gives, so that a job that cannot be read reads
+// the same whichever way it is read.
+func (j *storedJob) decode(v []byte) error {
+	*j = storedJob{Payload: j.Payload[:0]}
+	err := json.Unmarshal(v, j)
+	if err != nil {
+		var full Job
+		if fullErr := json.Unmarshal(v, &full); fullErr != nil {
+			return fullErr
+		}
+	}
+	return err
+}
+
+// job returns the job with a payload of its own.
+func (j *storedJob) job() Job {
+	out := j.Job
+	out.Payload = append(json.RawMessage(nil), j.Payload...)
+	return out
 }
 
 // FinishJob removes a job that ran, and runs fn (may be nil) in the same

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +124,68 @@ func TestRetrySoonMovesOnlyTheWantedWaitingJobs(t *testing.T) {
 		}
 		if strings.Join(kinds, ",") != "file,file,ticket-op" {
 			t.Errorf("due now: %v; want the two filings and the ticket op, not the post", kinds)
+		}
+	})
+}
+
+// TestDueJobsReadsEveryFieldAndRefusesWhatAJobCannotBe: a due job comes
+// back with every field as stored, its payload its own; a stored job that
+// does not decode as a Job stops DueJobsOf and NextJobAt with the error
+// decoding it as a Job gives, due or not, malformed JSON or a field of the
+// wrong type.
+func TestDueJobsReadsEveryFieldAndRefusesWhatAJobCannotBe(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, s *testStore) {
+		db := s.open(t)
+		var id uint64
+		err := db.Update(t0, func(tx *Tx) (err error) {
+			id, err = tx.Enqueue("post", "post:1", map[string]string{"message": "hi"}, time.Time{})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RetryJob(id, t0, "down"); err != nil {
+			t.Fatal(err)
+		}
+		var stored []byte
+		err = db.eng.view(func(tx kvTx) error {
+			stored = append(stored, tx.Bucket(bucketOutbox).Get(u64(id))...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Job
+		if err := json.Unmarshal(stored, &want); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := db.DueJobsOf(t0, 10, func(kind string) bool { return kind == "post" })
+		if err != nil || len(jobs) != 1 || !reflect.DeepEqual(jobs[0], want) {
+			t.Fatalf("DueJobsOf = %+v, %v; want %+v", jobs, err, want)
+		}
+		if want.Attempts != 1 || want.LastError != "down" || want.Key != "post:1" || string(want.Payload) != `{"message":"hi"}` {
+			t.Fatalf("stored job %+v lacks a field this test means to check", want)
+		}
+
+		for _, bad := range []string{
+			`{"id":9,"kind":"post","payload":{"message":"hi"`,                              // cut short
+			`{"id":9,"kind":"post","attempts":"many","not_before":"2099-01-01T00:00:00Z"}`, // not due, a field of the wrong type
+			`{"id":9,"kind":7,"payload":null}`,                                             // kind of the wrong type
+		} {
+			err := db.eng.update(func(tx kvTx) error { return tx.Bucket(bucketOutbox).Put(u64(9), []byte(bad)) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantErr := json.Unmarshal([]byte(bad), new(Job))
+			if wantErr == nil {
+				t.Fatalf("%s decodes as a Job", bad)
+			}
+			if _, err := db.DueJobsOf(t0, 10, nil); fmt.Sprint(err) != fmt.Sprintf("decode job 9: %v", wantErr) {
+				t.Errorf("DueJobsOf with %s stored: %v; want %v", bad, err, wantErr)
+			}
+			if _, _, err := db.NextJobAt(); fmt.Sprint(err) != wantErr.Error() {
+				t.Errorf("NextJobAt with %s stored: %v; want %v", bad, err, wantErr)
+			}
 		}
 	})
 }
