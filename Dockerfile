@@ -3,6 +3,7 @@
 # Run:   docker run -v $PWD/setbot.toml:/etc/setbot/setbot.toml:ro -v setbot-data:/var/lib/setbot \
 #          -e SETBOT_MATTERMOST_TOKEN=… -p 8066:8066 setbot
 # The config's [store] path should be under /var/lib/setbot and [http] listen "0.0.0.0:8066".
+# Two replicas on PostgreSQL: docker-compose.yml (README "Running two replicas").
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
