@@ -57,14 +57,26 @@ func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) (
 	err := db.eng.view(func(tx kvTx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		var j storedJob
-		for k, v := c.First(); k != nil && len(jobs) < limit; k, v = c.Next() {
-			if err := j.decode(v); err != nil {
-				return fmt.Errorf("decode job %d: %w", binary.BigEndian.Uint64(k), err)
+		heads := db.jobHeads.begin()
+		defer heads.end()
+		k, v := c.First()
+		for ; k != nil && len(jobs) < limit; k, v = c.Next() {
+			id := binary.BigEndian.Uint64(k)
+			h, decoded, err := heads.head(id, v, &j)
+			if err != nil {
+				return fmt.Errorf("decode job %d: %w", id, err)
 			}
-			if !j.NotBefore.After(now) && (want == nil || want(j.Kind)) {
-				jobs = append(jobs, j.job())
+			if h.notBefore.After(now) || want != nil && !want(h.kind) {
+				continue
 			}
+			if !decoded {
+				if err := j.decode(v); err != nil {
+					return fmt.Errorf("decode job %d: %w", id, err)
+				}
+			}
+			jobs = append(jobs, j.job())
 		}
+		heads.walked(k == nil) // every job seen: forget the ones gone
 		return nil
 	})
 	return jobs, err

@@ -143,6 +143,7 @@ type DB struct {
 	// Decoded incidents and pages, read on every timer pass.
 	incidentCache decodeCache[setbot.Incident]
 	pageCache     decodeCache[setbot.Page]
+	jobHeads      jobHeads   // each queued job's kind and due time, read on every outbox pass
 	commits       *committer // group commits of Handle and Update
 	closeOnce     sync.Once
 	closeErr      error
