@@ -82,24 +82,6 @@ func (db *DB) DueJobsOf(now time.Time, limit int, want func(kind string) bool) (
 	return jobs, err
 }
 
-// NextJobAt returns when the earliest waiting job is due, or ok=false when the
-// outbox is empty.
-func (db *DB) NextJobAt() (at time.Time, ok bool, err error) {
-	err = db.eng.view(func(tx kvTx) error {
-		var j storedJob
-		return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
-			if err := j.decode(v); err != nil {
-				return err
-			}
-			if !ok || j.NotBefore.Before(at) {
-				at, ok = j.NotBefore, true
-			}
-			return nil
-		})
-	})
-	return at, ok, err
-}
-
 // storedJob is a stored job decoded but for its payload, which is copied
 // into a buffer that one storedJob reuses from job to job. The dispatcher
 // reads the outbox on every pass and most of its jobs are not due: a

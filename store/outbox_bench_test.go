@@ -38,8 +38,7 @@ func queueJobs(tb testing.TB, db *DB, n int, now time.Time) {
 
 // BenchmarkOutboxReads reads an outbox of 2,000 waiting jobs with payloads
 // of about 1 KB, 20 of them due, as the dispatcher's lanes do on every
-// pass: the due jobs of some kinds, all due jobs up to a limit, and when
-// the next one is due.
+// pass: the due jobs of some kinds, and all due jobs up to a limit.
 func BenchmarkOutboxReads(b *testing.B) {
 	db, err := Open(filepath.Join(b.TempDir(), "setbot.db"))
 	if err != nil {
@@ -61,14 +60,6 @@ func BenchmarkOutboxReads(b *testing.B) {
 		for b.Loop() {
 			if jobs, err := db.DueJobs(t0, 50); err != nil || len(jobs) != 20 {
 				b.Fatalf("%d due, %v", len(jobs), err)
-			}
-		}
-	})
-	b.Run("NextJobAt", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if at, ok, err := db.NextJobAt(); err != nil || !ok || !at.Equal(t0) {
-				b.Fatalf("NextJobAt = %v, %v, %v", at, ok, err)
 			}
 		}
 	})
