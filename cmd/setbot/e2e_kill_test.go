@@ -94,15 +94,7 @@ func TestE2EIntakeSurvivesKill(t *testing.T) {
 	bin := buildBinary(t)
 	proc := spawn(t, bin, r.cfg)
 	c := newChatter(t, w, "support2")
-	c.startIntake()
-	c.say("ok", "What exactly is affected")
-
-	mark := c.p.Mark()
-	if _, err := c.p.DM(c.ctx, "server: GET /api/v4/users/me takes 20 s"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(30 * time.Millisecond) // land the kill inside the handling, most of the time
-	proc.kill(syscall.SIGKILL)
+	mark := c.symptomThenKill(func() { proc.kill(syscall.SIGKILL) })
 	proc = spawn(t, bin, r.cfg)
 	if _, err := c.p.WaitFor(c.ctx, mark, mmtest.Containing(c.fromBot, "Which customer"), replyTimeout); err != nil {
 		t.Fatalf("the answer sent as setbot was killed was lost: %v", err)

@@ -166,14 +166,7 @@ func clickOnFollowerStopsTheLadder(t *testing.T, w *mmtest.World) {
 func intakeAcrossAKill(t *testing.T, w *mmtest.World, r *rig, leader, follower *replica) {
 	t.Helper()
 	c := newChatter(t, w, "support2")
-	c.startIntake()
-	c.say("ok", "What exactly is affected")
-	mark := c.p.Mark()
-	if _, err := c.p.DM(c.ctx, "server: GET /api/v4/users/me takes 20 s"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(30 * time.Millisecond) // land the kill inside the handling, most of the time
-	leader.proc.kill(syscall.SIGKILL)
+	mark := c.symptomThenKill(func() { leader.proc.kill(syscall.SIGKILL) })
 	took := follower.waitRole(t, "leader", takeoverBound)
 	fmt.Printf("takeover mid-intake: replica %s leads %.1f s after replica %s was killed\n", follower.name, took.Seconds(), leader.name)
 	if _, err := c.p.WaitFor(c.ctx, mark, mmtest.Containing(c.fromBot, "Which customer"), replyTimeout); err != nil {

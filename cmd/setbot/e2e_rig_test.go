@@ -198,6 +198,22 @@ func (c *chatter) answerProfile() {
 	c.say("skip", "Please check the ticket")
 }
 
+// symptomThenKill starts the standard intake up to the symptom question,
+// sends the symptom and calls kill while setbot handles it (most of the
+// time); it returns the mark before the answer.
+func (c *chatter) symptomThenKill(kill func()) mmtest.Mark {
+	c.t.Helper()
+	c.startIntake()
+	c.say("ok", "What exactly is affected")
+	mark := c.p.Mark()
+	if _, err := c.p.DM(c.ctx, "server: GET /api/v4/users/me takes 20 s"); err != nil {
+		c.t.Fatal(err)
+	}
+	time.Sleep(30 * time.Millisecond) // land the kill inside the handling, most of the time
+	kill()
+	return mark
+}
+
 // answerAfterCustomer answers the questions after the customer's up to
 // the review: L3, a config, a small log and a CPU profile.
 func (c *chatter) answerAfterCustomer() {

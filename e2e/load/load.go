@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -81,39 +80,12 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if c.Rounds < 1 {
 		return nil, fmt.Errorf("-rounds must be at least 1, got %d", c.Rounds)
 	}
-	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "setbot-load: "+format+"\n", a...) }
-
-	w, err := mmtest.Bootstrap(ctx, c.URL)
-	if err != nil {
-		return nil, fmt.Errorf("bootstrap %s: %w", c.URL, err)
-	}
-	if err := ownBot(ctx, w); err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "setbot-load-")
+	b, err := newBench(ctx, c.URL, c.Setbot, c.Profiles)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	bin := c.Setbot
-	if bin == "" || c.Profiles != "" {
-		progress("building setbot")
-		if bin, err = build(ctx, dir, c.Profiles != ""); err != nil {
-			return nil, err
-		}
-	}
-	env := c.Env
-	var prof profiler
-	if c.Profiles != "" {
-		if prof.addr, err = freeAddr(); err != nil {
-			return nil, err
-		}
-		prof.dir = c.Profiles
-		env = append(env, EnvPprof+"="+prof.addr)
-		if err := os.MkdirAll(c.Profiles, 0o755); err != nil {
-			return nil, err
-		}
-	}
+	defer b.close()
+	w, dir, bin, env, prof := b.w, b.dir, b.bin, append(b.env, c.Env...), b.prof
 	fs, err := makeFiles()
 	if err != nil {
 		return nil, err

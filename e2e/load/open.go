@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -53,26 +52,12 @@ func Open(ctx context.Context, c OpenConfig) error {
 	if c.N < 1 || c.N > MaxOpen {
 		return fmt.Errorf("-open must be between 1 and %d (Team Edition's user limit), got %d", MaxOpen, c.N)
 	}
-	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "setbot-load: "+format+"\n", a...) }
-	w, err := mmtest.Bootstrap(ctx, c.URL)
-	if err != nil {
-		return fmt.Errorf("bootstrap %s: %w", c.URL, err)
-	}
-	if err := ownBot(ctx, w); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "setbot-load-")
+	b, err := newBench(ctx, c.URL, c.Setbot, "")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin := c.Setbot
-	if bin == "" {
-		progress("building setbot")
-		if bin, err = build(ctx, dir, false); err != nil {
-			return err
-		}
-	}
+	defer b.close()
+	w, dir, bin := b.w, b.dir, b.bin
 	progress("logging in %d people", c.N)
 	people, err := login(ctx, w, openNames(c.N))
 	defer func() {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/setbot/setbot/e2e/mmtest"
 )
 
 // profiler saves the profiles of a profiled setbot (build's profiled
@@ -56,3 +58,56 @@ func (p profiler) cpu(ctx context.Context) (stop func()) {
 	})
 	return func() { cancel(); wg.Wait() }
 }
+
+// bench is what every measurement starts from: the server's world with
+// setbot's own bot account, a scratch directory (remove it with close),
+// the setbot binary (bin, or one built from this module; a profiled one
+// when profiles is set), and, when profiling, the profiler and the
+// environment that turns setbot's /debug/pprof on.
+type bench struct {
+	w    *mmtest.World
+	dir  string
+	bin  string
+	env  []string
+	prof profiler
+}
+
+func newBench(ctx context.Context, url, bin, profiles string) (*bench, error) {
+	w, err := mmtest.Bootstrap(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap %s: %w", url, err)
+	}
+	if err := ownBot(ctx, w); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "setbot-load-")
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{w: w, dir: dir, bin: bin}
+	if bin == "" || profiles != "" {
+		progress("building setbot")
+		if b.bin, err = build(ctx, dir, profiles != ""); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
+	if profiles != "" {
+		if b.prof.addr, err = freeAddr(); err != nil {
+			b.close()
+			return nil, err
+		}
+		b.prof.dir = profiles
+		b.env = append(b.env, EnvPprof+"="+b.prof.addr)
+		if err := os.MkdirAll(profiles, 0o755); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (b *bench) close() { os.RemoveAll(b.dir) }
+
+// progress tells the person running the tool what it is doing.
+func progress(format string, a ...any) { fmt.Fprintf(os.Stderr, "setbot-load: "+format+"\n", a...) }

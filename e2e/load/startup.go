@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/setbot/setbot/e2e/mmtest"
 )
 
 // StartupConfig is a start-up measurement: setbot started Runs times on one
@@ -47,38 +45,12 @@ func Startup(ctx context.Context, c StartupConfig) ([]StartupRun, error) {
 	if c.Runs < 1 {
 		return nil, fmt.Errorf("-runs must be at least 1, got %d", c.Runs)
 	}
-	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "setbot-load: "+format+"\n", a...) }
-	w, err := mmtest.Bootstrap(ctx, c.URL)
-	if err != nil {
-		return nil, fmt.Errorf("bootstrap %s: %w", c.URL, err)
-	}
-	if err := ownBot(ctx, w); err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "setbot-load-")
+	b, err := newBench(ctx, c.URL, c.Setbot, c.Profiles)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	bin := c.Setbot
-	var env []string
-	if bin == "" || c.Profiles != "" {
-		progress("building setbot")
-		if bin, err = build(ctx, dir, c.Profiles != ""); err != nil {
-			return nil, err
-		}
-	}
-	var prof profiler
-	if c.Profiles != "" {
-		if prof.addr, err = freeAddr(); err != nil {
-			return nil, err
-		}
-		prof.dir = c.Profiles
-		env = append(env, EnvPprof+"="+prof.addr)
-		if err := os.MkdirAll(c.Profiles, 0o755); err != nil {
-			return nil, err
-		}
-	}
+	defer b.close()
+	w, dir, bin, env, prof := b.w, b.dir, b.bin, b.env, b.prof
 	path := filepath.Join(dir, "setbot.db")
 	began := time.Now()
 	if err := SeedStore(path, c.Seed, began); err != nil {
