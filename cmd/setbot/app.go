@@ -61,7 +61,9 @@ func NewMain(stderr io.Writer) *Main {
 }
 
 // Run runs setbot until ctx ends. It returns an error when start-up fails in
-// a way retrying cannot fix.
+// a way retrying cannot fix, or, on the postgres store, when this replica
+// led and lost the leader lease (errLeaseLost). A follower waits in Run,
+// serving its routes, until it leads (role.go).
 func (m *Main) Run(ctx context.Context) error {
 	cfg, err := LoadConfig(m.ConfigPath, m.Getenv)
 	if err != nil {
