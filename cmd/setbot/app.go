@@ -146,7 +146,7 @@ func (m *Main) Run(ctx context.Context) error {
 	listener.UserUpdated = d.UserUpdated
 	reg.WatchWebsocket(listener.Connected, listener.Reconnects.Load)
 	reg.WatchStale(d.StaleTickets)
-	r := &role{}
+	r := &role{shared: db.Driver() == driverPostgres}
 	reg.WatchLeader(r.Leading)
 
 	routes.set(m.routes(log, db, r, listener, client, d, reg, m.calendar(log, cfg, dcfg.Rotation, db)))
@@ -302,7 +302,9 @@ func (m *Main) calendar(log zerolog.Logger, cfg *Config, rot dispatch.Rotation, 
 // routes serves health, readiness, metrics, button callbacks and, when
 // cal is not nil, the calendar feed. /readyz names the replica's role: a
 // follower is ready once its store answers (it serves clicks), a leader
-// once it listens and has caught up.
+// once it listens and has caught up. Replicas sharing a store answer 200
+// whenever their store answers (any of them serves clicks; issue 18),
+// the body saying what the leader still waits for.
 func (m *Main) routes(log zerolog.Logger, db *store.DB, r *role, l *bot.Listener, c *bot.Client, d *dispatch.Dispatcher, reg *metrics.Registry, cal http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -315,9 +317,9 @@ func (m *Main) routes(log zerolog.Logger, db *store.DB, r *role, l *bot.Listener
 		case !r.Leading():
 			fmt.Fprintln(w, "ready: follower (another replica leads; this one answers buttons)")
 		case !l.Connected():
-			http.Error(w, "leader: websocket not connected", http.StatusServiceUnavailable)
+			notReady(w, r, "leader: websocket not connected")
 		case !l.CaughtUp():
-			http.Error(w, "leader: catching up on posts missed while disconnected", http.StatusServiceUnavailable)
+			notReady(w, r, "leader: catching up on posts missed while disconnected")
 		default:
 			fmt.Fprintln(w, "ready: leader")
 		}
@@ -328,4 +330,14 @@ func (m *Main) routes(log zerolog.Logger, db *store.DB, r *role, l *bot.Listener
 		mux.Handle(calendar.Route, cal)
 	}
 	return mux
+}
+
+// notReady answers /readyz for a leader not yet listening: 503, or, among
+// replicas sharing a store, 200 (its clicks are served all the same).
+func notReady(w http.ResponseWriter, r *role, why string) {
+	if r.shared {
+		fmt.Fprintln(w, why+" (buttons are answered)")
+		return
+	}
+	http.Error(w, why, http.StatusServiceUnavailable)
 }

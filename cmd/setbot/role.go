@@ -23,8 +23,14 @@ import (
 // leaseEvery is how often a follower tries for the lease.
 const leaseEvery = time.Second
 
-// role is whether this replica leads; safe for concurrent use.
-type role struct{ leading atomic.Bool }
+// role is whether this replica leads; safe for concurrent use. shared
+// (set before use) says that replicas share the store: then every
+// replica whose store answers is ready for a load balancer's clicks,
+// leader or not.
+type role struct {
+	leading atomic.Bool
+	shared  bool
+}
 
 func (r *role) Leading() bool { return r.leading.Load() }
 

@@ -68,6 +68,13 @@ func TestRoutesServeHealthReadinessAndMetrics(t *testing.T) {
 	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "leader: websocket") {
 		t.Errorf("/readyz before the websocket is up: %d %q; want 503 naming the role and the websocket", code, body)
 	}
+	// Among replicas sharing a store, a leader not listening yet still
+	// answers 200 (a load balancer may send it clicks), saying why.
+	r.shared = true
+	if code, body := get("/readyz"); code != http.StatusOK || !strings.Contains(body, "leader: websocket not connected") {
+		t.Errorf("/readyz of a shared-store leader before the websocket is up: %d %q; want 200 naming the websocket", code, body)
+	}
+	r.shared = false
 	// A follower is ready without a websocket: it answers buttons.
 	r.leading.Store(false)
 	if code, body := get("/readyz"); code != http.StatusOK || !strings.Contains(body, "ready: follower") {
