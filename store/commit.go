@@ -8,9 +8,10 @@ import (
 )
 
 // Group commits (issue 17): bbolt has one writer, and each commit ends in
-// an fsync (on PostgreSQL, a round trip and the server's WAL flush). Handle and Update hand their function to one committer
-// goroutine, which runs every function waiting at that moment in one
-// transaction: one fsync for all of them. Nobody waits for others to
+// an fsync (on PostgreSQL, a round trip and the server's WAL flush).
+// Handle and Update hand their function to one committer goroutine, which
+// runs every function waiting at that moment in one transaction: one
+// commit for all of them. Nobody waits for others to
 // arrive (a lone answer commits at once, as before); only functions that
 // queued while a commit was on the disk share the next one. Each function
 // sees the writes of the ones before it, as if they had run one after

@@ -3,7 +3,7 @@
 // (OpenPostgres). Both hold the same buckets of the same records, through
 // one key-value engine interface (engine.go); Copy moves a store from one
 // to the other. It is the only importer of bbolt (bolt.go) and of pgx
-// (pg*.go). Every public method is one transaction; no network I/O but
+// (pg*.go, lease.go), but for the test-support package e2e/pgtest. Every public method is one transaction; no network I/O but
 // the database's own happens inside one.
 //
 // On bbolt, beside the file are two directories it owns: the blob
